@@ -1,0 +1,39 @@
+/*
+ * api_auth core: the claims record stored with each cached token.
+ *
+ * A flat byte string, so that it can live in shared memory and be read on
+ * a cache hit without parsing JSON or allocating:
+ *
+ *   record = *( name_len:u8 name value_len:u16le value )
+ *
+ * Values are claim values as text: strings as they are, arrays of strings
+ * space-joined, numbers in decimal, true/false, other values as compact
+ * JSON.  Lookups scan the record (it is small and bounded).
+ */
+
+#ifndef API_AUTH_CORE_CLAIMS_HPP
+#define API_AUTH_CORE_CLAIMS_HPP
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace api_auth {
+
+constexpr size_t max_claims_record = 2048;
+
+/*
+ * Appends one claim unless the record would grow past max_claims_record,
+ * the name is empty or over 255 bytes, or the value is over 65535 bytes.
+ * Returns false when the claim was skipped.  May throw std::bad_alloc.
+ */
+[[nodiscard]] bool claims_append(std::string &record, std::string_view name,
+                                 std::string_view value);
+
+/* the first claim named `name`; false if absent or the record is corrupt */
+[[nodiscard]] bool claims_find(std::string_view record, std::string_view name,
+                               std::string_view &value) noexcept;
+
+}  // namespace api_auth
+
+#endif

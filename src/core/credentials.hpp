@@ -1,0 +1,89 @@
+/*
+ * api_auth core: credential extraction.
+ *
+ * RFC 7235 §2.1 credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ],
+ * RFC 6750 §2.1 "Bearer" 1*SP b64token, RFC 7617 Basic with RFC 4648 §4
+ * base64.  Inputs are views into nginx-owned header memory; outputs are
+ * views into the same memory or into caller-provided buffers.
+ */
+
+#ifndef API_AUTH_CORE_CREDENTIALS_HPP
+#define API_AUTH_CORE_CREDENTIALS_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "status.hpp"
+
+namespace api_auth {
+
+enum class scheme {
+    bearer,
+    basic,
+    other                   /* a scheme this module does not read */
+};
+
+struct authorization {
+    scheme            kind;
+    std::string_view  value;     /* token68 after the scheme; may be empty
+                                    only for kind == other */
+};
+
+/*
+ * Parses an Authorization header value (nginx already removed leading and
+ * trailing spaces).  The scheme name is case-insensitive.  Returns
+ *   ok         kind and value set; for bearer/basic value is a non-empty
+ *              token68 (RFC 7235 §2.1);
+ *   malformed  empty value, control or non-ASCII bytes, TAB, a Bearer or
+ *              Basic scheme without credentials, or credentials that are
+ *              not token68 for Bearer/Basic.
+ * Other schemes are returned as scheme::other with the rest of the line
+ * (after checking for control bytes), so that the caller can treat them as
+ * "no credential for this module" (RFC 6750 §3.1).
+ */
+[[nodiscard]] status parse_authorization(std::string_view header,
+                                         authorization &out) noexcept;
+
+/* token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+[[nodiscard]] bool is_token68(std::string_view s) noexcept;
+
+/* RFC 4648 §4, padded; strict: length % 4 == 0, padding only at the end,
+   no whitespace, non-zero trailing bits rejected. */
+constexpr size_t
+base64_decoded_max(size_t n) noexcept
+{
+    return n / 4 * 3 + 3;
+}
+
+/* out needs base64_decoded_max(in.size()) bytes */
+[[nodiscard]] status base64_decode(std::string_view in, uint8_t *out,
+                                   size_t &out_len) noexcept;
+
+constexpr size_t
+base64_encoded_len(size_t n) noexcept
+{
+    return (n + 2) / 3 * 4;
+}
+
+/* writes base64_encoded_len(n) bytes (padded), no NUL; returns that */
+size_t base64_encode(const uint8_t *in, size_t n, char *out) noexcept;
+
+/*
+ * The API key in a decoded Basic user-pass (RFC 7617 §2): "user:KEY" gives
+ * KEY, "KEY:" (curl -u KEY:) gives KEY.  No colon, or both parts empty,
+ * is malformed.
+ */
+[[nodiscard]] status basic_key(std::string_view user_pass,
+                               std::string_view &key) noexcept;
+
+/*
+ * A key sent in a custom header (api_auth_key_source header=NAME): the
+ * whole value, which must be non-empty visible ASCII (0x21-0x7e);
+ * otherwise malformed.
+ */
+[[nodiscard]] status check_header_key(std::string_view value) noexcept;
+
+}  // namespace api_auth
+
+#endif

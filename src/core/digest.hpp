@@ -1,0 +1,40 @@
+/*
+ * api_auth core: SHA-256 digests, hex, constant-time comparison.
+ *
+ * Keys and tokens are only ever handled as their SHA-256 digest once they
+ * leave the request buffer: the key file stores digests, the cache is keyed
+ * by digest, and logs show at most digest_prefix() (8 hex digits).
+ */
+
+#ifndef API_AUTH_CORE_DIGEST_HPP
+#define API_AUTH_CORE_DIGEST_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace api_auth {
+
+using digest = std::array<uint8_t, 32>;
+
+/* SHA-256 of len bytes; never allocates (hot path, STYLE.md R10) */
+void sha256(const void *data, size_t len, digest &out) noexcept;
+
+/* constant time in the length, whatever the contents (CRYPTO_memcmp) */
+[[nodiscard]] bool digest_equal(const digest &a, const digest &b) noexcept;
+
+/* writes 2 * n lowercase hex characters, no NUL */
+void hex_encode(const uint8_t *in, size_t n, char *out) noexcept;
+
+/* exactly 2 * n lowercase hex digits; false on anything else */
+[[nodiscard]] bool hex_decode_lower(std::string_view hex, uint8_t *out,
+                                    size_t n) noexcept;
+
+/* the first 8 hex digits of the digest, for log correlation; no NUL */
+constexpr size_t digest_prefix_len = 8;
+void digest_prefix(const digest &d, char *out) noexcept;
+
+}  // namespace api_auth
+
+#endif

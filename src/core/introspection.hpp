@@ -1,0 +1,59 @@
+/*
+ * api_auth core: RFC 7662 token introspection, request and response.
+ *
+ * The request body is built here (form-urlencoded token, RFC 7662 §2.1);
+ * the response is parsed here with jansson on a cache miss only, and
+ * reduced to a decision plus a compact claims record (claims.hpp) that
+ * the adapter stores in shared memory.
+ */
+
+#ifndef API_AUTH_CORE_INTROSPECTION_HPP
+#define API_AUTH_CORE_INTROSPECTION_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "status.hpp"
+
+namespace api_auth {
+
+/* the largest response body parse_introspection() accepts */
+constexpr size_t max_introspection_body = 64 * 1024;
+
+struct token_info {
+    int64_t      exp;           /* 0 when absent */
+    std::string  claims;        /* claims record (claims.hpp), bounded by
+                                   max_claims_record; empty if inactive */
+};
+
+/*
+ * Parses an introspection response body at time `now` (Unix seconds).
+ *   ok         active token; out.exp and out.claims set;
+ *   inactive   "active": false, or exp <= now, or nbf > now;
+ *   malformed  not a JSON object, duplicate keys, "active" missing or not
+ *              a boolean, "exp"/"nbf" present but not a number, "scope"
+ *              not a string, "client_id"/"sub" not strings, "aud" not a
+ *              string or array of strings;
+ *   too_large  body over max_introspection_body;
+ *   internal   allocation failure.
+ * The claims record holds every top-level claim as text (claims.hpp);
+ * client_id, sub, scope and aud come first so that they survive the
+ * record's size bound.
+ */
+[[nodiscard]] status parse_introspection(std::string_view body, int64_t now,
+                                         token_info &out) noexcept;
+
+/*
+ * application/x-www-form-urlencoded (WHATWG URL §5.2): unreserved ALPHA,
+ * DIGIT, "*-._" kept, space as "+", everything else %XX (uppercase).
+ */
+[[nodiscard]] size_t form_urlencoded_len(std::string_view in) noexcept;
+
+/* writes form_urlencoded_len(in) bytes to out, no NUL; returns the end */
+char *form_urlencode(std::string_view in, char *out) noexcept;
+
+}  // namespace api_auth
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * api_auth core: authorization policy and cache arithmetic.
+ *
+ * Scope lists are RFC 6749 §3.3 space-delimited strings; audiences are
+ * kept the same way (an introspection "aud" array is space-joined).
+ */
+
+#ifndef API_AUTH_CORE_POLICY_HPP
+#define API_AUTH_CORE_POLICY_HPP
+
+#include <cstdint>
+#include <string_view>
+
+namespace api_auth {
+
+/* every space-delimited token of required is in granted (exact match) */
+[[nodiscard]] bool scope_satisfies(std::string_view granted,
+                                   std::string_view required) noexcept;
+
+/* some token of aud equals some token of accepted; empty aud never matches */
+[[nodiscard]] bool audience_matches(std::string_view aud,
+                                    std::string_view accepted) noexcept;
+
+/*
+ * Seconds an active token may stay cached: min(exp - now, max_ttl), or
+ * max_ttl when exp is 0 (absent).  Never negative.
+ */
+[[nodiscard]] int64_t positive_ttl(int64_t now, int64_t exp,
+                                   int64_t max_ttl) noexcept;
+
+/*
+ * Last second at which an active entry that expired from the cache at
+ * `expires` may still be served while the authorization server fails:
+ * expires + stale_if_error, but never past the token's own exp (0 = none).
+ */
+[[nodiscard]] int64_t stale_deadline(int64_t expires, int64_t stale_if_error,
+                                     int64_t exp) noexcept;
+
+}  // namespace api_auth
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * ngx_http_api_auth_module: declarations shared by the adapter files.
+ *
+ * This is the only header that includes nginx.  nginx headers come first,
+ * inside extern "C", before any C++ header (STYLE.md 3.5): they set
+ * _GNU_SOURCE and _FILE_OFFSET_BITS for everything that follows.
+ */
+
+#ifndef _NGX_HTTP_API_AUTH_H_INCLUDED_
+#define _NGX_HTTP_API_AUTH_H_INCLUDED_
+
+
+extern "C" {
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+}
+
+#include <type_traits>
+
+#include "core/claims.hpp"
+#include "core/digest.hpp"
+#include "core/keyfile.hpp"
+
+
+static_assert(__cplusplus >= 201703L, "C++17 required");
+
+#if (nginx_version < 1022000)
+#error ngx_http_api_auth_module requires nginx 1.22 or newer
+#endif
+
+
+#define NGX_HTTP_API_AUTH_KEY        0x01
+#define NGX_HTTP_API_AUTH_OAUTH      0x02
+
+#define NGX_HTTP_API_AUTH_SRC_BEARER  0
+#define NGX_HTTP_API_AUTH_SRC_BASIC   1
+#define NGX_HTTP_API_AUTH_SRC_HEADER  2
+
+/* how long other requests wait for an introspection call in flight */
+#define NGX_HTTP_API_AUTH_PENDING    10
+
+/* Retry-After, in seconds, on 503 */
+#define NGX_HTTP_API_AUTH_RETRY      "5"
+
+
+/* $api_auth_result */
+typedef enum {
+    ngx_http_api_auth_none = 0,
+    ngx_http_api_auth_allow,
+    ngx_http_api_auth_anonymous,
+    ngx_http_api_auth_missing,
+    ngx_http_api_auth_invalid_request,
+    ngx_http_api_auth_invalid_token,
+    ngx_http_api_auth_insufficient_scope,
+    ngx_http_api_auth_unavailable
+} ngx_http_api_auth_result_e;
+
+/* $api_auth_cache_status */
+typedef enum {
+    ngx_http_api_auth_cache_none = 0,
+    ngx_http_api_auth_cache_hit,
+    ngx_http_api_auth_cache_miss,
+    ngx_http_api_auth_cache_stale,
+    ngx_http_api_auth_cache_bypass
+} ngx_http_api_auth_cache_status_e;
+
+
+typedef struct {
+    ngx_uint_t                    type;     /* NGX_HTTP_API_AUTH_SRC_* */
+    ngx_str_t                     header;   /* lowercase name, for HEADER */
+} ngx_http_api_auth_source_t;
+
+
+typedef struct {
+    ngx_uint_t                    methods;  /* NGX_HTTP_API_AUTH_* bits */
+    ngx_flag_t                    optional;
+    ngx_str_t                     realm;
+
+    api_auth::key_table          *keys;
+    ngx_array_t                  *sources;  /* ngx_http_api_auth_source_t */
+
+    ngx_str_t                     introspect;
+    ngx_str_t                     client_id;
+    ngx_str_t                     secret_file;
+    ngx_str_t                     client_auth;  /* "Basic ..." header value */
+
+    ngx_shm_zone_t               *cache;    /* NULL: api_auth_cache off */
+    time_t                        max_ttl;
+    time_t                        negative_ttl;
+    time_t                        stale_if_error;
+
+    ngx_str_t                     scope;    /* required, space-delimited */
+    ngx_str_t                     audience; /* accepted, space-delimited */
+
+    /* WWW-Authenticate values, built once at merge time */
+    ngx_str_t                     challenge_missing;
+    ngx_str_t                     challenge_request;
+    ngx_str_t                     challenge_token;
+    ngx_str_t                     challenge_scope;
+} ngx_http_api_auth_loc_conf_t;
+
+
+/* shared memory: POD only, no pointers into process memory (R12) */
+
+typedef struct {
+    ngx_rbtree_node_t             node;     /* key: digest[0..7] */
+    ngx_queue_t                   queue;    /* LRU, head = most recent */
+    u_char                        digest[32];
+    time_t                        expires;  /* fresh until; 0: no record */
+    time_t                        stale;    /* usable on AS errors until */
+    time_t                        pending;  /* call in flight until */
+    u_char                        active;
+    u_char                        pad;
+    uint16_t                      len;      /* claims record length */
+    u_char                        data[1];  /* claims record */
+} ngx_http_api_auth_node_t;
+
+static_assert(std::is_standard_layout<ngx_http_api_auth_node_t>::value, "");
+static_assert(std::is_trivially_copyable<ngx_http_api_auth_node_t>::value,
+              "");
+
+typedef struct {
+    ngx_rbtree_t                  rbtree;
+    ngx_rbtree_node_t             sentinel;
+    ngx_queue_t                   queue;
+    ngx_uint_t                    entries;
+    ngx_uint_t                    evicted;
+} ngx_http_api_auth_shctx_t;
+
+typedef struct {
+    ngx_http_api_auth_shctx_t    *sh;
+    ngx_slab_pool_t              *shpool;
+} ngx_http_api_auth_zone_t;
+
+
+typedef enum {
+    ngx_http_api_auth_lookup_hit,       /* fresh record copied out */
+    ngx_http_api_auth_lookup_wait,      /* another call is in flight */
+    ngx_http_api_auth_lookup_own        /* caller must introspect */
+} ngx_http_api_auth_lookup_e;
+
+/* a record copied out of the zone, on the stack of the caller */
+typedef struct {
+    time_t                        expires;
+    time_t                        stale;
+    ngx_uint_t                    active;
+    ngx_uint_t                    stale_usable;
+    size_t                        len;
+    u_char                        data[api_auth::max_claims_record];
+} ngx_http_api_auth_record_t;
+
+
+typedef struct {
+    ngx_http_api_auth_result_e        result;
+    ngx_http_api_auth_cache_status_e  cache_status;
+    ngx_uint_t                        method;     /* NGX_HTTP_API_AUTH_* */
+    ngx_int_t                         rc;         /* decision, once made */
+
+    unsigned                          decided:1;
+    unsigned                          introspecting:1;
+    unsigned                          waiting:1;
+    unsigned                          done:1;     /* subrequest finished */
+    unsigned                          has_stale:1;
+
+    ngx_str_t                         client;
+    ngx_str_t                         subject;
+    ngx_str_t                         scope;
+    ngx_str_t                         claims;     /* claims record, pool */
+
+    api_auth::digest                  digest;     /* of the bearer token */
+    ngx_str_t                         token;      /* view, client header */
+    ngx_buf_t                        *body;       /* introspection body */
+    ngx_shm_zone_t                   *owner;      /* set while our call is
+                                                     in flight */
+
+    /* the introspection subrequest's answer (views into its pool) */
+    ngx_uint_t                        sr_status;
+    ngx_str_t                         sr_body;
+    ngx_uint_t                        sr_encoded;
+
+    ngx_http_request_t               *request;
+    ngx_event_t                       wait_ev;    /* waiting for a peer */
+    ngx_msec_t                        wait_delay;
+    ngx_queue_t                       wait_link;  /* in this worker's list */
+} ngx_http_api_auth_ctx_t;
+
+static_assert(std::is_trivially_destructible<ngx_http_api_auth_ctx_t>::value,
+              "the request ctx lives in r->pool and is never destructed");
+
+
+extern "C" ngx_module_t  ngx_http_api_auth_module;
+
+
+/* ngx_http_api_auth_handler.cpp */
+ngx_int_t ngx_http_api_auth_handler(ngx_http_request_t *r) noexcept;
+ngx_int_t ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept;
+ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    ngx_http_api_auth_result_e result);
+
+/* ngx_http_api_auth_oauth.cpp */
+ngx_int_t ngx_http_api_auth_oauth(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
+ngx_int_t ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
+ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    ngx_uint_t active);
+
+/* ngx_http_api_auth_cache.cpp */
+ngx_int_t ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+    noexcept;
+ngx_http_api_auth_lookup_e ngx_http_api_auth_cache_acquire(
+    ngx_shm_zone_t *shm_zone, const api_auth::digest &d, time_t now,
+    ngx_http_api_auth_record_t *rec) noexcept;
+void ngx_http_api_auth_cache_store(ngx_shm_zone_t *shm_zone,
+    const api_auth::digest &d, ngx_uint_t active, time_t expires,
+    time_t stale, const u_char *data, size_t len) noexcept;
+void ngx_http_api_auth_cache_release(ngx_shm_zone_t *shm_zone,
+    const api_auth::digest &d) noexcept;
+
+
+#endif /* _NGX_HTTP_API_AUTH_H_INCLUDED_ */

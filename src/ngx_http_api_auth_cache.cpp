@@ -1,0 +1,407 @@
+/*
+ * ngx_http_api_auth_module: the introspection cache in shared memory.
+ *
+ * limit_req's lifecycle and shape: a slab pool holding an rbtree keyed by
+ * the token digest and an LRU queue.  A node is a fixed POD header and
+ * the token's claims record in one allocation.  A node may also carry an
+ * in-flight marker ("pending") so that one introspection call serves all
+ * workers.  Raw tokens are never stored: only their SHA-256.
+ *
+ * Every function takes the zone mutex itself and holds it only around
+ * POD copies; nothing here logs except ALERT and debug, or can throw.
+ */
+
+#include "ngx_http_api_auth.h"
+
+
+#define ngx_http_api_auth_node_size(len)                                      \
+    (offsetof(ngx_http_api_auth_node_t, data) + (len))
+
+/* at most this many forced evictions to make room for one node */
+#define NGX_HTTP_API_AUTH_MAX_EVICT  64
+
+
+static void ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel) noexcept;
+static ngx_http_api_auth_node_t *ngx_http_api_auth_lookup_locked(
+    ngx_http_api_auth_zone_t *zone, const api_auth::digest &d) noexcept;
+static void ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
+    ngx_http_api_auth_node_t *node) noexcept;
+static ngx_http_api_auth_node_t *ngx_http_api_auth_alloc_locked(
+    ngx_http_api_auth_zone_t *zone, const api_auth::digest &d, size_t len,
+    time_t now) noexcept;
+
+
+ngx_int_t
+ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data) noexcept
+{
+    ngx_http_api_auth_zone_t *ozone = static_cast<ngx_http_api_auth_zone_t *>(
+                                          data);
+
+    size_t                     len;
+    ngx_http_api_auth_zone_t  *zone;
+
+    zone = static_cast<ngx_http_api_auth_zone_t *>(shm_zone->data);
+
+    if (ozone) {
+        /* reload: keep the entries (the node layout has no settings) */
+        zone->sh = ozone->sh;
+        zone->shpool = ozone->shpool;
+
+        return NGX_OK;
+    }
+
+    zone->shpool = reinterpret_cast<ngx_slab_pool_t *>(shm_zone->shm.addr);
+
+    if (shm_zone->shm.exists) {
+        zone->sh = static_cast<ngx_http_api_auth_shctx_t *>(
+                       zone->shpool->data);
+
+        return NGX_OK;
+    }
+
+    zone->sh = static_cast<ngx_http_api_auth_shctx_t *>(
+                   ngx_slab_alloc(zone->shpool,
+                                  sizeof(ngx_http_api_auth_shctx_t)));
+    if (zone->sh == NULL) {
+        return NGX_ERROR;
+    }
+
+    zone->shpool->data = zone->sh;
+
+    ngx_rbtree_init(&zone->sh->rbtree, &zone->sh->sentinel,
+                    ngx_http_api_auth_rbtree_insert_value);
+
+    ngx_queue_init(&zone->sh->queue);
+
+    zone->sh->entries = 0;
+    zone->sh->evicted = 0;
+
+    len = sizeof(" in api_auth zone \"\"") + shm_zone->shm.name.len;
+
+    zone->shpool->log_ctx = static_cast<u_char *>(
+                                ngx_slab_alloc(zone->shpool, len));
+    if (zone->shpool->log_ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(zone->shpool->log_ctx, " in api_auth zone \"%V\"%Z",
+                &shm_zone->shm.name);
+
+    zone->shpool->log_nomem = 0;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel) noexcept
+{
+    ngx_rbtree_node_t         **p;
+    ngx_http_api_auth_node_t   *n, *t;
+
+    for ( ;; ) {
+
+        if (node->key < temp->key) {
+            p = &temp->left;
+
+        } else if (node->key > temp->key) {
+            p = &temp->right;
+
+        } else { /* node->key == temp->key */
+
+            n = reinterpret_cast<ngx_http_api_auth_node_t *>(node);
+            t = reinterpret_cast<ngx_http_api_auth_node_t *>(temp);
+
+            p = (ngx_memcmp(n->digest, t->digest, sizeof(n->digest)) < 0)
+                ? &temp->left : &temp->right;
+        }
+
+        if (*p == sentinel) {
+            break;
+        }
+
+        temp = *p;
+    }
+
+    *p = node;
+    node->parent = temp;
+    node->left = sentinel;
+    node->right = sentinel;
+    ngx_rbt_red(node);
+}
+
+
+static ngx_rbtree_key_t
+ngx_http_api_auth_key(const api_auth::digest &d) noexcept
+{
+    ngx_rbtree_key_t  key;
+
+    ngx_memcpy(&key, d.data(), sizeof(key));
+
+    return key;
+}
+
+
+/* the zone mutex must be held */
+
+static ngx_http_api_auth_node_t *
+ngx_http_api_auth_lookup_locked(ngx_http_api_auth_zone_t *zone,
+    const api_auth::digest &d) noexcept
+{
+    ngx_int_t                  rc;
+    ngx_rbtree_key_t           key;
+    ngx_rbtree_node_t         *node, *sentinel;
+    ngx_http_api_auth_node_t  *n;
+
+    key = ngx_http_api_auth_key(d);
+
+    node = zone->sh->rbtree.root;
+    sentinel = zone->sh->rbtree.sentinel;
+
+    while (node != sentinel) {
+
+        if (key < node->key) {
+            node = node->left;
+            continue;
+        }
+
+        if (key > node->key) {
+            node = node->right;
+            continue;
+        }
+
+        n = reinterpret_cast<ngx_http_api_auth_node_t *>(node);
+
+        rc = ngx_memcmp(d.data(), n->digest, sizeof(n->digest));
+
+        if (rc == 0) {
+            return n;
+        }
+
+        node = (rc < 0) ? node->left : node->right;
+    }
+
+    return NULL;
+}
+
+
+/* the zone mutex must be held */
+
+static void
+ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
+    ngx_http_api_auth_node_t *node) noexcept
+{
+    ngx_queue_remove(&node->queue);
+    ngx_rbtree_delete(&zone->sh->rbtree, &node->node);
+    ngx_slab_free_locked(zone->shpool, node);
+
+    zone->sh->entries--;
+}
+
+
+/*
+ * Allocates and links a node for digest d with room for a len-byte
+ * record.  First drops up to two least recently used nodes that are of no
+ * more use; if the zone is still full, evicts least recently used nodes,
+ * whatever their state, until the allocation succeeds (limit_req_expire).
+ * The zone mutex must be held.
+ */
+
+static ngx_http_api_auth_node_t *
+ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
+    const api_auth::digest &d, size_t len, time_t now) noexcept
+{
+    ngx_uint_t                 i;
+    ngx_queue_t               *q;
+    ngx_http_api_auth_node_t  *node;
+
+    for (i = 0; i < 2 && !ngx_queue_empty(&zone->sh->queue); i++) {
+        q = ngx_queue_last(&zone->sh->queue);
+        node = ngx_queue_data(q, ngx_http_api_auth_node_t, queue);
+
+        if (node->expires > now || node->stale > now || node->pending > now) {
+            break;
+        }
+
+        ngx_http_api_auth_delete_locked(zone, node);
+    }
+
+    for (i = 0; /* void */ ; i++) {
+
+        node = static_cast<ngx_http_api_auth_node_t *>(
+                   ngx_slab_alloc_locked(zone->shpool,
+                                         ngx_http_api_auth_node_size(len)));
+        if (node != NULL) {
+            break;
+        }
+
+        if (i == NGX_HTTP_API_AUTH_MAX_EVICT
+            || ngx_queue_empty(&zone->sh->queue))
+        {
+            ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
+                          "api_auth: could not allocate node%s",
+                          zone->shpool->log_ctx);
+            return NULL;
+        }
+
+        q = ngx_queue_last(&zone->sh->queue);
+        node = ngx_queue_data(q, ngx_http_api_auth_node_t, queue);
+
+        ngx_http_api_auth_delete_locked(zone, node);
+        zone->sh->evicted++;
+    }
+
+    ngx_memzero(node, ngx_http_api_auth_node_size(0));
+    ngx_memcpy(node->digest, d.data(), sizeof(node->digest));
+    node->node.key = ngx_http_api_auth_key(d);
+    node->len = static_cast<uint16_t>(len);
+
+    ngx_rbtree_insert(&zone->sh->rbtree, &node->node);
+    ngx_queue_insert_head(&zone->sh->queue, &node->queue);
+
+    zone->sh->entries++;
+
+    return node;
+}
+
+
+/*
+ * Looks up a token.  hit: a fresh record was copied into rec.  wait:
+ * another request holds a call in flight.  own: the caller must
+ * introspect; an in-flight marker now says so to others, and rec holds
+ * the expired record if it may still be served on errors (rec->
+ * stale_usable).
+ */
+
+ngx_http_api_auth_lookup_e
+ngx_http_api_auth_cache_acquire(ngx_shm_zone_t *shm_zone,
+    const api_auth::digest &d, time_t now, ngx_http_api_auth_record_t *rec)
+    noexcept
+{
+    ngx_http_api_auth_zone_t    *zone;
+    ngx_http_api_auth_node_t    *node;
+    ngx_http_api_auth_lookup_e   rc;
+
+    zone = static_cast<ngx_http_api_auth_zone_t *>(shm_zone->data);
+
+    rec->len = 0;
+    rec->active = 0;
+    rec->stale_usable = 0;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    node = ngx_http_api_auth_lookup_locked(zone, d);
+
+    if (node == NULL) {
+        node = ngx_http_api_auth_alloc_locked(zone, d, 0, now);
+
+        if (node != NULL) {
+            node->pending = now + NGX_HTTP_API_AUTH_PENDING;
+        }
+
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+
+        return ngx_http_api_auth_lookup_own;
+    }
+
+    if (node->expires > now) {
+        ngx_queue_remove(&node->queue);
+        ngx_queue_insert_head(&zone->sh->queue, &node->queue);
+
+        rc = ngx_http_api_auth_lookup_hit;
+
+    } else if (node->pending > now) {
+        rc = ngx_http_api_auth_lookup_wait;
+
+    } else {
+        node->pending = now + NGX_HTTP_API_AUTH_PENDING;
+
+        rec->stale_usable = (node->expires && node->active
+                             && now <= node->stale);
+
+        rc = ngx_http_api_auth_lookup_own;
+    }
+
+    if (rc == ngx_http_api_auth_lookup_hit || rec->stale_usable) {
+        rec->expires = node->expires;
+        rec->stale = node->stale;
+        rec->active = node->active;
+        rec->len = ngx_min(node->len, sizeof(rec->data));
+        ngx_memcpy(rec->data, node->data, rec->len);
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return rc;
+}
+
+
+/* replaces the token's node (and its in-flight marker) with a record */
+
+void
+ngx_http_api_auth_cache_store(ngx_shm_zone_t *shm_zone,
+    const api_auth::digest &d, ngx_uint_t active, time_t expires,
+    time_t stale, const u_char *data, size_t len) noexcept
+{
+    ngx_http_api_auth_zone_t  *zone;
+    ngx_http_api_auth_node_t  *node;
+
+    zone = static_cast<ngx_http_api_auth_zone_t *>(shm_zone->data);
+
+    if (len > api_auth::max_claims_record) {
+        return;
+    }
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    node = ngx_http_api_auth_lookup_locked(zone, d);
+
+    if (node != NULL) {
+        ngx_http_api_auth_delete_locked(zone, node);
+    }
+
+    node = ngx_http_api_auth_alloc_locked(zone, d, len, ngx_time());
+
+    if (node != NULL) {
+        node->expires = expires;
+        node->stale = stale;
+        node->active = active ? 1 : 0;
+        ngx_memcpy(node->data, data, len);
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, ngx_cycle->log, 0,
+                   "api_auth cache store entries:%ui evicted:%ui",
+                   zone->sh->entries, zone->sh->evicted);
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+/* clears the token's in-flight marker; drops the node if it has no record */
+
+void
+ngx_http_api_auth_cache_release(ngx_shm_zone_t *shm_zone,
+    const api_auth::digest &d) noexcept
+{
+    ngx_http_api_auth_zone_t  *zone;
+    ngx_http_api_auth_node_t  *node;
+
+    zone = static_cast<ngx_http_api_auth_zone_t *>(shm_zone->data);
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    node = ngx_http_api_auth_lookup_locked(zone, d);
+
+    if (node != NULL) {
+        if (node->expires == 0) {
+            ngx_http_api_auth_delete_locked(zone, node);
+
+        } else {
+            node->pending = 0;
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}

@@ -1,0 +1,1079 @@
+/*
+ * ngx_http_api_auth_module: directives, configuration and module object.
+ *
+ * Everything here runs at configuration time, in the master, where
+ * allocation may fail with std::bad_alloc: the key-table loader is guarded
+ * and any failure fails "nginx -t" with a message naming file and reason.
+ */
+
+#include "ngx_http_api_auth.h"
+
+#include <new>
+
+#include "core/credentials.hpp"
+#include "core/introspection.hpp"
+
+
+/* the largest key or secret file read into memory */
+#define NGX_HTTP_API_AUTH_MAX_FILE  (64 * 1024 * 1024)
+
+
+static void *ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept;
+static char *ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child) noexcept;
+static ngx_int_t ngx_http_api_auth_init(ngx_conf_t *cf) noexcept;
+static char *ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+static char *ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+static char *ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+static char *ngx_http_api_auth_introspect(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+static char *ngx_http_api_auth_secret_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+static char *ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+static char *ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+static ngx_int_t ngx_http_api_auth_read_file(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *text) noexcept;
+static void ngx_http_api_auth_destroy_keys(void *data) noexcept;
+static char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+static char *ngx_http_api_auth_client_auth(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+
+
+static ngx_command_t  ngx_http_api_auth_commands[] = {
+
+    { ngx_string("api_auth"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_realm"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, realm),
+      NULL },
+
+    { ngx_string("api_auth_keys"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_keys,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_key_source"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_key_source,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_introspect"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_introspect,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_client_id"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, client_id),
+      NULL },
+
+    { ngx_string("api_auth_client_secret_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_secret_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_cache_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_cache_zone,
+      0,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_cache,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_require_scope"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_join,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, scope),
+      NULL },
+
+    { ngx_string("api_auth_require_audience"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_join,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, audience),
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_api_auth_module_ctx = {
+    ngx_http_api_auth_add_variables,       /* preconfiguration */
+    ngx_http_api_auth_init,                /* postconfiguration */
+
+    NULL,                                  /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_api_auth_create_loc_conf,     /* create location configuration */
+    ngx_http_api_auth_merge_loc_conf       /* merge location configuration */
+};
+
+
+extern "C" {
+
+ngx_module_t  ngx_http_api_auth_module = {
+    NGX_MODULE_V1,
+    &ngx_http_api_auth_module_ctx,         /* module context */
+    ngx_http_api_auth_commands,            /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+}
+
+
+static void *
+ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
+{
+    ngx_http_api_auth_loc_conf_t  *conf;
+
+    conf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+               ngx_pcalloc(cf->pool, sizeof(ngx_http_api_auth_loc_conf_t)));
+    if (conf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     conf->realm = { 0, NULL };
+     *     conf->introspect = { 0, NULL };
+     *     conf->client_id = { 0, NULL };
+     *     conf->secret_file = { 0, NULL };
+     *     conf->client_auth = { 0, NULL };
+     *     conf->scope = { 0, NULL };
+     *     conf->audience = { 0, NULL };
+     *     conf->challenge_* = { 0, NULL };
+     */
+
+    conf->methods = NGX_CONF_UNSET_UINT;
+    conf->optional = NGX_CONF_UNSET;
+    conf->keys = static_cast<api_auth::key_table *>(NGX_CONF_UNSET_PTR);
+    conf->sources = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
+    conf->cache = static_cast<ngx_shm_zone_t *>(NGX_CONF_UNSET_PTR);
+    conf->max_ttl = NGX_CONF_UNSET;
+    conf->negative_ttl = NGX_CONF_UNSET;
+    conf->stale_if_error = NGX_CONF_UNSET;
+
+    return conf;
+}
+
+
+static char *
+ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child) noexcept
+{
+    ngx_http_api_auth_loc_conf_t *prev =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(parent);
+    ngx_http_api_auth_loc_conf_t *conf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(child);
+
+    ngx_http_api_auth_source_t  *src;
+
+    /* "api_auth" sets methods and "optional" together */
+    if (conf->methods == NGX_CONF_UNSET_UINT) {
+        conf->methods = prev->methods;
+        conf->optional = prev->optional;
+    }
+
+    ngx_conf_merge_uint_value(conf->methods, prev->methods, 0);
+    ngx_conf_merge_value(conf->optional, prev->optional, 0);
+    ngx_conf_merge_str_value(conf->realm, prev->realm, "api");
+    ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
+    ngx_conf_merge_str_value(conf->introspect, prev->introspect, "");
+
+    /* the encoded client credentials are inherited only with both parts */
+    if (conf->client_id.data == NULL && conf->secret_file.data == NULL) {
+        conf->client_auth = prev->client_auth;
+    }
+
+    ngx_conf_merge_str_value(conf->client_id, prev->client_id, "");
+    ngx_conf_merge_str_value(conf->secret_file, prev->secret_file, "");
+    ngx_conf_merge_str_value(conf->scope, prev->scope, "");
+    ngx_conf_merge_str_value(conf->audience, prev->audience, "");
+
+    if (conf->sources == NGX_CONF_UNSET_PTR) {
+        if (prev->sources != NGX_CONF_UNSET_PTR) {
+            conf->sources = prev->sources;
+
+        } else {
+            /* default: "bearer basic" */
+            conf->sources = ngx_array_create(cf->pool, 2,
+                                        sizeof(ngx_http_api_auth_source_t));
+            if (conf->sources == NULL) {
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+
+            src = static_cast<ngx_http_api_auth_source_t *>(
+                      ngx_array_push_n(conf->sources, 2));
+            if (src == NULL) {
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+
+            ngx_memzero(src, 2 * sizeof(ngx_http_api_auth_source_t));
+            src[0].type = NGX_HTTP_API_AUTH_SRC_BEARER;
+            src[1].type = NGX_HTTP_API_AUTH_SRC_BASIC;
+        }
+    }
+
+    /* "api_auth_cache" sets the zone and its times together */
+    if (conf->cache == NGX_CONF_UNSET_PTR) {
+        conf->cache = prev->cache;
+        conf->max_ttl = prev->max_ttl;
+        conf->negative_ttl = prev->negative_ttl;
+        conf->stale_if_error = prev->stale_if_error;
+    }
+
+    ngx_conf_merge_ptr_value(conf->cache, prev->cache, NULL);
+    ngx_conf_merge_sec_value(conf->max_ttl, prev->max_ttl, 300);
+    ngx_conf_merge_sec_value(conf->negative_ttl, prev->negative_ttl, 10);
+    ngx_conf_merge_sec_value(conf->stale_if_error, prev->stale_if_error, 0);
+
+    if ((conf->methods & NGX_HTTP_API_AUTH_KEY) && conf->keys == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth api_key\" requires "
+                           "\"api_auth_keys\"");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if ((conf->methods & NGX_HTTP_API_AUTH_OAUTH)
+        && conf->introspect.len == 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth oauth\" requires "
+                           "\"api_auth_introspect\"");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_api_auth_client_auth(cf, conf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return ngx_http_api_auth_challenges(cf, conf);
+}
+
+
+/*
+ * RFC 6749 §2.3.1 client_secret_basic: both parts form-urlencoded before
+ * base64.  The plaintext secret is scrubbed from memory once encoded.
+ */
+
+static char *
+ngx_http_api_auth_client_auth(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    u_char     *p, *pair;
+    size_t      len;
+    ngx_str_t   secret;
+
+    if (conf->client_auth.len) {
+        return NGX_CONF_OK;
+    }
+
+    if (conf->client_id.len == 0 && conf->secret_file.len == 0) {
+        return NGX_CONF_OK;
+    }
+
+    if (conf->client_id.len == 0 || conf->secret_file.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth_client_id\" and "
+                           "\"api_auth_client_secret_file\" must be set "
+                           "together");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_api_auth_read_file(cf, &conf->secret_file, &secret)
+        != NGX_OK)
+    {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    /* a trailing newline is how editors save a one-line file */
+    while (secret.len
+           && (secret.data[secret.len - 1] == '\n'
+               || secret.data[secret.len - 1] == '\r'
+               || secret.data[secret.len - 1] == ' '))
+    {
+        secret.len--;
+    }
+
+    if (secret.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: client secret file \"%V\" is empty",
+                           &conf->secret_file);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    std::string_view  id(reinterpret_cast<char *>(conf->client_id.data),
+                         conf->client_id.len);
+    std::string_view  sec(reinterpret_cast<char *>(secret.data), secret.len);
+
+    len = api_auth::form_urlencoded_len(id) + 1
+          + api_auth::form_urlencoded_len(sec);
+
+    pair = static_cast<u_char *>(ngx_pnalloc(cf->temp_pool, len));
+    if (pair == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    p = reinterpret_cast<u_char *>(
+            api_auth::form_urlencode(id, reinterpret_cast<char *>(pair)));
+    *p++ = ':';
+    api_auth::form_urlencode(sec, reinterpret_cast<char *>(p));
+
+    conf->client_auth.len = sizeof("Basic ") - 1
+                            + api_auth::base64_encoded_len(len);
+    conf->client_auth.data = static_cast<u_char *>(
+                                 ngx_pnalloc(cf->pool, conf->client_auth.len));
+    if (conf->client_auth.data == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    p = ngx_cpymem(conf->client_auth.data, "Basic ", sizeof("Basic ") - 1);
+    api_auth::base64_encode(pair, len, reinterpret_cast<char *>(p));
+
+    ngx_explicit_memzero(pair, len);
+    ngx_explicit_memzero(secret.data, secret.len);
+
+    return NGX_CONF_OK;
+}
+
+
+/* RFC 7235 quoted-string: escape '"' and '\' */
+
+static u_char *
+ngx_http_api_auth_quote(u_char *p, ngx_str_t *s) noexcept
+{
+    size_t  i;
+
+    *p++ = '"';
+
+    for (i = 0; i < s->len; i++) {
+        if (s->data[i] == '"' || s->data[i] == '\\') {
+            *p++ = '\\';
+        }
+
+        *p++ = s->data[i];
+    }
+
+    *p++ = '"';
+
+    return p;
+}
+
+
+static char *
+ngx_http_api_auth_challenges(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    u_char                      *p;
+    size_t                       len;
+    ngx_uint_t                   i, basic;
+    ngx_http_api_auth_source_t  *src;
+
+    basic = 0;
+
+    if (conf->methods & NGX_HTTP_API_AUTH_KEY) {
+        src = static_cast<ngx_http_api_auth_source_t *>(conf->sources->elts);
+
+        for (i = 0; i < conf->sources->nelts; i++) {
+            if (src[i].type == NGX_HTTP_API_AUTH_SRC_BASIC) {
+                basic = 1;
+            }
+        }
+    }
+
+    /* worst case: every realm byte escaped, twice (Bearer and Basic) */
+    len = sizeof("Bearer realm=\"\", Basic realm=\"\"") + 4 * conf->realm.len
+          + sizeof(", error=\"insufficient_scope\", scope=\"\"")
+          + 2 * conf->scope.len;
+
+    p = static_cast<u_char *>(ngx_pnalloc(cf->pool, 4 * len));
+    if (p == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    /* one header with both challenges (RFC 7235 §4.1), so that
+       "satisfy any" can cancel it as a whole */
+
+    conf->challenge_missing.data = p;
+    p = ngx_cpymem(p, "Bearer realm=", sizeof("Bearer realm=") - 1);
+    p = ngx_http_api_auth_quote(p, &conf->realm);
+    if (basic) {
+        p = ngx_cpymem(p, ", Basic realm=", sizeof(", Basic realm=") - 1);
+        p = ngx_http_api_auth_quote(p, &conf->realm);
+    }
+    conf->challenge_missing.len = p - conf->challenge_missing.data;
+
+    conf->challenge_request.data = p;
+    p = ngx_cpymem(p, "Bearer realm=", sizeof("Bearer realm=") - 1);
+    p = ngx_http_api_auth_quote(p, &conf->realm);
+    p = ngx_cpymem(p, ", error=\"invalid_request\"",
+                   sizeof(", error=\"invalid_request\"") - 1);
+    conf->challenge_request.len = p - conf->challenge_request.data;
+
+    conf->challenge_token.data = p;
+    p = ngx_cpymem(p, "Bearer realm=", sizeof("Bearer realm=") - 1);
+    p = ngx_http_api_auth_quote(p, &conf->realm);
+    p = ngx_cpymem(p, ", error=\"invalid_token\"",
+                   sizeof(", error=\"invalid_token\"") - 1);
+    conf->challenge_token.len = p - conf->challenge_token.data;
+
+    conf->challenge_scope.data = p;
+    p = ngx_cpymem(p, "Bearer realm=", sizeof("Bearer realm=") - 1);
+    p = ngx_http_api_auth_quote(p, &conf->realm);
+    p = ngx_cpymem(p, ", error=\"insufficient_scope\", scope=",
+                   sizeof(", error=\"insufficient_scope\", scope=") - 1);
+    p = ngx_http_api_auth_quote(p, &conf->scope);
+    conf->challenge_scope.len = p - conf->challenge_scope.data;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t   *value;
+    ngx_uint_t   i, bit;
+
+    if (alcf->methods != NGX_CONF_UNSET_UINT) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    alcf->methods = 0;
+    alcf->optional = 0;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        if (cf->args->nelts != 2) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: \"off\" takes no other parameter");
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        return NGX_CONF_OK;
+    }
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strcmp(value[i].data, "api_key") == 0) {
+            bit = NGX_HTTP_API_AUTH_KEY;
+
+        } else if (ngx_strcmp(value[i].data, "oauth") == 0) {
+            bit = NGX_HTTP_API_AUTH_OAUTH;
+
+        } else if (ngx_strcmp(value[i].data, "optional") == 0
+                   && i == cf->args->nelts - 1 && i > 1)
+        {
+            alcf->optional = 1;
+            continue;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid parameter \"%V\", expected "
+                               "\"off\", or \"api_key\" and/or \"oauth\" "
+                               "optionally followed by \"optional\"",
+                               &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        if (alcf->methods & bit) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: duplicate method \"%V\"",
+                               &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        alcf->methods |= bit;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_api_auth_destroy_keys(void *data) noexcept
+{
+    static_cast<api_auth::key_table *>(data)->~key_table();
+}
+
+
+static char *
+ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t                 *value, text;
+    ngx_pool_cleanup_t        *cln;
+    api_auth::key_table       *keys;
+    api_auth::key_load_error   err;
+
+    if (alcf->keys != NGX_CONF_UNSET_PTR) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (ngx_conf_full_name(cf->cycle, &value[1], 1) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_api_auth_read_file(cf, &value[1], &text) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, sizeof(api_auth::key_table));
+    if (cln == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    keys = new (cln->data) api_auth::key_table();
+    cln->handler = ngx_http_api_auth_destroy_keys;
+
+    try {
+        if (!keys->load(std::string_view(reinterpret_cast<char *>(text.data),
+                                         text.len),
+                        err))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: key file \"%V\", line %uz: %*s",
+                               &value[1], err.line, err.reason.size(),
+                               err.reason.data());
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+    } catch (...) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: key file \"%V\": out of memory",
+                           &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (keys->size() == 0) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "api_auth: key file \"%V\" has no keys",
+                           &value[1]);
+    }
+
+    alcf->keys = keys;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_read_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *text)
+    noexcept
+{
+    u_char           *buf;
+    size_t            size;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_err_t         err;
+    ngx_file_info_t   fi;
+
+    fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        err = ngx_errno;
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, err,
+                           "api_auth: cannot open \"%V\"", name);
+        return NGX_ERROR;
+    }
+
+    buf = NULL;
+    size = 0;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "api_auth: cannot stat \"%V\"", name);
+        goto failed;
+    }
+
+    if (!ngx_is_file(&fi)
+        || ngx_file_size(&fi) > NGX_HTTP_API_AUTH_MAX_FILE)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"%V\" is not a regular file of at "
+                           "most 64 MB", name);
+        goto failed;
+    }
+
+    size = ngx_file_size(&fi);
+
+    buf = static_cast<u_char *>(ngx_pnalloc(cf->pool, size + 1));
+    if (buf == NULL) {
+        goto failed;
+    }
+
+    n = ngx_read_fd(fd, buf, size);
+
+    if (n == -1 || static_cast<size_t>(n) != size) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "api_auth: cannot read \"%V\"", name);
+        goto failed;
+    }
+
+    ngx_close_file(fd);
+
+    text->data = buf;
+    text->len = size;
+
+    return NGX_OK;
+
+failed:
+
+    ngx_close_file(fd);
+
+    return NGX_ERROR;
+}
+
+
+static char *
+ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t                   *value, name;
+    ngx_uint_t                   i, j, type;
+    ngx_http_api_auth_source_t  *src, *s;
+
+    if (alcf->sources != NGX_CONF_UNSET_PTR) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    alcf->sources = ngx_array_create(cf->pool, cf->args->nelts - 1,
+                                     sizeof(ngx_http_api_auth_source_t));
+    if (alcf->sources == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        ngx_str_null(&name);
+
+        if (ngx_strcmp(value[i].data, "bearer") == 0) {
+            type = NGX_HTTP_API_AUTH_SRC_BEARER;
+
+        } else if (ngx_strcmp(value[i].data, "basic") == 0) {
+            type = NGX_HTTP_API_AUTH_SRC_BASIC;
+
+        } else if (ngx_strncmp(value[i].data, "header=", 7) == 0
+                   && value[i].len > 7)
+        {
+            type = NGX_HTTP_API_AUTH_SRC_HEADER;
+            name.data = value[i].data + 7;
+            name.len = value[i].len - 7;
+
+            for (j = 0; j < name.len; j++) {
+                u_char  c = ngx_tolower(name.data[j]);
+
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                      || c == '-' || c == '_'))
+                {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "api_auth: invalid header name in "
+                                       "\"%V\"", &value[i]);
+                    return static_cast<char *>(NGX_CONF_ERROR);
+                }
+            }
+
+            if (name.len == sizeof("authorization") - 1
+                && ngx_strncasecmp(name.data, (u_char *) "authorization",
+                                   name.len) == 0)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "api_auth: use \"bearer\" or \"basic\" "
+                                   "for the Authorization header");
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+
+            ngx_strlow(name.data, name.data, name.len);
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid key source \"%V\", "
+                               "expected \"bearer\", \"basic\" or "
+                               "\"header=NAME\"", &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        s = static_cast<ngx_http_api_auth_source_t *>(alcf->sources->elts);
+
+        for (j = 0; j < alcf->sources->nelts; j++) {
+            if (s[j].type == type
+                && (type != NGX_HTTP_API_AUTH_SRC_HEADER
+                    || (s[j].header.len == name.len
+                        && ngx_strncmp(s[j].header.data, name.data,
+                                       name.len) == 0)))
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "api_auth: duplicate key source \"%V\"",
+                                   &value[i]);
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+        }
+
+        src = static_cast<ngx_http_api_auth_source_t *>(
+                  ngx_array_push(alcf->sources));
+        if (src == NULL) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        src->type = type;
+        src->header = name;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_auth_introspect(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t  *value;
+
+    if (alcf->introspect.data) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (value[1].len == 0 || value[1].data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth_introspect\" takes a local "
+                           "URI such as \"/_introspect\", not \"%V\" (put "
+                           "the authorization server in that location's "
+                           "proxy_pass)", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    alcf->introspect = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_auth_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t  *value;
+
+    if (alcf->secret_file.data) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (ngx_conf_full_name(cf->cycle, &value[1], 1) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    alcf->secret_file = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    u_char                    *p;
+    ssize_t                    size;
+    ngx_str_t                 *value, name, s;
+    ngx_shm_zone_t            *shm_zone;
+    ngx_http_api_auth_zone_t  *zone;
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (ngx_strncmp(value[1].data, "zone=", 5) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: invalid parameter \"%V\", expected "
+                           "\"zone=NAME:SIZE\"", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    name.data = value[1].data + 5;
+
+    p = reinterpret_cast<u_char *>(
+            const_cast<char *>(ngx_strchr(name.data, ':')));
+
+    if (p == NULL || p == name.data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: invalid zone \"%V\", expected "
+                           "\"zone=NAME:SIZE\"", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    name.len = p - name.data;
+
+    s.data = p + 1;
+    s.len = value[1].data + value[1].len - s.data;
+
+    size = ngx_parse_size(&s);
+
+    if (size == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: invalid zone size \"%V\"", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (size < static_cast<ssize_t>(8 * ngx_pagesize)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: zone \"%V\" is too small", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    shm_zone = ngx_shared_memory_add(cf, &name, size,
+                                     &ngx_http_api_auth_module);
+    if (shm_zone == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (shm_zone->data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: duplicate zone \"%V\"", &name);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    zone = static_cast<ngx_http_api_auth_zone_t *>(
+               ngx_pcalloc(cf->pool, sizeof(ngx_http_api_auth_zone_t)));
+    if (zone == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    shm_zone->init = ngx_http_api_auth_init_zone;
+    shm_zone->data = zone;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    time_t      *t;
+    ngx_str_t   *value, s;
+    ngx_uint_t   i;
+
+    if (alcf->cache != NGX_CONF_UNSET_PTR) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        if (cf->args->nelts != 2) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: \"off\" takes no other parameter");
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        alcf->cache = NULL;
+        return NGX_CONF_OK;
+    }
+
+    alcf->cache = ngx_shared_memory_add(cf, &value[1], 0,
+                                        &ngx_http_api_auth_module);
+    if (alcf->cache == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "max_ttl=", 8) == 0) {
+            t = &alcf->max_ttl;
+            s.data = value[i].data + 8;
+
+        } else if (ngx_strncmp(value[i].data, "negative_ttl=", 13) == 0) {
+            t = &alcf->negative_ttl;
+            s.data = value[i].data + 13;
+
+        } else if (ngx_strncmp(value[i].data, "stale_if_error=", 15) == 0) {
+            t = &alcf->stale_if_error;
+            s.data = value[i].data + 15;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid parameter \"%V\"",
+                               &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        s.len = value[i].data + value[i].len - s.data;
+
+        if (*t != NGX_CONF_UNSET) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: duplicate parameter \"%V\"",
+                               &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        *t = ngx_parse_time(&s, 1);
+
+        if (*t == static_cast<time_t>(NGX_ERROR)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid time in \"%V\"", &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    if (alcf->max_ttl == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"max_ttl\" must be at least 1s");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* space-joins the parameters into an ngx_str_t (scopes, audiences) */
+
+static char *
+ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    u_char      *p;
+    size_t       len;
+    ngx_str_t   *value, *field;
+    ngx_uint_t   i, j;
+
+    field = reinterpret_cast<ngx_str_t *>(static_cast<char *>(conf)
+                                          + cmd->offset);
+
+    if (field->data) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+    len = 0;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        /* RFC 6749 §3.3 scope-token = 1*NQCHAR (no space, '"' or '\') */
+        for (j = 0; j < value[i].len; j++) {
+            if (value[i].data[j] <= 0x20 || value[i].data[j] >= 0x7f
+                || value[i].data[j] == '"' || value[i].data[j] == '\\')
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "api_auth: invalid value \"%V\"",
+                                   &value[i]);
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+        }
+
+        if (value[i].len == 0) {
+            return const_cast<char *>("has an empty value");
+        }
+
+        len += value[i].len + 1;
+    }
+
+    p = static_cast<u_char *>(ngx_pnalloc(cf->pool, len));
+    if (p == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    field->data = p;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (i > 1) {
+            *p++ = ' ';
+        }
+
+        p = ngx_cpymem(p, value[i].data, value[i].len);
+    }
+
+    field->len = p - field->data;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = static_cast<ngx_http_core_main_conf_t *>(
+               ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module));
+
+    h = static_cast<ngx_http_handler_pt *>(
+            ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers));
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_api_auth_handler;
+
+    return NGX_OK;
+}
