@@ -319,7 +319,7 @@ ngx_http_api_auth_cache_acquire(ngx_shm_zone_t *shm_zone,
         node->pending = now + NGX_HTTP_API_AUTH_PENDING;
 
         rec->stale_usable = (node->expires && node->active
-                             && now <= node->stale);
+                             && now < node->stale);
 
         rc = ngx_http_api_auth_lookup_own;
     }

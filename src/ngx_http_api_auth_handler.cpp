@@ -578,8 +578,8 @@ ngx_http_api_auth_result_variable(ngx_http_request_t *r,
         break;
 
     default: /* ngx_http_api_auth_cache_status_var */
-        ngx_http_api_auth_set_value(v,
-                            &ngx_http_api_auth_cache_statuses[ctx->cache_status]);
+        ngx_http_api_auth_set_value(v, &ngx_http_api_auth_cache_statuses[
+                                           ctx->cache_status]);
     }
 
     return NGX_OK;

@@ -4,6 +4,12 @@
  *   # comment
  *   NAME  sha256:HEX  [scope="a b"] [subject=S] [not_after=RFC3339-UTC]
  *
+ * Fields are separated by spaces or tabs; a field that starts with '#'
+ * starts a comment to the end of the line (so "# ..." after whitespace is
+ * a trailing comment).  Option values may be "quoted" (a quoted scope or
+ * subject may hold spaces); each option at most once.  Lines may end in
+ * CRLF; a leading UTF-8 BOM is skipped.  A file with no keys is valid.
+ *
  * Parsed once at configuration time into a hash table keyed by digest;
  * a request does one hash lookup and one constant-time comparison, with
  * no file I/O and no allocation.

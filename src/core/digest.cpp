@@ -1,0 +1,104 @@
+/*
+ * api_auth core: SHA-256 digests, hex, constant-time comparison.
+ */
+
+/*
+ * SHA256_Init/Update/Final are deprecated in OpenSSL 3.0 in favour of
+ * EVP_Digest.  But EVP_Digest allocates an EVP_MD_CTX (and may fetch the
+ * algorithm) on every call, and sha256() runs on every request, where we
+ * promise zero heap allocations (SPEC.md "Performance", STYLE.md R10).
+ * The low-level API hashes into a stack SHA256_CTX and allocates nothing;
+ * it is the same default-provider implementation.  This must come before
+ * the first OpenSSL header of this file.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "digest.hpp"
+
+namespace api_auth {
+
+static_assert(SHA256_DIGEST_LENGTH == sizeof(digest), "digest size");
+
+void
+sha256(const void *data, size_t len, digest &out) noexcept
+{
+    SHA256_CTX  ctx;
+
+    /* these cannot fail for a valid ctx; there is nothing to report */
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, data, len);
+    SHA256_Final(out.data(), &ctx);
+
+    /* the state is derived from the (secret) key: do not leave it */
+    OPENSSL_cleanse(&ctx, sizeof(ctx));
+}
+
+
+bool
+digest_equal(const digest &a, const digest &b) noexcept
+{
+    /* no early exit on the first differing byte (STYLE.md R13) */
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+
+void
+hex_encode(const uint8_t *in, size_t n, char *out) noexcept
+{
+    static constexpr char  hex[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hex[in[i] >> 4];
+        out[2 * i + 1] = hex[in[i] & 0x0f];
+    }
+}
+
+
+static int
+lower_hex_value(char c) noexcept
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+
+    return -1;
+}
+
+
+bool
+hex_decode_lower(std::string_view hex, uint8_t *out, size_t n) noexcept
+{
+    /* n <= SIZE_MAX / 2 in any real use; guard the product anyway */
+    if (n > hex.size() / 2 || hex.size() != 2 * n) {
+        return false;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        int  hi = lower_hex_value(hex[2 * i]);
+        int  lo = lower_hex_value(hex[2 * i + 1]);
+
+        if (hi < 0 || lo < 0) {
+            return false;
+        }
+
+        out[i] = static_cast<uint8_t>(hi << 4 | lo);
+    }
+
+    return true;
+}
+
+
+void
+digest_prefix(const digest &d, char *out) noexcept
+{
+    hex_encode(d.data(), digest_prefix_len / 2, out);
+}
+
+}  // namespace api_auth

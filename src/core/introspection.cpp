@@ -1,0 +1,332 @@
+/*
+ * api_auth core: RFC 7662 token introspection, request and response.
+ *
+ * The response comes from the authorization server through a proxied
+ * subrequest, so it is parsed as hostile input: bounded in size before
+ * jansson sees it, duplicate keys rejected (an ambiguous
+ * {"active":false,"active":true} must not pass), depth bounded by
+ * jansson's own parser limit (JSON_PARSER_MAX_DEPTH), and every member
+ * we act on type-checked.
+ */
+
+#include <charconv>
+#include <cstdlib>
+#include <memory>
+#include <new>
+
+#include <jansson.h>
+
+#include "claims.hpp"
+#include "introspection.hpp"
+
+namespace api_auth {
+
+namespace {
+
+struct json_deleter {
+    void operator()(json_t *j) const noexcept { json_decref(j); }
+};
+
+using json_ptr = std::unique_ptr<json_t, json_deleter>;
+
+struct free_deleter {
+    void operator()(char *p) const noexcept { std::free(p); }
+};
+
+using malloc_ptr = std::unique_ptr<char, free_deleter>;
+
+/* a NumericDate member: present or not, and its value in seconds */
+struct numeric_date {
+    bool     present;
+    int64_t  value;
+};
+
+}  // namespace
+
+
+/*
+ * 9999-12-31T23:59:59Z.  Larger (or real-valued, up to 1e308) dates are
+ * clamped to it: "far future" is all they can mean, and the adapter adds
+ * and subtracts these values as time_t without overflow checks.
+ */
+static constexpr int64_t  max_date = 253402300799;
+
+
+/* RFC 7519 §2 NumericDate: an integer or a real; reals are truncated */
+static bool
+read_date(json_t *root, const char *name, numeric_date &out) noexcept
+{
+    json_t  *v = json_object_get(root, name);
+    double   d = json_number_value(v);      /* 0 if not a number */
+
+    out.present = (v != nullptr);
+    out.value = 0;
+
+    if (v == nullptr || !json_is_number(v)) {
+        return v == nullptr;
+    }
+
+    /* compare as double first: casting 1e300 to int64 is undefined */
+    if (d >= static_cast<double>(max_date)) {
+        out.value = max_date;
+
+    } else if (d <= -static_cast<double>(max_date)) {
+        out.value = -max_date;
+
+    } else {
+        out.value = json_is_integer(v) ? json_integer_value(v)
+                                       : static_cast<int64_t>(d);
+    }
+
+    return true;
+}
+
+
+/* true for a string, or an array holding only strings */
+static bool
+is_string_list(json_t *v) noexcept
+{
+    size_t   i;
+    json_t  *e;
+
+    json_array_foreach(v, i, e) {
+        if (!json_is_string(e)) {
+            return false;
+        }
+    }
+
+    return json_is_string(v) || json_is_array(v);
+}
+
+
+/*
+ * Integers, and reals in their shortest form that reads back as the same
+ * double; std::to_chars never uses the locale's decimal separator.
+ */
+template <typename T>
+static void
+number_text(T n, std::string &text)
+{
+    char  buf[32];
+    auto  r = std::to_chars(buf, buf + sizeof(buf), n);
+
+    text.assign(buf, r.ptr);
+}
+
+
+/*
+ * The text of a claim value (claims.hpp); false for null, which has no
+ * text and is skipped.  Throws std::bad_alloc.
+ */
+static bool
+claim_text(json_t *v, std::string &text)
+{
+    size_t   i;
+    json_t  *e;
+
+    text.clear();
+
+    if (json_is_string(v)) {
+        text.assign(json_string_value(v), json_string_length(v));
+
+    } else if (json_is_integer(v)) {
+        number_text(json_integer_value(v), text);
+
+    } else if (json_is_real(v)) {
+        number_text(json_real_value(v), text);
+
+    } else if (json_is_boolean(v)) {
+        text = json_is_true(v) ? "true" : "false";
+
+    } else if (json_is_array(v) && is_string_list(v)) {
+        json_array_foreach(v, i, e) {
+            text.append(i > 0 ? " " : "");
+            text.append(json_string_value(e), json_string_length(e));
+        }
+
+    } else if (!json_is_null(v)) {
+        /* objects and mixed arrays: compact JSON text */
+        malloc_ptr  dump(json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY));
+
+        if (dump == nullptr) {
+            throw std::bad_alloc();
+        }
+
+        text.assign(dump.get());
+    }
+
+    /*
+     * Claims end up in variables that may go into proxy_set_header: a
+     * control byte (CR, LF, NUL, ...) from the authorization server must
+     * not split an upstream request header.
+     */
+    for (char &c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            c = ' ';
+        }
+    }
+
+    return !json_is_null(v);
+}
+
+
+/* client_id, sub, scope, aud: checked, and first in the claims record */
+static constexpr const char  *identity[] = {
+    "client_id", "sub", "scope", "aud"
+};
+
+
+/* the response after the size check; may throw std::bad_alloc */
+static status
+parse(std::string_view body, int64_t now, token_info &out)
+{
+    json_error_t  err;
+    json_t       *active, *v;
+    const char   *name;
+    numeric_date  exp, nbf;
+    std::string   text;
+
+    json_ptr  root(json_loadb(body.data(), body.size(),
+                              JSON_REJECT_DUPLICATES, &err));
+
+    if (root == nullptr) {
+        return json_error_code(&err) == json_error_out_of_memory
+               ? status::internal : status::malformed;
+    }
+
+    /* RFC 7662 §2.2: a JSON object whose "active" is REQUIRED, boolean */
+    active = json_object_get(root.get(), "active");
+
+    if (!json_is_object(root.get()) || !json_is_boolean(active)) {
+        return status::malformed;
+    }
+
+    /* RFC 7662 §2.2: nothing else of an inactive response means anything */
+    if (json_is_false(active)) {
+        return status::inactive;
+    }
+
+    if (!read_date(root.get(), "exp", exp)
+        || !read_date(root.get(), "nbf", nbf))
+    {
+        return status::malformed;
+    }
+
+    /* RFC 7662 §2.2 strings; RFC 7519 §4.1.3 aud: string or array of them */
+    for (const char *n : identity) {
+        v = json_object_get(root.get(), n);
+
+        if (v != nullptr
+            && !(n == identity[3] ? is_string_list(v) : json_is_string(v)))
+        {
+            return status::malformed;
+        }
+    }
+
+    /* RFC 7519 §4.1.4, §4.1.5: "on or after" exp, "before" nbf */
+    if ((exp.present && exp.value <= now) || (nbf.present && nbf.value > now)) {
+        return status::inactive;
+    }
+
+    /* identity claims first, so that they survive the size bound ... */
+    for (const char *n : identity) {
+        v = json_object_get(root.get(), n);
+
+        if (v != nullptr && claim_text(v, text)) {
+            (void) claims_append(out.claims, n, text);
+        }
+    }
+
+    /* ... then every other claim, in the order the server sent them */
+    json_object_foreach(root.get(), name, v) {
+        bool  skip = std::string_view(name) == "active";
+
+        for (const char *n : identity) {
+            skip = skip || std::string_view(name) == n;
+        }
+
+        if (!skip && claim_text(v, text)) {
+            (void) claims_append(out.claims, name, text);
+        }
+    }
+
+    /* exp 0 means "absent" to the caller; a present exp here is > now */
+    out.exp = exp.present ? exp.value : 0;
+
+    return status::ok;
+}
+
+
+status
+parse_introspection(std::string_view body, int64_t now,
+                    token_info &out) noexcept
+{
+    status  rc;
+
+    out.exp = 0;
+    out.claims.clear();
+
+    if (body.size() > max_introspection_body) {
+        return status::too_large;
+    }
+
+    try {
+        rc = parse(body, now, out);
+
+    } catch (...) {
+        /* std::bad_alloc: nothing else is thrown on this path */
+        out.claims.clear();
+        rc = status::internal;
+    }
+
+    return rc;
+}
+
+
+/* WHATWG URL §5.2 application/x-www-form-urlencoded byte serializer */
+static bool
+form_unreserved(unsigned char c) noexcept
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9')
+           || c == '*' || c == '-' || c == '.' || c == '_';
+}
+
+
+size_t
+form_urlencoded_len(std::string_view in) noexcept
+{
+    size_t  n = 0;
+
+    for (unsigned char c : in) {
+        n += (form_unreserved(c) || c == ' ') ? 1 : 3;
+    }
+
+    return n;
+}
+
+
+char *
+form_urlencode(std::string_view in, char *out) noexcept
+{
+    static constexpr char  hex[] = "0123456789ABCDEF";
+
+    for (unsigned char c : in) {
+        if (form_unreserved(c)) {
+            *out++ = static_cast<char>(c);
+
+        } else if (c == ' ') {
+            *out++ = '+';
+
+        } else {
+            /* RFC 6750 b64token "+", "/" and "=" land here: %2B %2F %3D */
+            *out++ = '%';
+            *out++ = hex[c >> 4];
+            *out++ = hex[c & 0x0f];
+        }
+    }
+
+    return out;
+}
+
+}  // namespace api_auth

@@ -1,0 +1,124 @@
+/*
+ * api_auth core: authorization policy and cache arithmetic.  Pure
+ * functions of their arguments; no allocation.
+ */
+
+#include <limits>
+
+#include "policy.hpp"
+
+namespace api_auth {
+
+/*
+ * Calls f(token) for each token of a space-delimited list until f returns
+ * true; returns whether it did.  RFC 6749 §3.3 delimits with one space;
+ * runs of spaces (and leading or trailing ones) are tolerated because
+ * nginx directives and key files are written by hand.
+ */
+template <typename F>
+static bool
+any_token(std::string_view list, F f) noexcept
+{
+    size_t  i, start;
+
+    i = 0;
+
+    while (i < list.size()) {
+        while (i < list.size() && list[i] == ' ') {
+            i++;
+        }
+
+        start = i;
+
+        while (i < list.size() && list[i] != ' ') {
+            i++;
+        }
+
+        if (i > start && f(list.substr(start, i - start))) {
+            return true;
+        }
+    }
+
+    return false;
+}
+
+
+static bool
+has_token(std::string_view list, std::string_view token) noexcept
+{
+    return any_token(list, [token](std::string_view t) noexcept {
+        return t == token;
+    });
+}
+
+
+bool
+scope_satisfies(std::string_view granted, std::string_view required) noexcept
+{
+    /* a required token that is missing from granted ends the search */
+    return !any_token(required, [granted](std::string_view t) noexcept {
+        return !has_token(granted, t);
+    });
+}
+
+
+bool
+audience_matches(std::string_view aud, std::string_view accepted) noexcept
+{
+    return any_token(aud, [accepted](std::string_view t) noexcept {
+        return has_token(accepted, t);
+    });
+}
+
+
+int64_t
+positive_ttl(int64_t now, int64_t exp, int64_t max_ttl) noexcept
+{
+    if (max_ttl < 0) {
+        max_ttl = 0;
+    }
+
+    if (exp == 0) {
+        return max_ttl;
+    }
+
+    /* RFC 7662 §2.2: a token past its exp is not active */
+    if (exp <= now) {
+        return 0;
+    }
+
+    /* exp > now: the difference is positive; compare before subtracting
+       so that it cannot overflow for any pair of int64 values */
+    if (now < 0 && exp > std::numeric_limits<int64_t>::max() + now) {
+        return max_ttl;
+    }
+
+    return exp - now < max_ttl ? exp - now : max_ttl;
+}
+
+
+int64_t
+stale_deadline(int64_t expires, int64_t stale_if_error, int64_t exp) noexcept
+{
+    int64_t  deadline;
+
+    if (stale_if_error < 0) {
+        stale_if_error = 0;
+    }
+
+    if (expires > std::numeric_limits<int64_t>::max() - stale_if_error) {
+        deadline = std::numeric_limits<int64_t>::max();
+
+    } else {
+        deadline = expires + stale_if_error;
+    }
+
+    /* SPEC.md: stale service never outlives the token itself */
+    if (exp != 0 && exp < deadline) {
+        deadline = exp;
+    }
+
+    return deadline;
+}
+
+}  // namespace api_auth

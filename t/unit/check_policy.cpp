@@ -1,0 +1,160 @@
+/*
+ * policy.cpp: RFC 6749 §3.3 scope checks, audience overlap, and the cache
+ * lifetimes of SPEC.md "Introspection cache".
+ */
+
+#include <cstdint>
+#include <limits>
+
+#include "policy.hpp"
+#include "unit.hpp"
+
+using api_auth::audience_matches;
+using api_auth::positive_ttl;
+using api_auth::scope_satisfies;
+using api_auth::stale_deadline;
+
+START_TEST(empty_required_scope_is_satisfied)
+{
+    ck_assert(scope_satisfies("", ""));
+    ck_assert(scope_satisfies("a b", ""));
+    ck_assert(scope_satisfies("a", "   "));
+}
+END_TEST
+
+
+START_TEST(every_required_scope_must_be_granted)
+{
+    ck_assert(scope_satisfies("orders.read orders.write", "orders.write"));
+    ck_assert(scope_satisfies("orders.read orders.write",
+                              "orders.write orders.read"));
+    ck_assert(!scope_satisfies("orders.read", "orders.read orders.write"));
+    ck_assert(!scope_satisfies("", "orders.read"));
+}
+END_TEST
+
+
+START_TEST(scope_match_is_exact_not_prefix)
+{
+    ck_assert(!scope_satisfies("orders.read", "orders"));
+    ck_assert(!scope_satisfies("orders", "orders.read"));
+    ck_assert(!scope_satisfies("Orders.Read", "orders.read"));
+}
+END_TEST
+
+
+START_TEST(scope_lists_tolerate_runs_of_spaces)
+{
+    ck_assert(scope_satisfies("  a   b  ", "b  a"));
+    ck_assert(!scope_satisfies("  a   b  ", "b  c"));
+}
+END_TEST
+
+
+START_TEST(audience_matches_on_any_overlap)
+{
+    ck_assert(audience_matches("https://api.example", "https://api.example"));
+    ck_assert(audience_matches("x y z", "q z"));
+    ck_assert(!audience_matches("x y", "q r"));
+    ck_assert(!audience_matches("api", "api.example"));
+}
+END_TEST
+
+
+START_TEST(empty_audience_never_matches)
+{
+    ck_assert(!audience_matches("", "api"));
+    ck_assert(!audience_matches("   ", "api"));
+    ck_assert(!audience_matches("api", ""));
+}
+END_TEST
+
+
+START_TEST(ttl_is_capped_by_max_ttl)
+{
+    ck_assert_int_eq(positive_ttl(1000, 5000, 300), 300);
+    ck_assert_int_eq(positive_ttl(1000, 1100, 300), 100);
+    ck_assert_int_eq(positive_ttl(1000, 1300, 300), 300);
+}
+END_TEST
+
+
+START_TEST(ttl_without_exp_is_max_ttl)
+{
+    ck_assert_int_eq(positive_ttl(1000, 0, 300), 300);
+}
+END_TEST
+
+
+START_TEST(ttl_of_expired_token_is_zero)
+{
+    ck_assert_int_eq(positive_ttl(1000, 1000, 300), 0);
+    ck_assert_int_eq(positive_ttl(1000, 999, 300), 0);
+    ck_assert_int_eq(positive_ttl(1000, -5, 300), 0);
+}
+END_TEST
+
+
+START_TEST(ttl_is_never_negative_and_never_overflows)
+{
+    const int64_t  max = std::numeric_limits<int64_t>::max();
+
+    ck_assert_int_eq(positive_ttl(1000, 2000, -1), 0);
+    ck_assert_int_eq(positive_ttl(-max, max, 300), 300);
+    ck_assert_int_eq(positive_ttl(1000, max, max), max - 1000);
+}
+END_TEST
+
+
+START_TEST(stale_deadline_without_exp)
+{
+    ck_assert_int_eq(stale_deadline(1300, 60, 0), 1360);
+    ck_assert_int_eq(stale_deadline(1300, 0, 0), 1300);
+}
+END_TEST
+
+
+START_TEST(stale_deadline_never_passes_exp)
+{
+    ck_assert_int_eq(stale_deadline(1300, 600, 1500), 1500);
+    ck_assert_int_eq(stale_deadline(1300, 60, 1500), 1360);
+}
+END_TEST
+
+
+START_TEST(stale_deadline_saturates)
+{
+    const int64_t  max = std::numeric_limits<int64_t>::max();
+
+    ck_assert_int_eq(stale_deadline(max - 10, 60, 0), max);
+    ck_assert_int_eq(stale_deadline(1300, -60, 0), 1300);
+}
+END_TEST
+
+
+Suite *
+policy_suite(void)
+{
+    Suite  *s = suite_create("policy");
+    TCase  *tc = tcase_create("core");
+
+    tcase_set_timeout(tc, unit_timeout);
+
+    tcase_add_test(tc, empty_required_scope_is_satisfied);
+    tcase_add_test(tc, every_required_scope_must_be_granted);
+    tcase_add_test(tc, scope_match_is_exact_not_prefix);
+    tcase_add_test(tc, scope_lists_tolerate_runs_of_spaces);
+    tcase_add_test(tc, audience_matches_on_any_overlap);
+    tcase_add_test(tc, empty_audience_never_matches);
+    tcase_add_test(tc, ttl_is_capped_by_max_ttl);
+    tcase_add_test(tc, ttl_without_exp_is_max_ttl);
+    tcase_add_test(tc, ttl_of_expired_token_is_zero);
+    tcase_add_test(tc, ttl_is_never_negative_and_never_overflows);
+    tcase_add_test(tc, stale_deadline_without_exp);
+    tcase_add_test(tc, stale_deadline_never_passes_exp);
+    tcase_add_test(tc, stale_deadline_saturates);
+
+    suite_add_tcase(s, tc);
+
+    return s;
+}
