@@ -1,0 +1,159 @@
+// TEST-ONLY OAuth 2.0 authorization server for the ngx_http_api_auth_module
+// end-to-end tests and demo, built on oidc-provider 8.x
+// (https://github.com/panva/node-oidc-provider, docs/README.md at tag v8.8.1).
+//
+// * Listens on 127.0.0.1 only; port from AS_PORT (default 9180);
+//   issuer http://127.0.0.1:$AS_PORT.
+// * client_credentials grant at      POST /token
+// * RFC 7662 introspection at         POST /token/introspection
+// * discovery at                      GET  /.well-known/openid-configuration
+// * Access tokens are OPAQUE (random strings, no JWT), kept in memory only:
+//   restarting the server forgets every token issued.
+//
+// All secrets below are fixtures for loopback tests. Never reuse them.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import Provider, { errors } from 'oidc-provider';
+
+const host = '127.0.0.1';
+const port = Number.parseInt(process.env.AS_PORT || '9180', 10);
+const issuer = `http://${host}:${port}`;
+// Lifetime (seconds) of client_credentials access tokens; short values help
+// tests of token expiry.
+const tokenTTL = Number.parseInt(process.env.AS_TOKEN_TTL || '600', 10);
+
+// Every scope a client may ask for. Listing them here makes the per-client
+// `scope` allow-list below enforceable (oidc-provider only checks scopes it
+// knows about against a client's `scope` metadata; a requested scope it does
+// not know is silently left out of the token).
+const API_SCOPES = 'orders.read orders.write';
+
+// Static clients. grant_types/response_types/redirect_uris are emptied of the
+// authorization-code defaults; token_endpoint_auth_method is also the method
+// used at the introspection endpoint.
+const clients = [
+  {
+    client_id: 'demo-client',
+    client_secret: 'demo-client-secret-test-only',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: 'client_secret_basic',
+    scope: 'orders.read orders.write',
+  },
+  {
+    client_id: 'limited-client',
+    client_secret: 'limited-secret-test-only',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: 'client_secret_basic',
+    scope: 'orders.read',
+  },
+  {
+    // The resource server (nginx module). No grants: it only introspects.
+    client_id: 'api-gateway',
+    client_secret: 'api-gateway-secret-test-only',
+    grant_types: [],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: 'client_secret_basic',
+  },
+];
+// Clients allowed to introspect tokens issued to ANY client.
+const RESOURCE_SERVERS = new Set(['api-gateway']);
+
+// In-memory token store. Unlike oidc-provider's built-in development adapter
+// (an LRU capped at 1000 entries, which would silently forget tokens under
+// load tests) this one keeps every entry until it expires. Only the adapter
+// methods used by the client_credentials + introspection flows do real work.
+const stores = new Map(); // model name -> Map(id -> { payload, exp })
+class MemoryAdapter {
+  constructor(name) {
+    if (!stores.has(name)) stores.set(name, new Map());
+    this.store = stores.get(name);
+  }
+  async upsert(id, payload, expiresIn) {
+    this.store.set(id, { payload, exp: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
+  }
+  async find(id) {
+    const e = this.store.get(id);
+    if (e && e.exp <= Date.now()) this.store.delete(id);
+    return e && e.exp > Date.now() ? e.payload : undefined;
+  }
+  async destroy(id) { this.store.delete(id); }
+  async consume(id) { const e = this.store.get(id); if (e) e.payload.consumed = Math.floor(Date.now() / 1000); }
+  async findByUid() { return undefined; }
+  async findByUserCode() { return undefined; }
+  async revokeByGrantId() {}
+}
+setInterval(() => { // drop expired entries once a minute
+  for (const store of stores.values()) for (const [id, e] of store) if (e.exp <= Date.now()) store.delete(id);
+}, 60_000).unref();
+
+const provider = new Provider(issuer, {
+  adapter: MemoryAdapter,
+  clients,
+  scopes: API_SCOPES.split(' '),
+  // Only needed for the (unused) interactive flows; a fixed test value keeps
+  // oidc-provider from warning about development-only cookie keys.
+  cookies: { keys: ['cookie-key-test-only'] },
+  // Fresh ephemeral RS256 key per run: oidc-provider wants one for its (here
+  // unused) ID tokens; no JWT access tokens are issued. Avoids the built-in
+  // development keys warning.
+  jwks: { keys: [ephemeralRsaJwk()] },
+  ttl: { ClientCredentials: () => tokenTTL },
+  features: {
+    devInteractions: { enabled: false }, // no login UI needed
+    clientCredentials: { enabled: true },
+    introspection: {
+      enabled: true,
+      // Who may learn that a token is active: the resource server for every
+      // token, any other client only for its own tokens. Everyone else gets
+      // {"active":false}.
+      async allowedPolicy(ctx, client, token) {
+        return RESOURCE_SERVERS.has(client.clientId) || token.clientId === client.clientId;
+      },
+    },
+    // RFC 8707: an optional `resource=<absolute URI>` on the token request
+    // becomes the token's `aud` (shown by introspection). Any http(s) URI is
+    // accepted (test fixture); its token keeps only the requested scopes that
+    // are in API_SCOPES, and stays opaque.
+    resourceIndicators: {
+      enabled: true,
+      async getResourceServerInfo(ctx, resourceIndicator) {
+        if (!/^https?:\/\//.test(resourceIndicator)) throw new errors.InvalidTarget();
+        return { scope: API_SCOPES, accessTokenFormat: 'opaque', accessTokenTTL: tokenTTL };
+      },
+    },
+  },
+  // client_credentials tokens have no end-user, hence no `sub` by default.
+  // Following RFC 9068 §2.2 (sub = client_id when no resource owner is
+  // involved) we store it as an extra claim; introspection returns it.
+  async extraTokenClaims(ctx, token) {
+    return token.kind === 'ClientCredentials' ? { sub: token.clientId } : undefined;
+  },
+});
+
+// Log one line per issued token and per token/introspection error.
+provider.on('client_credentials.saved', (t) =>
+  console.log(`issued token client=${t.clientId} scope=${t.scope ?? ''} aud=${t.aud ?? ''}`));
+provider.on('grant.error', (ctx, err) => console.log(`token error: ${err.message} ${err.error_description ?? ''}`));
+provider.on('introspection.error', (ctx, err) => console.log(`introspection error: ${err.message} ${err.error_description ?? ''}`));
+provider.on('server_error', (ctx, err) => console.error('server_error', err));
+
+function ephemeralRsaJwk() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
+}
+
+const server = provider.listen(port, host, () => {
+  console.log(`test authorization server listening, issuer ${issuer}`);
+});
+server.on('error', (err) => {
+  console.error(`cannot listen on ${host}:${port}: ${err.message}`);
+  process.exit(1);
+});
+// Exit promptly on SIGTERM/SIGINT (stop.sh), even with keep-alive clients.
+const shutdown = () => { server.close(() => process.exit(0)); server.closeAllConnections(); };
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
