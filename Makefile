@@ -63,11 +63,22 @@ unit: deps $(BUILD)/unit
 # the project's Test::Nginx runner only where the real one is missing
 PROVE_INC = $(shell perl -MTest::Nginx::Socket -e1 2>/dev/null || echo -I t/lib)
 
+# the real authorization server (t/as, Node.js) for t/040-oidc-e2e.t
+AS_PORT_TEST := 9181
+AS_TEST_ENV  := AS_PORT=$(AS_PORT_TEST) AS_PIDFILE=$(CURDIR)/t/as/as-test.pid \
+                AS_LOG=$(CURDIR)/t/as/as-test.log
+
 integration: test-deps module
+	@command -v node >/dev/null || util/deps.sh nodejs npm
+	@$(AS_TEST_ENV) t/as/stop.sh >/dev/null 2>&1 || true
+	$(AS_TEST_ENV) t/as/start.sh
+	@set +e; \
 	TEST_NGINX_BINARY=$(NGINX_BIN) \
 	TEST_NGINX_LOAD_MODULES="$(MODULE) /usr/lib/nginx/modules/ngx_http_echo_module.so" \
 	TEST_NGINX_DATA_DIR=$(CURDIR)/t/data \
-	prove $(PROVE_INC) -r $(or $(T),t/[0-9]*.t)
+	TEST_NGINX_AS_PORT=$(AS_PORT_TEST) \
+	prove $(PROVE_INC) -r $(or $(T),t/[0-9]*.t); rc=$$?; \
+	$(AS_TEST_ENV) t/as/stop.sh >/dev/null 2>&1; exit $$rc
 
 test: test-deps module
 	@set -o pipefail; \
