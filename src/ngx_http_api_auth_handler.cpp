@@ -339,6 +339,17 @@ ngx_http_api_auth_key(ngx_http_request_t *r,
     const api_auth::key_entry  *entry;
     char                        prefix[api_auth::digest_prefix_len];
 
+    if (type == NGX_HTTP_API_AUTH_SRC_BASIC) {
+        /*
+         * the Basic credentials are an API key, not a user name: an empty
+         * user with non-NULL data makes ngx_http_auth_basic_user() decline,
+         * so $remote_user (in the default "combined" log format) can never
+         * show "KEY" of "curl -u KEY:"
+         */
+        ngx_str_set(&r->headers_in.user, "");
+        ngx_str_set(&r->headers_in.passwd, "");
+    }
+
     api_auth::sha256(value.data(), value.size(), d);
     entry = alcf->keys->find(d);
 

@@ -1,0 +1,216 @@
+# Shared by the standalone Test::More scripts (t/006-reload.t,
+# t/090-secrets.t): they start their own nginx, because what they test
+# (a reload between requests, logs at level info, shared memory of a
+# running worker) cannot be expressed portably in Test::Nginx blocks.
+#
+# Usage: require "$FindBin::Bin/helpers/standalone.pl"; then
+# standalone_prefix(), start_nginx(), get(), request(), reload(), ...
+# The nginx binary and modules come from TEST_NGINX_BINARY and
+# TEST_NGINX_LOAD_MODULES, as for Test::Nginx.
+
+use strict;
+use warnings;
+
+use File::Temp qw(tempdir);
+use IO::Socket::INET;
+use POSIX qw(:sys_wait_h);
+use Time::HiRes qw(sleep time);
+
+our $nginx = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
+our @modules = grep { length } split /\s+/, ($ENV{TEST_NGINX_LOAD_MODULES} || '');
+our ($prefix, $port, $pid);
+
+
+# a temporary prefix with conf/, logs/ and html/, and a free port
+sub standalone_prefix {
+    my ($name) = @_;
+
+    $prefix = tempdir("api-auth-$name-XXXXXX", TMPDIR => 1, CLEANUP => 1);
+    mkdir "$prefix/$_" or die "mkdir $prefix/$_: $!" for qw(conf logs html);
+    $port = free_port();
+
+    return $prefix;
+}
+
+
+# the load_module, user and path lines every configuration starts with
+sub conf_preamble {
+    my $load = join '', map { "load_module $_;\n" } @modules;
+    my $user = $> == 0 ? "user root;\n" : '';
+
+    return "${load}${user}daemon off;\npid logs/nginx.pid;\n";
+}
+
+
+sub temp_paths {
+    return join '', map { "    ${_}_temp_path logs/$_;\n" }
+                    qw(client_body proxy fastcgi uwsgi scgi);
+}
+
+
+sub start_nginx {
+    my $child = fork;
+
+    die "fork: $!" unless defined $child;
+
+    if ($child == 0) {
+        open STDOUT, '>', '/dev/null';
+        open STDERR, '>>', "$prefix/logs/stderr.log";
+        # on failure, no END blocks: they would remove $prefix
+        exec($nginx, '-p', "$prefix/", '-c', 'conf/nginx.conf',
+             '-e', 'logs/error.log')
+            or do { print STDERR "exec $nginx: $!\n"; POSIX::_exit(127) };
+    }
+
+    $pid = $child;
+
+    return $child;
+}
+
+
+sub reload {
+    kill 'HUP', $pid or die "kill HUP $pid: $!";
+}
+
+
+# the master's worker processes (children), from /proc
+sub workers {
+    my @w;
+
+    for my $stat (glob '/proc/[0-9]*/stat') {
+        my $line = slurp($stat);
+
+        # pid (comm) state ppid ...
+        push @w, $1 if $line =~ /^(\d+) \(.*\) \S+ (\d+) / && $2 == $pid;
+    }
+
+    return @w;
+}
+
+
+# HUP, then wait until the workers of the old configuration are gone, so
+# that no later request can reach one of them (bounded: 10 s)
+sub reload_and_settle {
+    my %old = map { $_ => 1 } workers();
+
+    reload();
+
+    return wait_for(sub {
+        my @now = workers();
+        return @now && !grep { $old{$_} } @now;
+    });
+}
+
+
+# QUIT (graceful), then KILL after 10 s; always reaps the master
+sub stop_nginx {
+    return unless $pid;
+
+    kill 'QUIT', $pid;
+
+    my $deadline = time + 10;
+
+    while (waitpid($pid, WNOHANG) == 0) {
+        if (time > $deadline) {
+            kill 'KILL', $pid;
+            waitpid($pid, 0);
+            last;
+        }
+
+        sleep 0.05;
+    }
+
+    $pid = 0;
+}
+
+
+# polls cond every 50 ms for at most 10 s
+sub wait_for {
+    my ($cond) = @_;
+    my $deadline = time + 10;
+
+    while (time < $deadline) {
+        return 1 if $cond->();
+        sleep 0.05;
+    }
+
+    return 0;
+}
+
+
+# [status, {lowercase header => value}, body]; undef when nginx does not
+# answer.  $headers: raw header lines, each ending in "\r\n".
+sub request {
+    my ($uri, $headers) = @_;
+
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                     PeerPort => $port,
+                                     Proto => 'tcp',
+                                     Timeout => 5)
+        or return undef;
+
+    print $sock "GET $uri HTTP/1.0\r\nHost: localhost\r\n$headers\r\n";
+
+    local $/;
+    my $resp = <$sock>;
+
+    close $sock;
+
+    return undef unless defined $resp
+        && $resp =~ m{^HTTP/1\.[01] (\d{3})[^\r\n]*\r\n(.*?)\r\n\r\n(.*)\z}s;
+
+    my ($status, $head, $body) = ($1, $2, $3);
+    my %h = map { /^([^:]+):\s*(.*)$/ ? (lc $1, $2) : () } split /\r\n/, $head;
+
+    return [$status + 0, \%h, $body];
+}
+
+
+# [status, WWW-Authenticate or undef, body on 200 or undef] for a Bearer
+# credential (none when $key is empty)
+sub get {
+    my ($uri, $key) = @_;
+
+    my $r = request($uri, length $key ? "Authorization: Bearer $key\r\n" : '')
+        or return undef;
+
+    return [$r->[0], $r->[1]{'www-authenticate'},
+            $r->[0] == 200 ? $r->[2] : undef];
+}
+
+
+sub free_port {
+    my $sock = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+                                     LocalPort => 0,
+                                     Proto => 'tcp',
+                                     Listen => 1)
+        or die "cannot bind a free port: $!";
+    my $p = $sock->sockport;
+
+    close $sock;
+
+    return $p;
+}
+
+
+sub write_file {
+    my ($path, $text) = @_;
+
+    open my $fh, '>', "$path.tmp" or die "open $path.tmp: $!";
+    print $fh $text;
+    close $fh or die "close $path.tmp: $!";
+    rename "$path.tmp", $path or die "rename $path: $!";
+}
+
+
+sub slurp {
+    my ($path) = @_;
+
+    open my $fh, '<', $path or return '';
+    local $/;
+    my $text = <$fh>;
+
+    return defined $text ? $text : '';
+}
+
+1;
