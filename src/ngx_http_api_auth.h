@@ -110,6 +110,7 @@ typedef struct {
     time_t                        expires;  /* fresh until; 0: no record */
     time_t                        stale;    /* usable on AS errors until */
     time_t                        pending;  /* call in flight until */
+    ngx_msec_t                    failed;   /* when the last call failed */
     u_char                        active;
     u_char                        pad;
     uint16_t                      len;      /* claims record length */
@@ -137,6 +138,7 @@ typedef struct {
 typedef enum {
     ngx_http_api_auth_lookup_hit,       /* fresh record copied out */
     ngx_http_api_auth_lookup_wait,      /* another call is in flight */
+    ngx_http_api_auth_lookup_failed,    /* the call waited for failed */
     ngx_http_api_auth_lookup_own        /* caller must introspect */
 } ngx_http_api_auth_lookup_e;
 
@@ -178,10 +180,13 @@ typedef struct {
     ngx_uint_t                        sr_status;
     ngx_str_t                         sr_body;
     ngx_uint_t                        sr_encoded;
+    ngx_uint_t                        sr_too_big;
+    size_t                            sr_size;
 
     ngx_http_request_t               *request;
     ngx_event_t                       wait_ev;    /* waiting for a peer */
     ngx_msec_t                        wait_delay;
+    ngx_msec_t                        wait_start;
     ngx_queue_t                       wait_link;  /* in this worker's list */
 } ngx_http_api_auth_ctx_t;
 
@@ -200,6 +205,7 @@ ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_http_api_auth_result_e result);
 
 /* ngx_http_api_auth_oauth.cpp */
+ngx_int_t ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept;
 ngx_int_t ngx_http_api_auth_oauth(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 ngx_int_t ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
@@ -213,12 +219,12 @@ ngx_int_t ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     noexcept;
 ngx_http_api_auth_lookup_e ngx_http_api_auth_cache_acquire(
     ngx_shm_zone_t *shm_zone, const api_auth::digest &d, time_t now,
-    ngx_http_api_auth_record_t *rec) noexcept;
+    ngx_msec_t since, ngx_http_api_auth_record_t *rec) noexcept;
 void ngx_http_api_auth_cache_store(ngx_shm_zone_t *shm_zone,
     const api_auth::digest &d, ngx_uint_t active, time_t expires,
     time_t stale, const u_char *data, size_t len) noexcept;
 void ngx_http_api_auth_cache_release(ngx_shm_zone_t *shm_zone,
-    const api_auth::digest &d) noexcept;
+    const api_auth::digest &d, ngx_uint_t failed) noexcept;
 
 
 #endif /* _NGX_HTTP_API_AUTH_H_INCLUDED_ */

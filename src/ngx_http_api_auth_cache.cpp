@@ -277,8 +277,8 @@ ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
 
 ngx_http_api_auth_lookup_e
 ngx_http_api_auth_cache_acquire(ngx_shm_zone_t *shm_zone,
-    const api_auth::digest &d, time_t now, ngx_http_api_auth_record_t *rec)
-    noexcept
+    const api_auth::digest &d, time_t now, ngx_msec_t since,
+    ngx_http_api_auth_record_t *rec) noexcept
 {
     ngx_http_api_auth_zone_t    *zone;
     ngx_http_api_auth_node_t    *node;
@@ -316,12 +316,19 @@ ngx_http_api_auth_cache_acquire(ngx_shm_zone_t *shm_zone,
         rc = ngx_http_api_auth_lookup_wait;
 
     } else {
-        node->pending = now + NGX_HTTP_API_AUTH_PENDING;
-
         rec->stale_usable = (node->expires && node->active
                              && now < node->stale);
 
-        rc = ngx_http_api_auth_lookup_own;
+        if (since && node->failed
+            && static_cast<ngx_msec_int_t>(node->failed - since) >= 0)
+        {
+            /* the call this request waited for failed: share the outcome */
+            rc = ngx_http_api_auth_lookup_failed;
+
+        } else {
+            node->pending = now + NGX_HTTP_API_AUTH_PENDING;
+            rc = ngx_http_api_auth_lookup_own;
+        }
     }
 
     if (rc == ngx_http_api_auth_lookup_hit || rec->stale_usable) {
@@ -379,11 +386,16 @@ ngx_http_api_auth_cache_store(ngx_shm_zone_t *shm_zone,
 }
 
 
-/* clears the token's in-flight marker; drops the node if it has no record */
+/*
+ * Clears the token's in-flight marker.  After a failed call the node stays
+ * and remembers when, so that the requests that waited for that call share
+ * its outcome instead of calling one after another; otherwise a node
+ * without a record is dropped.
+ */
 
 void
 ngx_http_api_auth_cache_release(ngx_shm_zone_t *shm_zone,
-    const api_auth::digest &d) noexcept
+    const api_auth::digest &d, ngx_uint_t failed) noexcept
 {
     ngx_http_api_auth_zone_t  *zone;
     ngx_http_api_auth_node_t  *node;
@@ -395,7 +407,11 @@ ngx_http_api_auth_cache_release(ngx_shm_zone_t *shm_zone,
     node = ngx_http_api_auth_lookup_locked(zone, d);
 
     if (node != NULL) {
-        if (node->expires == 0) {
+        if (failed) {
+            node->pending = 0;
+            node->failed = ngx_current_msec;
+
+        } else if (node->expires == 0) {
             ngx_http_api_auth_delete_locked(zone, node);
 
         } else {

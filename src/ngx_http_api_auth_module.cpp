@@ -275,7 +275,8 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     if ((conf->methods & NGX_HTTP_API_AUTH_KEY) && conf->keys == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "api_auth: \"api_auth api_key\" requires "
-                           "\"api_auth_keys\"");
+                           "\"api_auth_keys\" at the same or an enclosing "
+                           "level");
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
@@ -284,7 +285,8 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "api_auth: \"api_auth oauth\" requires "
-                           "\"api_auth_introspect\"");
+                           "\"api_auth_introspect\" at the same or an "
+                           "enclosing level");
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
@@ -742,6 +744,14 @@ ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                 return static_cast<char *>(NGX_CONF_ERROR);
             }
 
+            if (ngx_strlchr(name.data, name.data + name.len, '_')) {
+                ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                                   "api_auth: header \"%V\" has an "
+                                   "underscore: nginx ignores such headers "
+                                   "unless \"underscores_in_headers on\"",
+                                   &name);
+            }
+
             ngx_strlow(name.data, name.data, name.len);
 
         } else {
@@ -1075,5 +1085,5 @@ ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
 
     *h = ngx_http_api_auth_handler;
 
-    return NGX_OK;
+    return ngx_http_api_auth_init_filters(cf);
 }

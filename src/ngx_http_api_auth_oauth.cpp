@@ -38,10 +38,19 @@ static void ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx)
 static void ngx_http_api_auth_cleanup(void *data) noexcept;
 static ngx_int_t ngx_http_api_auth_keep_claims(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx, const u_char *data, size_t len) noexcept;
+static ngx_http_api_auth_ctx_t *ngx_http_api_auth_sr_ctx(
+    ngx_http_request_t *r) noexcept;
+static ngx_int_t ngx_http_api_auth_header_filter(ngx_http_request_t *r)
+    noexcept;
+static ngx_int_t ngx_http_api_auth_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in) noexcept;
 
 
 /* requests of this worker waiting for an introspection call in flight */
 static ngx_queue_t  ngx_http_api_auth_waiters;
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
 
 
 ngx_int_t
@@ -102,7 +111,8 @@ ngx_http_api_auth_lookup(ngx_http_request_t *r,
     ngx_http_api_auth_record_t  rec;
 
     switch (ngx_http_api_auth_cache_acquire(alcf->cache, ctx->digest,
-                                            ngx_time(), &rec))
+                                            ngx_time(), ctx->wait_start,
+                                            &rec))
     {
     case ngx_http_api_auth_lookup_hit:
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -123,6 +133,23 @@ ngx_http_api_auth_lookup(ngx_http_request_t *r,
                        "api_auth cache wait");
 
         return ngx_http_api_auth_wait(r, ctx);
+
+    case ngx_http_api_auth_lookup_failed:
+        ctx->cache_status = ngx_http_api_auth_cache_miss;
+
+        if (rec.stale_usable && alcf->stale_if_error) {
+            if (ngx_http_api_auth_keep_claims(r, ctx, rec.data, rec.len)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            ctx->has_stale = 1;
+        }
+
+        return ngx_http_api_auth_as_error(r, alcf, ctx,
+                                          "the concurrent call for this "
+                                          "token failed");
 
     default: /* ngx_http_api_auth_lookup_own */
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -471,6 +498,12 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
                                           "response has Content-Encoding");
     }
 
+    if (ctx->sr_too_big) {
+        return ngx_http_api_auth_as_error(r, alcf, ctx,
+                                          "response too large (see "
+                                          "subrequest_output_buffer_size)");
+    }
+
     now = ngx_time();
 
     st = api_auth::parse_introspection(
@@ -525,7 +558,7 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
 
     if (ctx->owner) {
         /* stored, or not cacheable: either way no longer in flight */
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->digest);
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->digest, 0);
         ngx_http_api_auth_wake_waiters(ctx);
         ctx->owner = NULL;
     }
@@ -556,7 +589,7 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
     }
 
     if (ctx->owner) {
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->digest);
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->digest, 1);
         ngx_http_api_auth_wake_waiters(ctx);
         ctx->owner = NULL;
     }
@@ -592,6 +625,10 @@ ngx_http_api_auth_wait(ngx_http_request_t *r, ngx_http_api_auth_ctx_t *ctx)
     }
 
     ctx->wait_delay = ctx->wait_delay ? ngx_min(ctx->wait_delay * 2, 40) : 5;
+
+    if (ctx->wait_start == 0) {
+        ctx->wait_start = ngx_current_msec ? ngx_current_msec : 1;
+    }
 
     ctx->wait_ev.handler = ngx_http_api_auth_wake_handler;
     ctx->wait_ev.data = r;
@@ -687,7 +724,8 @@ ngx_http_api_auth_cleanup(void *data) noexcept
     }
 
     if (ctx->owner) {
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->digest);
+        /* the request went away with its call: others may retry */
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->digest, 0);
         ngx_http_api_auth_wake_waiters(ctx);
         ctx->owner = NULL;
     }
@@ -696,4 +734,104 @@ ngx_http_api_auth_cleanup(void *data) noexcept
         ngx_explicit_memzero(ctx->body->start,
                              ctx->body->end - ctx->body->start);
     }
+}
+
+
+/*
+ * An introspection response larger than the in-memory buffer of the
+ * subrequest (subrequest_output_buffer_size, at most 64k here) would make
+ * nginx's postpone filter fail, and with it the client's connection.  These
+ * filters, first in the chain, drop such a body instead, so that the
+ * parent answers 503 like for any other bad response.
+ */
+
+ngx_int_t
+ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept
+{
+    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_http_api_auth_header_filter;
+
+    ngx_http_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_http_api_auth_body_filter;
+
+    return NGX_OK;
+}
+
+
+static ngx_http_api_auth_ctx_t *
+ngx_http_api_auth_sr_ctx(ngx_http_request_t *r) noexcept
+{
+    if (r == r->main || r->post_subrequest == NULL
+        || r->post_subrequest->handler != ngx_http_api_auth_done)
+    {
+        return NULL;
+    }
+
+    return static_cast<ngx_http_api_auth_ctx_t *>(r->post_subrequest->data);
+}
+
+
+static size_t
+ngx_http_api_auth_body_limit(ngx_http_request_t *r) noexcept
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = static_cast<ngx_http_core_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+
+    return ngx_min(clcf->subrequest_output_buffer_size,
+                   api_auth::max_introspection_body);
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_header_filter(ngx_http_request_t *r) noexcept
+{
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_api_auth_sr_ctx(r);
+
+    if (ctx != NULL && r->headers_out.content_length_n > 0
+        && static_cast<size_t>(r->headers_out.content_length_n)
+           > ngx_http_api_auth_body_limit(r))
+    {
+        ctx->sr_too_big = 1;
+        r->headers_out.content_length_n = -1;
+    }
+
+    return ngx_http_next_header_filter(r);
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+    noexcept
+{
+    ngx_chain_t              *cl;
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_api_auth_sr_ctx(r);
+
+    if (ctx == NULL) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    if (!ctx->sr_too_big) {
+        for (cl = in; cl; cl = cl->next) {
+            ctx->sr_size += ngx_buf_size(cl->buf);
+        }
+
+        if (ctx->sr_size <= ngx_http_api_auth_body_limit(r)) {
+            return ngx_http_next_body_filter(r, in);
+        }
+
+        ctx->sr_too_big = 1;
+    }
+
+    for (cl = in; cl; cl = cl->next) {
+        cl->buf->pos = cl->buf->last;
+        cl->buf->file_pos = cl->buf->file_last;
+    }
+
+    return NGX_OK;
 }

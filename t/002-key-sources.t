@@ -1,0 +1,580 @@
+# api_auth_key_source: where an API key is read from (SPEC.md
+# "api_auth_key_source").  Protects the three GPT Actions styles (Bearer,
+# Basic with the key verbatim or as base64 user:KEY / KEY:, and a custom
+# header), that the first source present in the request decides (the
+# order of the directive is the precedence), that a source not listed is
+# not read, that the Basic challenge is offered only when basic is a
+# source, that a duplicated custom header is a 400, and the directive's
+# configuration errors.
+#
+# Keys in t/data/keys/keys.txt (fake test values):
+#   gpt-prod   test-key-gpt-prod-0001   scope="orders.read orders.write"
+#   partner-x  test-key-partner-x-0002  scope="orders.read"
+# test-key-unknown-9999 is in no file.
+#
+#   base64("user:test-key-gpt-prod-0001")  dXNlcjp0ZXN0LWtleS1ncHQtcHJvZC0wMDAx
+#   base64("test-key-gpt-prod-0001:")      dGVzdC1rZXktZ3B0LXByb2QtMDAwMTo=
+#   base64("user:test-key-unknown-9999")   dXNlcjp0ZXN0LWtleS11bmtub3duLTk5OTk=
+#   base64("no-colon-here")                bm8tY29sb24taGVyZQ==
+#   base64(":")                            Og==
+
+use Test::Nginx::Socket 'no_plan';
+
+repeat_each(2);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: default sources: Basic with the key itself as the value (GPT "Basic")
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+gpt-prod
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 2: default sources: Basic base64("user:KEY")
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic dXNlcjp0ZXN0LWtleS1ncHQtcHJvZC0wMDAx
+--- error_code: 200
+--- response_body
+gpt-prod
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 3: default sources: Basic base64("KEY:"), as curl -u KEY: sends
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: basic dGVzdC1rZXktZ3B0LXByb2QtMDAwMTo=
+--- error_code: 200
+--- response_body
+gpt-prod
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 4: Basic base64("user:UNKNOWN"): 401 invalid_token, key not logged
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic dXNlcjp0ZXN0LWtleS11bmtub3duLTk5OTk=
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- error_log eval
+qr/api_auth: unknown API key a4b46afe\b/
+--- no_error_log eval
+[
+    qr/test-key-unknown-9999/,
+    qr/api_auth.*dXNlcjp0ZXN0LWtleS11bmtub3duLTk5OTk/,
+    "[error]",
+    "[alert]",
+]
+
+
+
+=== TEST 5: Basic value that is neither a key nor base64: 400 invalid_request
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic test-key-unknown-9999
+--- error_code: 400
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_request"
+--- error_log
+api_auth: malformed Basic credentials
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 6: Basic base64 without a colon: 400 invalid_request
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic bm8tY29sb24taGVyZQ==
+--- error_code: 400
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_request"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 7: Basic base64(":"), both parts empty: 400 invalid_request
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic Og==
+--- error_code: 400
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_request"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 8: "bearer" only: Basic credentials are not read, no Basic challenge
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic test-key-gpt-prod-0001
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 9: "bearer" only: a Bearer key passes
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+ok
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 10: "basic" only: a Bearer key is not read; the challenge offers Basic
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source basic;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", Basic realm="api"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 11: header=X-API-Key: the whole header value is the key (GPT "Custom")
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-API-Key;
+        api_auth api_key;
+        echo "$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+X-API-Key: test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+gpt-prod
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 12: header names are case-insensitive
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-Api-Key;
+        api_auth api_key;
+        echo "$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+x-api-KEY: test-key-partner-x-0002
+--- error_code: 200
+--- response_body
+partner-x
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 13: header=X-API-Key only: no header is 401 with the plain Bearer challenge
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-API-Key;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 14: an unknown key in the custom header: 401 invalid_token
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-API-Key;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+X-API-Key: test-key-unknown-9999
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- error_log eval
+qr/api_auth: unknown API key a4b46afe\b/
+--- no_error_log eval
+[
+    qr/^(?!.*\[debug\]).*test-key-unknown-9999/,
+    qr/api_auth.*test-key-unknown-9999/,
+    "[error]",
+    "[alert]",
+]
+
+
+
+=== TEST 15: the custom header sent twice: 400 invalid_request
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-API-Key;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+X-API-Key: test-key-gpt-prod-0001
+X-API-Key: test-key-gpt-prod-0001
+--- error_code: 400
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_request"
+--- error_log
+api_auth: duplicate or malformed "x-api-key" header
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 16: a space inside the custom header value: 400 invalid_request
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-API-Key;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+X-API-Key: test-key-gpt-prod-0001 test-key-partner-x-0002
+--- error_code: 400
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_request"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 17: precedence: the first source present decides (header before bearer)
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-API-Key bearer;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+X-API-Key: test-key-unknown-9999
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 18: precedence: the same request with bearer listed first passes
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer header=X-API-Key;
+        api_auth api_key;
+        echo "$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+X-API-Key: test-key-unknown-9999
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+gpt-prod
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 19: precedence: an absent first source falls through to the next one
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-API-Key bearer;
+        api_auth api_key;
+        echo "$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-partner-x-0002
+--- error_code: 200
+--- response_body
+partner-x
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 20: two custom headers, each a source; the first listed decides
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-Key-B header=X-Key-A;
+        api_auth api_key;
+        echo "$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+X-Key-A: test-key-gpt-prod-0001
+X-Key-B: test-key-partner-x-0002
+--- error_code: 200
+--- response_body
+partner-x
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 21: api_auth_key_source is inherited from the server level
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_key_source header=X-API-Key;
+
+    location = /t {
+        api_auth api_key;
+        echo "$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+X-API-Key: test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+gpt-prod
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 22: unknown key source: configuration error
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer foo;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- must_die
+--- error_log
+invalid key source "foo"
+
+
+
+=== TEST 23: "header=" without a name: configuration error
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- must_die
+--- error_log
+invalid key source "header="
+
+
+
+=== TEST 24: a header name with a character outside [A-Za-z0-9_-]: configuration error
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-API:Key;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- must_die
+--- error_log
+invalid header name in "header=X-API:Key"
+
+
+
+=== TEST 25: header=Authorization is refused (bearer and basic read it)
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=authorization;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- must_die
+--- error_log
+use "bearer" or "basic" for the Authorization header
+
+
+
+=== TEST 26: a source listed twice: configuration error
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=X-API-Key bearer header=x-api-key;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- must_die
+--- error_log
+duplicate key source "header=x-api-key"

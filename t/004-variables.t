@@ -1,0 +1,510 @@
+# The $api_auth_* variables for API keys (SPEC.md "Variables"): their values
+# for each outcome (allow, anonymous, missing, invalid_request,
+# invalid_token, insufficient_scope, and empty where api_auth is off), as
+# the content handler, add_header on error pages, proxy_set_header towards
+# an upstream and an access log see them; and that they describe the
+# current request only: nothing from one request ever shows in the next.
+#
+# Keys in t/data/keys/keys.txt (fake test values):
+#   gpt-prod   test-key-gpt-prod-0001   scope="orders.read orders.write"
+#   partner-x  test-key-partner-x-0002  scope="orders.read" subject=acct-42
+#   old-key    test-key-expired-0003    expired
+#   noscope    test-key-noscope-0004    no scope
+# test-key-unknown-9999 is in no file.
+
+use Test::Nginx::Socket 'no_plan';
+
+repeat_each(2);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: allow: result, method, client, subject (= NAME) and scope
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope|$api_auth_cache_status";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+allow|api_key|gpt-prod|gpt-prod|orders.read orders.write|
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 2: allow: subject= replaces NAME in $api_auth_subject
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-partner-x-0002
+--- error_code: 200
+--- response_body
+allow|api_key|partner-x|acct-42|orders.read
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 3: allow: a key without scope= has an empty $api_auth_scope
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "$api_auth_result|$api_auth_client|$api_auth_subject|$api_auth_scope|";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic test-key-noscope-0004
+--- error_code: 200
+--- response_body
+allow|noscope|noscope||
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 4: anonymous (optional, no credential): only the result is set
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key optional;
+        echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope|";
+    }
+--- request
+GET /t
+--- error_code: 200
+--- response_body
+anonymous|||||
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 5: api_auth off: every variable is empty, even with a valid key sent
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+
+    location = /t {
+        api_auth off;
+        echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope|$api_auth_cache_status|";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+||||||
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 6: missing: seen by add_header ... always on the 401
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        add_header X-Auth-Result $api_auth_result always;
+        add_header X-Auth-Client $api_auth_client always;
+        echo "ok";
+    }
+--- request
+GET /t
+--- error_code: 401
+--- response_headers
+X-Auth-Result: missing
+!X-Auth-Client
+WWW-Authenticate: Bearer realm="api", Basic realm="api"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 7: invalid_request: seen by add_header ... always on the 400
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        add_header X-Auth-Result $api_auth_result always;
+        add_header X-Auth-Client $api_auth_client always;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer a b
+--- error_code: 400
+--- response_headers
+X-Auth-Result: invalid_request
+!X-Auth-Client
+WWW-Authenticate: Bearer realm="api", error="invalid_request"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 8: invalid_token (unknown key): no client is named
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        add_header X-Auth-Result $api_auth_result always;
+        add_header X-Auth-Client $api_auth_client always;
+        add_header X-Auth-Method $api_auth_method always;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-unknown-9999
+--- error_code: 401
+--- response_headers
+X-Auth-Result: invalid_token
+!X-Auth-Client
+!X-Auth-Method
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 9: invalid_token (expired key)
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        add_header X-Auth-Result $api_auth_result always;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-expired-0003
+--- error_code: 401
+--- response_headers
+X-Auth-Result: invalid_token
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 10: insufficient_scope: the key is known, so its client is named
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        api_auth_require_scope orders.write;
+        add_header X-Auth-Result $api_auth_result always;
+        add_header X-Auth-Client $api_auth_client always;
+        add_header X-Auth-Scope $api_auth_scope always;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-partner-x-0002
+--- error_code: 403
+--- response_headers
+X-Auth-Result: insufficient_scope
+X-Auth-Client: partner-x
+X-Auth-Scope: orders.read
+WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.write"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 11: proxy_set_header passes the identity to the upstream
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        proxy_set_header X-Client $api_auth_client;
+        proxy_set_header X-Subject $api_auth_subject;
+        proxy_set_header X-Scope $api_auth_scope;
+        proxy_set_header X-Result $api_auth_result;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+
+    location = /backend {
+        echo "$http_x_result|$http_x_client|$http_x_subject|$http_x_scope|own:$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-partner-x-0002
+--- error_code: 200
+--- response_body
+allow|partner-x|acct-42|orders.read|own:
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 12: proxy_set_header of an anonymous request sends empty identity headers
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key optional;
+        proxy_set_header X-Client $api_auth_client;
+        proxy_set_header X-Result $api_auth_result;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+
+    location = /backend {
+        echo "$http_x_result|$http_x_client|";
+    }
+--- request
+GET /t
+--- error_code: 200
+--- response_body
+anonymous||
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 13: nothing from one request shows in the next (allow, then anonymous, then off)
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+
+    location = /t {
+        api_auth api_key;
+        echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope";
+    }
+
+    # the Authorization header that every request carries is not read here
+    location = /anon {
+        api_auth_key_source header=X-API-Key;
+        api_auth api_key optional;
+        echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope";
+    }
+
+    location = /off {
+        api_auth off;
+        echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope";
+    }
+--- request eval
+[
+    "GET /t",
+    "GET /anon",
+    "GET /off",
+    "GET /t",
+]
+--- more_headers
+Authorization: Bearer test-key-partner-x-0002
+--- error_code eval
+[200, 200, 200, 200]
+--- response_body eval
+[
+    "allow|api_key|partner-x|acct-42|orders.read\n",
+    "anonymous||||\n",
+    "||||\n",
+    "allow|api_key|partner-x|acct-42|orders.read\n",
+]
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 14: nothing from a rejected request shows in the next
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+
+    location = /scoped {
+        api_auth api_key;
+        api_auth_require_scope orders.write;
+        echo "ok";
+    }
+
+    location = /anon {
+        api_auth_key_source header=X-API-Key;
+        api_auth api_key optional;
+        echo "$api_auth_result|$api_auth_client|$api_auth_scope";
+    }
+--- request eval
+[
+    "GET /scoped",
+    "GET /anon",
+]
+--- more_headers
+Authorization: Bearer test-key-partner-x-0002
+--- error_code eval
+[403, 200]
+--- response_body_like eval
+[
+    qr/403 Forbidden/,
+    qr/^anonymous\|\|\n$/,
+]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 15: a subrequest reads the identity of its main request
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo_location /sub;
+    }
+
+    location = /sub {
+        api_auth off;
+        echo "$api_auth_result|$api_auth_client|$api_auth_subject";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+allow|gpt-prod|gpt-prod
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 16: the variables in an access log line
+--- http_config
+    log_format api_auth '$request_uri $status $api_auth_result $api_auth_method '
+                        'client=$api_auth_client subject=$api_auth_subject '
+                        'scope="$api_auth_scope"';
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+
+    location = /t {
+        api_auth api_key;
+        access_log logs/api_auth.log api_auth;
+        echo "ok";
+    }
+
+    # the Authorization header that every request carries is not read here
+    location = /bad {
+        api_auth_key_source header=X-API-Key;
+        api_auth api_key;
+        access_log logs/api_auth.log api_auth;
+        echo "ok";
+    }
+
+    location = /log {
+        api_auth off;
+        default_type text/plain;
+        alias logs/api_auth.log;
+    }
+--- request eval
+[
+    "GET /t",
+    "GET /bad?x",
+    "GET /log",
+]
+--- more_headers
+Authorization: Bearer test-key-partner-x-0002
+--- error_code eval
+[200, 401, 200]
+--- response_body_like eval
+[
+    qr/^ok$/,
+    qr/401 Authorization Required/,
+    qr{^/t 200 allow api_key client=partner-x subject=acct-42 scope="orders.read"\n/bad\?x 401 missing  client= subject= scope=""\n}m,
+]
+--- no_error_log
+[error]
+[alert]
+[emerg]
+
+
+
+=== TEST 17: a Basic API key never shows as $remote_user ("curl -u KEY:")
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "[$remote_user]$api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic dGVzdC1rZXktZ3B0LXByb2QtMDAwMTo=
+--- error_code: 200
+--- response_body
+[]gpt-prod
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 18: nor does an unknown Basic key, even when an allowed address lets it pass
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        satisfy any;
+        allow 127.0.0.1;
+        deny all;
+        echo "[$remote_user]$api_auth_result";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic dGVzdC1rZXktdW5rbm93bi05OTk5Og==
+--- error_code: 200
+--- response_body
+[]invalid_token
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception

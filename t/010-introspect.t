@@ -1,0 +1,805 @@
+# OAuth bearer tokens checked by RFC 7662 introspection, without a cache:
+# the decision the module derives from the authorization server's answer
+# (SPEC.md "Responses"): an active token passes and fills $api_auth_method,
+# $api_auth_client, $api_auth_subject, $api_auth_scope and
+# $api_auth_claim_NAME; an inactive token, one past its exp or before its
+# nbf, or one for another audience gets 401 invalid_token; a missing scope
+# gets 403 insufficient_scope with the exact challenge; no credential or a
+# non-Bearer scheme gets 401 without introspection, a malformed header 400;
+# "optional", "satisfy any" and custom realms keep working while the
+# introspection subrequest is in flight; and the log never shows a token.
+#
+# The authorization server is a location of the same nginx (/mock_as);
+# /_introspect is the internal location the module calls.
+
+use Test::Nginx::Socket 'no_plan';
+
+repeat_each(2);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: an active token passes; the variables hold what the server said
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"client_id":"c1","sub":"u1","scope":"orders.read orders.write"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope|$api_auth_cache_status";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-1-active
+--- error_code: 200
+--- response_body
+allow|oauth|c1|u1|orders.read orders.write|BYPASS
+--- response_headers
+!WWW-Authenticate
+!Retry-After
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect"
+--- no_error_log eval
+[
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*tok-010-1-active/,
+    qr/api_auth.*tok-010-1-active/,
+]
+
+
+
+=== TEST 2: no credential: 401 with the plain Bearer challenge, no introspection
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api"
+--- response_body_like: 401 Authorization Required
+--- error_log
+api_auth: no credentials were provided
+--- no_error_log
+api_auth introspect "
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 3: an inactive token: 401 invalid_token, logged by digest prefix only
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":false}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-3-revoked
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- response_body_like: 401 Authorization Required
+--- error_log eval
+qr/\[info\] .*api_auth: token e4139443 is not active/
+--- no_error_log eval
+[
+    "e4139443516f",
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*tok-010-3-revoked/,
+    qr/api_auth.*tok-010-3-revoked/,
+]
+
+
+
+=== TEST 4: "active": true with an exp in the past is not active
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1","exp":1000000000}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-4-expired
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- error_log
+is not active
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 5: "active": true with an nbf in the future is not active yet
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1","nbf":4102444800}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-5-notyet
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- error_log
+is not active
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 6: exp in the future and nbf in the past: the token passes
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1","nbf":1000000000,"exp":4102444800}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "$api_auth_result $api_auth_claim_exp $api_auth_claim_nbf";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-6-valid
+--- error_code: 200
+--- response_body
+allow 4102444800 1000000000
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 7: every required scope is granted: the token passes
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"client_id":"c1","scope":"orders.write profile orders.read"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        api_auth_require_scope orders.read orders.write;
+        echo "$api_auth_result $api_auth_scope";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-7-scoped
+--- error_code: 200
+--- response_body
+allow orders.write profile orders.read
+--- response_headers
+!WWW-Authenticate
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 8: one required scope is missing: 403 insufficient_scope naming all of them
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"client_id":"c1","scope":"orders.read orders.writer"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        api_auth_require_scope orders.read orders.write;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-8-narrow
+--- error_code: 403
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.read orders.write"
+--- response_body_like: 403 Forbidden
+--- error_log eval
+qr/api_auth: token [0-9a-f]{8} lacks scope "orders.read orders.write"/
+--- no_error_log eval
+[
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/api_auth.*tok-010-8-narrow/,
+]
+
+
+
+=== TEST 9: no scope claim at all fails a scope requirement
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"client_id":"c1"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        api_auth_require_scope admin;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-9-noscope
+--- error_code: 403
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="admin"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 10: aud as a string equal to one accepted audience passes
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"aud":"https://api.example.com"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        api_auth_require_audience https://other.example.com https://api.example.com;
+        echo "$api_auth_result $api_auth_claim_aud";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-10-aud
+--- error_code: 200
+--- response_body
+allow https://api.example.com
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 11: aud as an array holding an accepted audience passes; the claim is space-joined
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"aud":["billing","orders","https://api.example.com"]}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        api_auth_require_audience orders;
+        echo "$api_auth_result [$api_auth_claim_aud]";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-11-audarr
+--- error_code: 200
+--- response_body
+allow [billing orders https://api.example.com]
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 12: aud for another API: 401 invalid_token, not 403
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"scope":"orders.read","aud":["billing","orders.example"]}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        api_auth_require_audience orders;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-12-wrongaud
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- error_log eval
+qr/api_auth: token [0-9a-f]{8} has the wrong audience/
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 13: no aud claim at all fails an audience requirement
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"scope":"orders.read"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        api_auth_require_audience orders;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-13-noaud
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 14: $api_auth_claim_NAME: numbers in decimal, booleans, arrays space-joined, objects as JSON, absent and null empty
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1","iat":1700000000,"neg":-7,"ratio":1.5,"admin":false,"groups":["a","b c","d"],"org":{"id":42,"name":"acme"},"mixed":[1,"x"],"gone":null,"username":"jane@example.com"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "iat=$api_auth_claim_iat neg=$api_auth_claim_neg ratio=$api_auth_claim_ratio admin=$api_auth_claim_admin";
+        echo "groups=[$api_auth_claim_groups] org=$api_auth_claim_org mixed=$api_auth_claim_mixed";
+        echo "gone=[$api_auth_claim_gone] nosuch=[$api_auth_claim_nosuch] active=[$api_auth_claim_active] user=$api_auth_claim_username";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-14-claims
+--- error_code: 200
+--- response_body
+iat=1700000000 neg=-7 ratio=1.5 admin=false
+groups=[a b c d] org={"id":42,"name":"acme"} mixed=[1,"x"]
+gone=[] nosuch=[] active=[] user=jane@example.com
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 15: the Bearer scheme name is case-insensitive
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "$api_auth_result $api_auth_subject";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: bEARer tok-010-15-case
+--- error_code: 200
+--- response_body
+allow u1
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 16: credentials that are not token68 ("Bearer a b"): 400 invalid_request, no introspection
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-16 and-more
+--- error_code: 400
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_request"
+--- error_log
+api_auth: malformed Authorization header
+--- no_error_log eval
+[
+    'api_auth introspect "',
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/api_auth.*tok-010-16/,
+]
+
+
+
+=== TEST 17: a scheme other than Bearer on an oauth location counts as no credential
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Basic dG9rLTAxMC0xNzo=
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api"
+--- no_error_log
+api_auth introspect "
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 18: api_auth_realm shows in the challenge of a rejected token
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":false}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_realm "orders \"v2\"";
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-18-realm
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="orders \"v2\"", error="invalid_token"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 19: "optional": no credential passes as anonymous, without introspection
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":false}';
+    }
+    location = /t {
+        api_auth oauth optional;
+        api_auth_introspect /_introspect;
+        echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_cache_status";
+    }
+--- request
+GET /t
+--- error_code: 200
+--- response_body
+anonymous||||
+--- no_error_log
+api_auth introspect "
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 20: "optional": a token that is present but inactive is still rejected
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":false}';
+    }
+    location = /t {
+        api_auth oauth optional;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-20-optional
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 21: "satisfy any" with "deny all": an active token alone lets the request in after the subrequest
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1"}';
+    }
+    location = /t {
+        satisfy any;
+        deny all;
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "$api_auth_result $api_auth_subject";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-21-any
+--- error_code: 200
+--- response_body
+allow u1
+--- response_headers
+!WWW-Authenticate
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 22: "satisfy any" with "deny all": an inactive token gets the module's 401, not 403
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":false}';
+    }
+    location = /t {
+        satisfy any;
+        deny all;
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-22-any
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 23: the variables are empty where api_auth is off, even next to a protected location
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1","client_id":"c1"}';
+    }
+    api_auth oauth;
+    api_auth_introspect /_introspect;
+    location = /t {
+        api_auth off;
+        echo "[$api_auth_result][$api_auth_method][$api_auth_client][$api_auth_subject][$api_auth_scope][$api_auth_cache_status][$api_auth_claim_sub]";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-23-off
+--- error_code: 200
+--- response_body
+[][][][][][][]
+--- no_error_log
+api_auth introspect "
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 24: a server-level "api_auth oauth" protects a location that only echoes
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        api_auth off;
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u-srv"}';
+    }
+    api_auth oauth;
+    api_auth_introspect /_introspect;
+    location = /t {
+        echo "$api_auth_result $api_auth_subject";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-24-server
+--- error_code: 200
+--- response_body
+allow u-srv
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception

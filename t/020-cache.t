@@ -1,0 +1,712 @@
+# The introspection cache (SPEC.md "Introspection cache"): an active token
+# is introspected once and then served from the shared zone for
+# min(exp - now, max_ttl), with the same identity, scope and claims on a
+# HIT as on the MISS; each token is its own entry (keyed by its SHA-256);
+# an inactive token is cached for negative_ttl (0 disables that);
+# authorization-server errors are never cached; scope and audience are
+# checked per location on a cached entry; "api_auth_cache off" bypasses
+# the zone; the directive is inherited; and no variable of one request
+# shows in the next.
+#
+# How the blocks work: one client request to /t runs a sequence of
+# requests with echo_location. Each goes through /x?l=LOC&t=TOKEN, which
+# proxies to /LOC with "Authorization: Bearer TOKEN" (a new main request,
+# so the access phase runs) and prints one line per answer: the protected
+# location's own line on 200, or "STATUS $api_auth_result
+# $api_auth_cache_status" (from X-Result/X-Cache) on 401/403/503. All log
+# lines of a sequence belong to one client request, so
+# grep_error_log counts the introspection calls of the whole sequence.
+# Tokens are unique per block, so the file also runs with
+# TEST_NGINX_USE_HUP=1 (the zone then survives from block to block);
+# blocks 14 and 15 share one token to show exactly that: after a reload
+# the entry is still a HIT ("A reload keeps the zone's entries"), after a
+# restart (the default) it is a MISS.
+
+use Test::Nginx::Socket 'no_plan';
+
+our $Harness = <<'_EOC_';
+    location = /_introspect_ok {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
+    }
+    location = /_introspect_inactive {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_inactive;
+    }
+    location = /_introspect_down {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_down;
+    }
+    location = /mock_ok {
+        echo_read_request_body;
+        default_type application/json;
+        echo '{"active":true,"client_id":"c1","sub":"u1","scope":"orders.read orders.write","aud":"orders","n":42,"body":"$request_body"}';
+    }
+    location = /mock_inactive {
+        default_type application/json;
+        return 200 '{"active":false}';
+    }
+    location = /mock_down {
+        return 500;
+    }
+    location = /x {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
+        proxy_set_header Authorization "Bearer $arg_t";
+        proxy_intercept_errors on;
+        error_page 400 401 403 500 503 = @denied;
+    }
+    location = /n {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
+        proxy_set_header Authorization "";
+        proxy_intercept_errors on;
+        error_page 400 401 403 500 503 = @denied;
+    }
+    location @denied {
+        echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
+    }
+_EOC_
+
+repeat_each(1);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: an active token is cached until its exp, not for max_ttl: after exp the server is asked again
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+my $exp = time() + 3;
+$::Harness . <<_EOC_;
+    location = /_introspect_exp {
+        internal;
+        proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/mock_exp;
+    }
+    location = /mock_exp {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1","exp":$exp}';
+    }
+    location = /exp {
+        api_auth oauth;
+        api_auth_introspect /_introspect_exp;
+        api_auth_cache z max_ttl=300s;
+        add_header X-Result \$api_auth_result always;
+        add_header X-Cache \$api_auth_cache_status always;
+        echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_subject";
+    }
+    location = /t {
+        echo_location /x "l=exp&t=tok-020-1";
+        echo_location /x "l=exp&t=tok-020-1";
+        echo_sleep 2;
+        echo_sleep 1.6;
+        echo_location /x "l=exp&t=tok-020-1";
+        echo_location /x "l=exp&t=tok-020-1";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow MISS u1
+200 allow HIT u1
+401 invalid_token MISS
+401 invalid_token HIT
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_exp"
+api_auth introspect "/_introspect_exp"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 10
+
+
+
+=== TEST 2: MISS, then HITs with the same identity, scope and claims, and no more introspection
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status $api_auth_method $api_auth_client $api_auth_subject [$api_auth_scope] $api_auth_claim_aud $api_auth_claim_n";
+    }
+    location = /t {
+        echo_location /x "l=ok&t=tok-020-2";
+        echo_location /x "l=ok&t=tok-020-2";
+        echo_location /x "l=ok&t=tok-020-2";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow MISS oauth c1 u1 [orders.read orders.write] orders 42
+200 allow HIT oauth c1 u1 [orders.read orders.write] orders 42
+200 allow HIT oauth c1 u1 [orders.read orders.write] orders 42
+--- grep_error_log eval
+qr/api_auth (?:introspect "[^"]*"|cache hit)/
+--- grep_error_log_out
+api_auth introspect "/_introspect_ok"
+api_auth cache hit
+api_auth cache hit
+--- no_error_log eval
+[
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*tok-020-2/,
+]
+
+
+
+=== TEST 3: two tokens are two entries, each with its own claims
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status $api_auth_claim_body";
+    }
+    location = /t {
+        echo_location /x "l=ok&t=tok-020-3a";
+        echo_location /x "l=ok&t=tok-020-3b";
+        echo_location /x "l=ok&t=tok-020-3a";
+        echo_location /x "l=ok&t=tok-020-3b";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow MISS token=tok-020-3a&token_type_hint=access_token
+200 allow MISS token=tok-020-3b&token_type_hint=access_token
+200 allow HIT token=tok-020-3a&token_type_hint=access_token
+200 allow HIT token=tok-020-3b&token_type_hint=access_token
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect_ok"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 4: an inactive token is cached too (negative_ttl, default 10s): 401 MISS, then 401 HIT
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /inactive {
+        api_auth oauth;
+        api_auth_introspect /_introspect_inactive;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=inactive&t=tok-020-4";
+        echo_location /x "l=inactive&t=tok-020-4";
+        echo_location /x "l=inactive&t=tok-020-4";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+401 invalid_token MISS
+401 invalid_token HIT
+401 invalid_token HIT
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_inactive"
+--- no_error_log eval
+[
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*tok-020-4/,
+]
+
+
+
+=== TEST 5: negative_ttl=0 disables negative caching: every request asks the server
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /inactive {
+        api_auth oauth;
+        api_auth_introspect /_introspect_inactive;
+        api_auth_cache z negative_ttl=0;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=inactive&t=tok-020-5";
+        echo_location /x "l=inactive&t=tok-020-5";
+        echo_location /x "l=inactive&t=tok-020-5";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+401 invalid_token MISS
+401 invalid_token MISS
+401 invalid_token MISS
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_inactive"
+api_auth introspect "/_introspect_inactive"
+api_auth introspect "/_introspect_inactive"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 6: authorization-server errors are not cached: each request tries again, and a later good answer is cached
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /down {
+        api_auth oauth;
+        api_auth_introspect /_introspect_down;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=down&t=tok-020-6";
+        echo_location /x "l=down&t=tok-020-6";
+        echo_location /x "l=ok&t=tok-020-6";
+        echo_location /x "l=down&t=tok-020-6";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+503 unavailable MISS
+503 unavailable MISS
+200 allow MISS
+200 allow HIT
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_down"
+api_auth introspect "/_introspect_down"
+api_auth introspect "/_introspect_ok"
+--- error_log
+api_auth: introspection failed: status 500
+--- no_error_log
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 7: scope is checked per location on a cached entry: HIT, then 403 where more scope is required
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        api_auth_require_scope orders.read;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /admin {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        api_auth_require_scope orders.read admin;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=ok&t=tok-020-7";
+        echo_location /x "l=admin&t=tok-020-7";
+        echo_location /x "l=ok&t=tok-020-7";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow MISS
+403 insufficient_scope HIT
+200 allow HIT
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_ok"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 8: audience is checked per location on a cached entry
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        api_auth_require_audience orders;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /billing {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        api_auth_require_audience billing;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=billing&t=tok-020-8";
+        echo_location /x "l=ok&t=tok-020-8";
+        echo_location /x "l=billing&t=tok-020-8";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+401 invalid_token MISS
+200 allow HIT
+401 invalid_token HIT
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_ok"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 9: the entry belongs to the token, not to the location: a HIT does not ask the other location's server
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status $api_auth_subject";
+    }
+    location = /inactive {
+        api_auth oauth;
+        api_auth_introspect /_introspect_inactive;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status $api_auth_subject";
+    }
+    location = /t {
+        echo_location /x "l=ok&t=tok-020-9";
+        echo_location /x "l=inactive&t=tok-020-9";
+        echo_location /x "l=inactive&t=tok-020-9b";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow MISS u1
+200 allow HIT u1
+401 invalid_token MISS
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect_inactive"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 10: "api_auth_cache off" in one location: BYPASS there, while its neighbour caches
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    api_auth_cache z;
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /nocache {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache off;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=nocache&t=tok-020-10";
+        echo_location /x "l=nocache&t=tok-020-10";
+        echo_location /x "l=ok&t=tok-020-10";
+        echo_location /x "l=ok&t=tok-020-10";
+        echo_location /x "l=nocache&t=tok-020-10";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow BYPASS
+200 allow BYPASS
+200 allow MISS
+200 allow HIT
+200 allow BYPASS
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect_ok"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 11: api_auth_cache at the http level (with its times) is inherited by every location
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+    api_auth_cache z negative_ttl=0;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /inactive {
+        api_auth oauth;
+        api_auth_introspect /_introspect_inactive;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=ok&t=tok-020-11";
+        echo_location /x "l=ok&t=tok-020-11";
+        echo_location /x "l=inactive&t=tok-020-11b";
+        echo_location /x "l=inactive&t=tok-020-11b";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow MISS
+200 allow HIT
+401 invalid_token MISS
+401 invalid_token MISS
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect_inactive"
+api_auth introspect "/_introspect_inactive"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 12: nothing of one request shows in the next: a cached token's identity does not leak into an anonymous request
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /opt {
+        api_auth oauth optional;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result [$api_auth_cache_status] [$api_auth_method] [$api_auth_client] [$api_auth_subject] [$api_auth_scope] [$api_auth_claim_n]";
+    }
+    location = /t {
+        echo_location /x "l=opt&t=tok-020-12";
+        echo_location /n "l=opt";
+        echo_location /x "l=opt&t=tok-020-12";
+        echo_location /n "l=opt";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow [MISS] [oauth] [c1] [u1] [orders.read orders.write] [42]
+200 anonymous [] [] [] [] [] []
+200 allow [HIT] [oauth] [c1] [u1] [orders.read orders.write] [42]
+200 anonymous [] [] [] [] [] []
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 13: a negative entry answers every location until it expires, even one whose server would say active
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /inactive {
+        api_auth oauth;
+        api_auth_introspect /_introspect_inactive;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=inactive&t=tok-020-13";
+        echo_location /x "l=ok&t=tok-020-13";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+401 invalid_token MISS
+401 invalid_token HIT
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_inactive"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 14: (with TEST 15) an entry cached in this block...
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /ok {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=ok&t=tok-020-14";
+        echo_location /x "l=ok&t=tok-020-14";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow MISS
+200 allow HIT
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 15: ...is still a HIT after a reload (TEST_NGINX_USE_HUP=1 keeps the zone), a MISS after a restart
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /ok2 {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=ok2&t=tok-020-14";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body eval
+$ENV{TEST_NGINX_USE_HUP} ? "200 allow HIT\n" : "200 allow MISS\n"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception

@@ -1,0 +1,187 @@
+# The cache is one zone for all workers (SPEC.md "Introspection cache"):
+# with two worker processes, an entry stored by one worker is a HIT, with
+# its claims, in the other; a negative entry likewise; and concurrent
+# requests for one new token spread over both workers still cause ONE
+# introspection call ("across all workers of the host"): the waiters in
+# the other worker poll the zone's in-flight marker.
+#
+# How: the server also listens on a second port with "reuseport", where
+# the kernel spreads connections over both workers' sockets. /x?l=LOC&
+# t=TOKEN proxies to /LOC on that port with the token, so consecutive or
+# concurrent requests of one sequence land on both workers. Each 200 line
+# carries the worker's $pid, and the bodies require at least two
+# different pids (the chance that 20 connections all land on one worker
+# is 2^-19).
+
+use Test::Nginx::Socket 'no_plan';
+
+our $Harness = <<'_EOC_';
+    listen 127.0.0.1:$TEST_NGINX_RAND_PORT_1 reuseport;
+    location = /_introspect_ok {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
+    }
+    location = /_introspect_slow {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow;
+    }
+    location = /_introspect_slow_inactive {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow_inactive;
+    }
+    location = /mock_ok {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}';
+    }
+    location = /mock_slow {
+        echo_sleep 0.5;
+        echo '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}';
+    }
+    location = /mock_slow_inactive {
+        echo_sleep 0.5;
+        echo '{"active":false}';
+    }
+    location = /x {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_RAND_PORT_1/$arg_l;
+        proxy_set_header Authorization "Bearer $arg_t";
+        proxy_intercept_errors on;
+        error_page 400 401 403 500 503 = @denied;
+    }
+    location @denied {
+        echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
+    }
+_EOC_
+
+# a protected location /NAME that asks /_introspect_SERVER through zone z
+sub protected {
+    my ($name, $server) = @_;
+    return <<_EOC_;
+    location = /$name {
+        api_auth oauth;
+        api_auth_introspect /_introspect_$server;
+        api_auth_cache z;
+        add_header X-Result \$api_auth_result always;
+        add_header X-Cache \$api_auth_cache_status always;
+        echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_subject \$api_auth_claim_tenant pid=\$pid";
+    }
+_EOC_
+}
+
+# /NAME running one echo_location (or echo_location_async) per query string
+sub sequence {
+    my ($name, $directive, @args) = @_;
+    return "    location = /$name {\n"
+           . join("", map { "        $directive /x \"$_\";\n" } @args)
+           . "    }\n";
+}
+
+# $n lines matching $first (once, anywhere) or $rest, from two workers
+sub two_workers {
+    my ($n, $once, $rest) = @_;
+    return qr/\A(?=[\s\S]*pid=(\d+)\n[\s\S]*pid=(?!\1\n)\d+\n)(?=(?:[^\n]*\n){$n}\z)(?:\Q$rest\E\d+\n)*\Q$once\E\d+\n(?:\Q$rest\E\d+\n)*\z/;
+}
+
+master_on();
+workers(2);
+repeat_each(1);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: 20 requests in turn, spread over both workers: one introspection call, then HITs with the claims everywhere
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("ok", "ok")
+. ::sequence("t", "echo_location", ("l=ok&t=tok-022-1") x 20)
+--- request
+GET /t
+--- response_body_like eval
+::two_workers(20, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid=")
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_ok"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 10
+
+
+
+=== TEST 2: 16 concurrent requests with one new token over both workers: one call
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("ok", "slow")
+. ::sequence("fan", "echo_location_async", ("l=ok&t=tok-022-2") x 16)
+--- request
+GET /fan
+--- response_body_like eval
+::two_workers(16, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid=")
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_slow"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 5
+
+
+
+=== TEST 3: 16 concurrent requests with one new inactive token over both workers: one call, all 401
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("inactive", "slow_inactive")
+. ::sequence("fan", "echo_location_async", ("l=inactive&t=tok-022-3") x 16)
+--- request
+GET /fan
+--- response_body_like eval
+qr/\A(?=(?:[^\n]*\n){16}\z)(?:401 invalid_token HIT\n)*401 invalid_token MISS\n(?:401 invalid_token HIT\n)*\z/
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_slow_inactive"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 5
+
+
+
+=== TEST 4: after a concurrent burst, a sequence of 10 more requests over both workers is all HITs
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("ok", "slow")
+. ::sequence("fan", "echo_location_async", ("l=ok&t=tok-022-4") x 6)
+. ::sequence("t", "echo_location", ("l=ok&t=tok-022-4") x 10)
+. <<'_EOC_';
+    location = /both {
+        echo_location /fan;
+        echo_location /t;
+    }
+_EOC_
+--- request
+GET /both
+--- response_body_like eval
+::two_workers(16, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid=")
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_slow"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 5

@@ -1,0 +1,278 @@
+# Request coalescing in one worker (SPEC.md "Introspection cache", last
+# rule): concurrent requests with the same uncached token cause ONE
+# introspection call; the others wait for it and get its answer from the
+# zone (cache status HIT), allowed or rejected alike, with its claims.
+# Different tokens are never merged. When the call in flight fails,
+# every waiter still gets an answer (503) instead of hanging. Without a
+# cache zone there is nothing to coalesce on: every request calls.
+# t/022-cache-workers.t does the same across two workers.
+#
+# How: one client request to /fan starts N subrequests at once with
+# echo_location_async; each goes through /x?l=LOC&t=TOKEN, which proxies
+# to /LOC with "Authorization: Bearer TOKEN". Those proxied requests are
+# new main requests of this nginx, all in flight together, while the mock
+# server (/mock_slow, 0.5 s) answers the first call. Which of them makes
+# the call is not fixed, so bodies are matched with "exactly one MISS".
+
+use Test::Nginx::Socket 'no_plan';
+
+our $Harness = <<'_EOC_';
+    location = /_introspect_slow {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow;
+    }
+    location = /_introspect_slow_inactive {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow_inactive;
+    }
+    location = /_introspect_slow_down {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow_down;
+    }
+    location = /mock_slow {
+        echo_read_request_body;
+        echo_sleep 0.5;
+        echo '{"active":true,"sub":"u1","body":"$request_body"}';
+    }
+    location = /mock_slow_inactive {
+        echo_sleep 0.5;
+        echo '{"active":false}';
+    }
+    location = /mock_slow_down {
+        echo_sleep 0.3;
+        echo_status 500;
+        echo 'down';
+    }
+    location = /x {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
+        proxy_set_header Authorization "Bearer $arg_t";
+        proxy_intercept_errors on;
+        error_page 400 401 403 500 503 = @denied;
+    }
+    location @denied {
+        echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
+    }
+_EOC_
+
+# a protected location /NAME that asks /_introspect_SERVER, with CACHE
+sub protected {
+    my ($name, $server, $cache) = @_;
+    return <<_EOC_;
+    location = /$name {
+        api_auth oauth;
+        api_auth_introspect /_introspect_$server;
+        api_auth_cache $cache;
+        add_header X-Result \$api_auth_result always;
+        add_header X-Cache \$api_auth_cache_status always;
+        echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_claim_body";
+    }
+_EOC_
+}
+
+# /fan: N concurrent requests through /x with the given query strings
+sub fan {
+    my @args = @_;
+    return "    location = /fan {\n"
+           . join("", map { "        echo_location_async /x \"$_\";\n" } @args)
+           . "    }\n";
+}
+
+# a body of $n lines, exactly one of them $miss and the others $hit
+sub one_miss {
+    my ($n, $miss, $hit) = @_;
+    return qr/\A(?=(?:[^\n]*\n){$n}\z)(?:\Q$hit\E\n)*\Q$miss\E\n(?:\Q$hit\E\n)*\z/;
+}
+
+repeat_each(1);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: 8 concurrent requests with one new token: one introspection call, all allowed with its claims
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-1") x 8)
+--- request
+GET /fan
+--- response_body_like eval
+::one_miss(8, "200 allow MISS token=tok-023-1&token_type_hint=access_token",
+              "200 allow HIT token=tok-023-1&token_type_hint=access_token")
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_slow"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 5
+
+
+
+=== TEST 2: 8 concurrent requests with one new inactive token: one call, all rejected
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("inactive", "slow_inactive", "z")
+. ::fan(("l=inactive&t=tok-023-2") x 8)
+--- request
+GET /fan
+--- response_body_like eval
+::one_miss(8, "401 invalid_token MISS", "401 invalid_token HIT")
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_slow_inactive"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 5
+
+
+
+=== TEST 3: different tokens are never merged: 4 concurrent tokens, 4 calls, 4 MISSes
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("ok", "slow", "z")
+. ::fan(map { "l=ok&t=tok-023-3$_" } qw(a b c d))
+--- request
+GET /fan
+--- response_body
+200 allow MISS token=tok-023-3a&token_type_hint=access_token
+200 allow MISS token=tok-023-3b&token_type_hint=access_token
+200 allow MISS token=tok-023-3c&token_type_hint=access_token
+200 allow MISS token=tok-023-3d&token_type_hint=access_token
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_slow"
+api_auth introspect "/_introspect_slow"
+api_auth introspect "/_introspect_slow"
+api_auth introspect "/_introspect_slow"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 5
+
+
+
+=== TEST 4: two tokens, four requests each, interleaved: two calls
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("ok", "slow", "z")
+. ::fan(("l=ok&t=tok-023-4a", "l=ok&t=tok-023-4b") x 4)
+--- request
+GET /fan
+--- response_body_like eval
+qr/\A(?:200 allow (?:MISS|HIT) token=tok-023-4[ab]&token_type_hint=access_token\n){8}\z/
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_slow"
+api_auth introspect "/_introspect_slow"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 5
+
+
+
+=== TEST 5: the call in flight fails: every waiter still gets its 503, none hangs
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("down", "slow_down", "z")
+. ::fan(("l=down&t=tok-023-5") x 4)
+--- request
+GET /fan
+--- response_body
+503 unavailable MISS
+503 unavailable MISS
+503 unavailable MISS
+503 unavailable MISS
+--- error_log
+api_auth: introspection failed: status 500
+--- no_error_log
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 5
+
+
+
+=== TEST 6: without a cache zone nothing is coalesced: 4 concurrent requests, 4 calls, BYPASS
+--- config eval
+$::Harness . ::protected("ok", "slow", "off")
+. ::fan(("l=ok&t=tok-023-6") x 4)
+--- request
+GET /fan
+--- response_body
+200 allow BYPASS token=tok-023-6&token_type_hint=access_token
+200 allow BYPASS token=tok-023-6&token_type_hint=access_token
+200 allow BYPASS token=tok-023-6&token_type_hint=access_token
+200 allow BYPASS token=tok-023-6&token_type_hint=access_token
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_slow"
+api_auth introspect "/_introspect_slow"
+api_auth introspect "/_introspect_slow"
+api_auth introspect "/_introspect_slow"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 5
+
+
+
+=== TEST 7: waiters are answered as soon as the call ends, not after the 10 s in-flight bound
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-7") x 8)
+--- request
+GET /fan
+--- response_body_like eval
+::one_miss(8, "200 allow MISS token=tok-023-7&token_type_hint=access_token",
+              "200 allow HIT token=tok-023-7&token_type_hint=access_token")
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 1.5
+
+
+
+=== TEST 8: the waiters of a call that fails share its outcome: 8 concurrent requests, one failing call, all 503 at once
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . ::protected("down", "slow_down", "z")
+. ::fan(("l=down&t=tok-023-8") x 8)
+--- request
+GET /fan
+--- response_body_like eval
+qr/\A(?:503 unavailable (?:MISS|HIT)\n){8}\z/
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_slow_down"
+--- no_error_log
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 1.5
