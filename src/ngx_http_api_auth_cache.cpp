@@ -375,7 +375,10 @@ ngx_http_api_auth_cache_store(ngx_shm_zone_t *shm_zone,
         node->expires = expires;
         node->stale = stale;
         node->active = active ? 1 : 0;
-        ngx_memcpy(node->data, data, len);
+
+        if (len) {
+            ngx_memcpy(node->data, data, len);
+        }
     }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, ngx_cycle->log, 0,

@@ -217,6 +217,16 @@ parse_line(const fields_t &fields,
     std::string_view  name = fields[0];
     std::string_view  hash = fields.size() > 1 ? fields[1] : "";
 
+    /*
+     * A lone field may be a key pasted by mistake: do not echo it, and
+     * check this first, whatever its shape (a base64 or long hex key is
+     * not a valid name, and the name checks below quote the field).
+     */
+    if (fields.size() < 2) {
+        reason = "missing hash after the name";
+        return false;
+    }
+
     if (name.empty() || name.size() > max_name_len
         || name.find_first_not_of(name_chars) != std::string_view::npos)
     {
@@ -226,12 +236,6 @@ parse_line(const fields_t &fields,
 
     if (names.count(name)) {
         reason = "duplicate name " + quoted(name);
-        return false;
-    }
-
-    /* a lone field may be a key pasted by mistake: do not echo it */
-    if (fields.size() < 2) {
-        reason = "missing hash after the name";
         return false;
     }
 

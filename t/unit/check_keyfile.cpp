@@ -216,6 +216,34 @@ START_TEST(lone_pasted_key_is_not_echoed)
 END_TEST
 
 
+/*
+ * Found by fuzz/fuzz_keyfile.cpp: a lone field that is not a valid name
+ * (a standard base64 key, a long hex key, a hash without its name) was
+ * quoted as "invalid name" before the lone-field check could hide it.
+ */
+START_TEST(lone_invalid_name_field_is_not_echoed)
+{
+    static const char  *lone[] = {
+        /* standard base64: '+', '/' and '=' are not name characters */
+        "Jq3x0bC9v+MZ1pW/7yQe2r5tUo8iLkHgFdSaPzXcVbN=",
+        /* 128 hex digits: too long for a name */
+        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
+        "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+        /* the hash line without its name */
+        H_PASSWORD,
+    };
+
+    for (const char *field : lone) {
+        std::string  r = load_error(std::string("\n") + field + "\n", 2);
+
+        ck_assert_string_eq(r, "missing hash after the name");
+        ck_assert(r.find(std::string(field).substr(0, 12))
+                  == std::string::npos);
+    }
+}
+END_TEST
+
+
 START_TEST(invalid_hash_rejected_without_echoing_it)
 {
     static const char  *bad[] = {
@@ -445,6 +473,7 @@ keyfile_suite(void)
     tcase_add_test(tc, duplicate_name_rejected);
     tcase_add_test(tc, missing_hash_rejected);
     tcase_add_test(tc, lone_pasted_key_is_not_echoed);
+    tcase_add_test(tc, lone_invalid_name_field_is_not_echoed);
     tcase_add_test(tc, invalid_hash_rejected_without_echoing_it);
     tcase_add_test(tc, duplicate_hash_rejected);
     tcase_add_test(tc, unknown_option_rejected);
