@@ -129,6 +129,7 @@ unlike($log, qr/\[alert\]|unexpected exception|exited on signal/,
        'no alert, no crash');
 
 stop_nginx();
+check_valgrind();
 
 ok(!-e "$prefix/logs/nginx.pid", 'nginx stopped');
 

@@ -329,12 +329,12 @@ unexpected exception
 
 
 
-=== TEST 8: stale_if_error=1s ends one second after the entry's expiry
+=== TEST 8: stale_if_error=2s ends two seconds after the entry's expiry (whole seconds: stored in T, stale until T+3)
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
 $::Harness . ::protected("ok", "ok") . ::protected("down", "down") . <<'_EOC_';
-    api_auth_cache z max_ttl=1s stale_if_error=1s;
+    api_auth_cache z max_ttl=1s stale_if_error=2s;
     location = /t {
         echo_location /x "l=ok&t=tok-021-8";
         echo_sleep 1.1;

@@ -102,6 +102,7 @@ ok(index($zone, sha256($token{active})) >= 0,
    'control: the zone holds the digest of the active token');
 
 stop_nginx();
+check_valgrind();
 
 my %where = (
     'error log' => slurp("$prefix/logs/error.log"),

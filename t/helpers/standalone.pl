@@ -16,6 +16,9 @@ use IO::Socket::INET;
 use POSIX qw(:sys_wait_h);
 use Time::HiRes qw(sleep time);
 
+# memcheck slows nginx down some 20 times
+our $slow = $ENV{TEST_NGINX_USE_VALGRIND} ? 6 : 1;
+
 our $nginx = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
 our @modules = grep { length } split /\s+/, ($ENV{TEST_NGINX_LOAD_MODULES} || '');
 our ($prefix, $port, $pid);
@@ -56,15 +59,46 @@ sub start_nginx {
     if ($child == 0) {
         open STDOUT, '>', '/dev/null';
         open STDERR, '>>', "$prefix/logs/stderr.log";
+        # the same conventions as the Test::Nginx runs: a sanitizer
+        # runtime preloaded (make test-asan), or nginx under memcheck
+        # (make test-valgrind; it follows the master's forks)
+        $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_LD_PRELOAD}
+            if $ENV{TEST_NGINX_LD_PRELOAD};
+
+        my @cmd = ($nginx, '-p', "$prefix/", '-c', 'conf/nginx.conf',
+                   '-e', 'logs/error.log');
+
+        unshift @cmd, valgrind_cmd() if $ENV{TEST_NGINX_USE_VALGRIND};
+
         # on failure, no END blocks: they would remove $prefix
-        exec($nginx, '-p', "$prefix/", '-c', 'conf/nginx.conf',
-             '-e', 'logs/error.log')
-            or do { print STDERR "exec $nginx: $!\n"; POSIX::_exit(127) };
+        exec(@cmd)
+            or do { print STDERR "exec $cmd[0]: $!\n"; POSIX::_exit(127) };
     }
 
     $pid = $child;
 
     return $child;
+}
+
+
+sub valgrind_cmd {
+    my @supp = -f "$FindBin::Bin/valgrind.suppress"
+               ? ("--suppressions=$FindBin::Bin/valgrind.suppress") : ();
+
+    return ('valgrind', '-q', '--tool=memcheck', '--leak-check=full',
+            '--errors-for-leak-kinds=definite', @supp,
+            "--log-file=$prefix/logs/valgrind.%p.log");
+}
+
+
+# under memcheck, one test: every process's report is empty
+sub check_valgrind {
+    return unless $ENV{TEST_NGINX_USE_VALGRIND};
+
+    my $report = join '', map { slurp($_) }
+                          glob "$prefix/logs/valgrind.*.log";
+
+    Test::More::is($report, '', 'valgrind reports nothing');
 }
 
 
@@ -108,7 +142,7 @@ sub stop_nginx {
 
     kill 'QUIT', $pid;
 
-    my $deadline = time + 10;
+    my $deadline = time + 10 * $slow;
 
     while (waitpid($pid, WNOHANG) == 0) {
         if (time > $deadline) {
@@ -127,7 +161,7 @@ sub stop_nginx {
 # polls cond every 50 ms for at most 10 s
 sub wait_for {
     my ($cond) = @_;
-    my $deadline = time + 10;
+    my $deadline = time + 10 * $slow;
 
     while (time < $deadline) {
         return 1 if $cond->();

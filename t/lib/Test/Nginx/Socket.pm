@@ -244,6 +244,8 @@ events {
 }
 
 env ASAN_OPTIONS;
+env UBSAN_OPTIONS;
+env LSAN_OPTIONS;
 $user
 _EOC_
     close $out;
