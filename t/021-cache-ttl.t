@@ -83,7 +83,7 @@ __DATA__
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-my $exp = time() + 3;
+my $exp = time() + 5;
 $::Harness . ::protected("down", "down") . <<_EOC_
     api_auth_cache z max_ttl=1s stale_if_error=60s;
     location = /_introspect_exp {
@@ -100,6 +100,7 @@ _EOC_
         echo_location /x "l=exp&t=tok-021-1";
         echo_sleep 1.1;
         echo_location /x "l=down&t=tok-021-1";
+        echo_sleep 1.6;
         echo_sleep 1.6;
         echo_sleep 1.6;
         echo_location /x "l=down&t=tok-021-1";

@@ -86,7 +86,7 @@ sub valgrind_cmd {
                ? ("--suppressions=$FindBin::Bin/valgrind.suppress") : ();
 
     return ('valgrind', '-q', '--tool=memcheck', '--leak-check=full',
-            '--errors-for-leak-kinds=definite', @supp,
+            '--show-possibly-lost=no', '--num-callers=30', @supp,
             "--log-file=$prefix/logs/valgrind.%p.log");
 }
 

@@ -193,7 +193,9 @@ sub write_conf ($) {
     my $main = expand_env($block->main_config // '');
     my $http = expand_env($block->http_config // '');
     my $config = expand_env($block->config // '');
-    my $master = $MasterOn && !$Valgrind ? 'on' : 'off';
+    # under valgrind too: memcheck follows the master's forks (one log
+    # per process), and blocks that need two workers keep them
+    my $master = $MasterOn ? 'on' : 'off';
     my $daemon = $Valgrind ? 'off' : 'on';
     my $user = $> == 0 ? "user root;\n" : '';
     my $env = join '', map { "env $_;\n" } @EnvToNginx;
@@ -270,7 +272,7 @@ sub start_nginx () {
                    ? '--suppressions=t/valgrind.suppress' : '';
         my $cmd = "valgrind -q --tool=memcheck --leak-check=full "
                   . "--show-possibly-lost=no --num-callers=30 $supp "
-                  . "--log-file=$ServRoot/logs/valgrind.log " . nginx_cmd();
+                  . "--log-file=$ServRoot/logs/valgrind.%p.log " . nginx_cmd();
 
         $Child = fork // die "fork: $!";
 
@@ -352,7 +354,8 @@ sub stop_nginx () {
 
 sub check_valgrind ($) {
     my $name = shift;
-    my $report = slurp("$ServRoot/logs/valgrind.log");
+    my $report = join '', map { slurp($_) }
+                          glob "$ServRoot/logs/valgrind.*.log";
 
     is($report, '', "$name - valgrind reports nothing");
 }
