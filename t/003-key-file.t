@@ -570,7 +570,7 @@ kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk sha256:e9212a0
 GET /t
 --- must_die
 --- error_log eval
-qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid name "k{64}\.\.\."}
+qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: name longer than 64 characters in }
 
 
 

@@ -20,7 +20,8 @@ namespace api_auth {
 using fields_t = std::vector<std::string_view>;
 
 static constexpr size_t            max_name_len = 64;
-static constexpr size_t            max_quoted_len = 64;
+/* short enough that no reason can carry a whole hex key or hash */
+static constexpr size_t            max_quoted_len = 32;
 static constexpr std::string_view  hash_prefix = "sha256:";
 static constexpr std::string_view  name_chars =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
@@ -227,7 +228,14 @@ parse_line(const fields_t &fields,
         return false;
     }
 
-    if (name.empty() || name.size() > max_name_len
+    /* an over-long first field is more likely a key than a name */
+    if (name.size() > max_name_len) {
+        reason = "name longer than " + std::to_string(max_name_len)
+                 + " characters";
+        return false;
+    }
+
+    if (name.empty()
         || name.find_first_not_of(name_chars) != std::string_view::npos)
     {
         reason = "invalid name " + quoted(name);
