@@ -1,0 +1,90 @@
+/*
+ * RFC 7662 introspection responses (introspection.hpp), which come from
+ * the network: parse_introspection at a fixed now.  Properties:
+ *   - the status is one the adapter maps (never missing or expired);
+ *   - anything but ok leaves exp 0 and no claims;
+ *   - on ok, exp is absent (0) or in the future and clamped, and the
+ *     claims record is within max_claims_record, well formed to its end,
+ *     free of control bytes, and claims_find reads the identity claims.
+ * The same bytes are also read as a (corrupt) claims record.
+ */
+
+#include <string>
+
+#include "claims.hpp"
+#include "fuzz.hpp"
+#include "introspection.hpp"
+
+using namespace api_auth;
+
+/* 2023-11-14T22:13:20Z */
+static constexpr int64_t  now = 1700000000;
+
+/* 9999-12-31T23:59:59Z, introspection.cpp's clamp */
+static constexpr int64_t  max_date = 253402300799;
+
+
+/* walks the record like claims_find, but insists on reaching its end */
+static void
+check_record(std::string_view r)
+{
+    size_t  pos = 0, n, v;
+
+    while (pos < r.size()) {
+        n = static_cast<uint8_t>(r[pos]);
+        FUZZ_CHECK(n > 0 && r.size() - pos - 1 >= n + 2);
+
+        v = static_cast<uint8_t>(r[pos + 1 + n])
+            | static_cast<size_t>(static_cast<uint8_t>(r[pos + 2 + n])) << 8;
+        FUZZ_CHECK(r.size() - pos - 3 - n >= v);
+
+        /* values go into variables and upstream headers */
+        for (char c : r.substr(pos + 3 + n, v)) {
+            FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f);
+        }
+
+        pos += 3 + n + v;
+    }
+}
+
+
+extern "C" int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    std::string_view  in = fuzz_input(data, size);
+    std::string_view  v;
+    token_info        info;
+    status            rc;
+
+    /* the cache reads records it did not write in this process */
+    (void) claims_find(in, "sub", v);
+    FUZZ_CHECK(fuzz_inside(v, in));
+
+    info.exp = -1;
+    info.claims = "stale";
+    rc = parse_introspection(in, now, info);
+
+    FUZZ_CHECK(rc == status::ok || rc == status::inactive
+               || rc == status::malformed || rc == status::too_large
+               || rc == status::internal);
+
+    if (rc != status::ok) {
+        FUZZ_CHECK(info.exp == 0 && info.claims.empty());
+        return 0;
+    }
+
+    FUZZ_CHECK(info.exp == 0 || (info.exp > now && info.exp <= max_date));
+    FUZZ_CHECK(info.claims.size() <= max_claims_record);
+    check_record(info.claims);
+
+    for (const char *name : { "client_id", "sub", "scope", "aud", "exp" }) {
+        if (claims_find(info.claims, name, v)) {
+            FUZZ_CHECK(fuzz_inside(v, info.claims));
+        }
+    }
+
+    /* "active" is the decision, never a claim */
+    FUZZ_CHECK(!claims_find(info.claims, "active", v));
+
+    return 0;
+}
