@@ -271,6 +271,7 @@ ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name,
     ngx_uint_t        i;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
+    std::string_view  key;
 
     value->len = 0;
     value->data = NULL;
@@ -307,13 +308,16 @@ ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name,
         return NGX_DECLINED;
     }
 
-    if (api_auth::check_header_key(
-            std::string_view(reinterpret_cast<char *>(value->data),
-                             value->len))
-        != api_auth::status::ok)
-    {
+    key = api_auth::trim_ows(
+              std::string_view(reinterpret_cast<char *>(value->data),
+                               value->len));
+
+    if (api_auth::check_header_key(key) != api_auth::status::ok) {
         return NGX_ERROR;
     }
+
+    value->data = reinterpret_cast<u_char *>(const_cast<char *>(key.data()));
+    value->len = key.size();
 
     return NGX_OK;
 }

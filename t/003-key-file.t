@@ -552,7 +552,7 @@ gpt/prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
 GET /t
 --- must_die
 --- error_log eval
-qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid name "gpt/prod"}
+qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid name: byte "/" at position 4 \(names are made of A-Z a-z 0-9 \. _ -\) in }
 
 
 

@@ -55,6 +55,8 @@ parse_authorization(std::string_view header, authorization &out) noexcept
     out.kind = scheme::other;
     out.value = std::string_view();
 
+    header = trim_ows(header);
+
     if (header.empty()) {
         return status::malformed;
     }
@@ -62,8 +64,8 @@ parse_authorization(std::string_view header, authorization &out) noexcept
     /*
      * RFC 7230 §3.2 field-content is VCHAR / SP / HTAB / obs-text, but
      * RFC 7235 §2.1 separates scheme and credentials with 1*SP only, and
-     * no scheme we read uses HTAB or obs-text: reject them everywhere so
-     * that nothing odd ever reaches a log line or a digest.
+     * no scheme we read uses HTAB or obs-text: reject them inside the
+     * value so that nothing odd ever reaches a log line or a digest.
      */
     for (unsigned char c : header) {
         if (c < 0x20 || c >= 0x7f) {
@@ -277,6 +279,21 @@ basic_key(std::string_view user_pass, std::string_view &key) noexcept
     }
 
     return status::ok;
+}
+
+
+std::string_view
+trim_ows(std::string_view value) noexcept
+{
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+        value.remove_prefix(1);
+    }
+
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+        value.remove_suffix(1);
+    }
+
+    return value;
 }
 
 

@@ -31,8 +31,8 @@ struct authorization {
 };
 
 /*
- * Parses an Authorization header value (nginx already removed leading and
- * trailing spaces).  The scheme name is case-insensitive.  Returns
+ * Parses an Authorization header value, without its leading and trailing
+ * OWS (trim_ows).  The scheme name is case-insensitive.  Returns
  *   ok         kind and value set; for bearer/basic value is a non-empty
  *              token68 (RFC 7235 §2.1);
  *   malformed  empty value, control or non-ASCII bytes, TAB, a Bearer or
@@ -78,9 +78,15 @@ size_t base64_encode(const uint8_t *in, size_t n, char *out) noexcept;
                                std::string_view &key) noexcept;
 
 /*
+ * RFC 7230 §3.2.4: a field value without leading and trailing OWS (SP,
+ * HTAB).  nginx removes the spaces but keeps a HTAB.
+ */
+[[nodiscard]] std::string_view trim_ows(std::string_view value) noexcept;
+
+/*
  * A key sent in a custom header (api_auth_key_source header=NAME): the
- * whole value, which must be non-empty visible ASCII (0x21-0x7e);
- * otherwise malformed.
+ * whole value after trim_ows, which must be non-empty visible ASCII
+ * (0x21-0x7e); otherwise malformed.
  */
 [[nodiscard]] status check_header_key(std::string_view value) noexcept;
 

@@ -217,6 +217,7 @@ parse_line(const fields_t &fields,
 {
     std::string_view  name = fields[0];
     std::string_view  hash = fields.size() > 1 ? fields[1] : "";
+    size_t            bad;
 
     /*
      * A lone field may be a key pasted by mistake: do not echo it, and
@@ -235,10 +236,16 @@ parse_line(const fields_t &fields,
         return false;
     }
 
-    if (name.empty()
-        || name.find_first_not_of(name_chars) != std::string_view::npos)
-    {
-        reason = "invalid name " + quoted(name);
+    /*
+     * Name the offending byte, not the field: a key pasted in front of
+     * its hash is not a valid name either (base64 has '+', '/' and '=').
+     */
+    bad = name.find_first_not_of(name_chars);
+
+    if (bad != std::string_view::npos) {
+        reason = "invalid name: byte " + quoted(name.substr(bad, 1))
+                 + " at position " + std::to_string(bad + 1)
+                 + " (names are made of A-Z a-z 0-9 . _ -)";
         return false;
     }
 

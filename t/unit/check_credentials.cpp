@@ -85,6 +85,23 @@ START_TEST(tab_after_scheme_is_malformed)
 END_TEST
 
 
+/* RFC 7230 §3.2.4: OWS around the value is not part of it */
+START_TEST(ows_around_the_value_is_ignored)
+{
+    authorization  a;
+
+    ck_assert_status(parse("\tBearer abc", a), status::ok);
+    ck_assert(a.kind == scheme::bearer && a.value == "abc");
+    ck_assert_status(parse(" \t Bearer abc \t", a), status::ok);
+    ck_assert(a.kind == scheme::bearer && a.value == "abc");
+    ck_assert_status(parse("\t \t", a), status::malformed);
+    ck_assert(api_auth::trim_ows("\t k-1 \t") == "k-1");
+    ck_assert(api_auth::trim_ows(" \t ").empty());
+    ck_assert(api_auth::trim_ows("a\tb") == "a\tb");
+}
+END_TEST
+
+
 START_TEST(control_and_non_ascii_bytes_are_malformed)
 {
     authorization  a;
@@ -189,7 +206,7 @@ START_TEST(scheme_must_be_a_token)
 {
     authorization  a;
 
-    ck_assert_status(parse(" Bearer abc", a), status::malformed);
+    ck_assert_status(parse("(Bearer abc", a), status::malformed);
     ck_assert_status(parse("Bea(rer abc", a), status::malformed);
     ck_assert_status(parse("Bearer=abc", a), status::malformed);
 }
@@ -395,6 +412,7 @@ credentials_suite(void)
     tcase_add_test(tc, basic_scheme_is_case_insensitive);
     tcase_add_test(tc, several_spaces_after_scheme_are_allowed);
     tcase_add_test(tc, tab_after_scheme_is_malformed);
+    tcase_add_test(tc, ows_around_the_value_is_ignored);
     tcase_add_test(tc, control_and_non_ascii_bytes_are_malformed);
     tcase_add_test(tc, empty_header_is_malformed);
     tcase_add_test(tc, bearer_without_token_is_malformed);

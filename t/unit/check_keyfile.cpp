@@ -165,13 +165,17 @@ END_TEST
 START_TEST(invalid_name_rejected)
 {
     ck_assert_string_eq(load_error("bad/name " H_PASSWORD "\n", 1),
-                        "invalid name \"bad/name\"");
+                        "invalid name: byte \"/\" at position 4"
+                        " (names are made of A-Z a-z 0-9 . _ -)");
     ck_assert_string_eq(load_error("\n\"x y\" " H_PASSWORD "\n", 2),
-                        "invalid name \"\\\"x y\\\"\"");
+                        "invalid name: byte \"\\\"\" at position 1"
+                        " (names are made of A-Z a-z 0-9 . _ -)");
     /* non-printable bytes are escaped in the reason */
     ck_assert_string_eq(load_error("n\xc3\xa9 " H_PASSWORD "\n", 1),
-                        "invalid name \"n\\xc3\\xa9\"");
+                        "invalid name: byte \"\\xc3\" at position 2"
+                        " (names are made of A-Z a-z 0-9 . _ -)");
 }
+
 END_TEST
 
 
@@ -261,6 +265,18 @@ START_TEST(long_first_field_is_not_echoed)
     r = load_error(std::string(H_PASSWORD_HEX) + " s\n", 1);
     ck_assert(r.find(H_PASSWORD_HEX) == std::string::npos);
     ck_assert(r.find("...") != std::string::npos);
+}
+END_TEST
+
+
+/* a key pasted in front of its hash: only the offending byte is shown */
+START_TEST(pasted_key_as_name_is_not_echoed)
+{
+    std::string  r = load_error(
+        "Jq3x0bC9v+MZ1pW/7yQe2r5tUo8iLkHgFdSaPzXcVbN= " H_PASSWORD "\n", 1);
+
+    ck_assert(r.find("Jq3x") == std::string::npos);
+    ck_assert(r.find("at position 10") != std::string::npos);
 }
 END_TEST
 
@@ -496,6 +512,7 @@ keyfile_suite(void)
     tcase_add_test(tc, lone_pasted_key_is_not_echoed);
     tcase_add_test(tc, lone_invalid_name_field_is_not_echoed);
     tcase_add_test(tc, long_first_field_is_not_echoed);
+    tcase_add_test(tc, pasted_key_as_name_is_not_echoed);
     tcase_add_test(tc, invalid_hash_rejected_without_echoing_it);
     tcase_add_test(tc, duplicate_hash_rejected);
     tcase_add_test(tc, unknown_option_rejected);
