@@ -180,6 +180,7 @@ typedef struct {
     ngx_uint_t                        sr_status;
     ngx_str_t                         sr_body;
     ngx_uint_t                        sr_encoded;
+    ngx_uint_t                        sr_not_json;
     ngx_uint_t                        sr_too_big;
     size_t                            sr_size;
 

@@ -466,6 +466,12 @@ ngx_http_api_auth_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     ctx->sr_encoded = (r->headers_out.content_encoding
                        && r->headers_out.content_encoding->value.len);
 
+    ctx->sr_not_json = !api_auth::is_json_media_type(
+                            std::string_view(
+                                reinterpret_cast<char *>(
+                                    r->headers_out.content_type.data),
+                                r->headers_out.content_type.len));
+
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "api_auth introspection done s:%ui rc:%i",
                    r->headers_out.status, rc);
@@ -496,6 +502,11 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
     if (ctx->sr_encoded) {
         return ngx_http_api_auth_as_error(r, alcf, ctx,
                                           "response has Content-Encoding");
+    }
+
+    if (ctx->sr_not_json) {
+        return ngx_http_api_auth_as_error(r, alcf, ctx,
+                                          "response is not application/json");
     }
 
     if (ctx->sr_too_big) {

@@ -228,7 +228,7 @@ unexpected exception
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
     }
     location = /mock_as {
-        default_type text/html;
+        default_type application/json;
         return 200 '<html>maintenance</html>';
     }
     location = /t {
@@ -551,6 +551,9 @@ unexpected exception
         proxy_method GET;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/big.json;
     }
+    location = /big.json {
+        default_type application/json;
+    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
@@ -583,6 +586,9 @@ unexpected exception
         proxy_method GET;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mid.json;
     }
+    location = /mid.json {
+        default_type application/json;
+    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
@@ -611,6 +617,9 @@ unexpected exception
         internal;
         proxy_method GET;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mid.json;
+    }
+    location = /mid.json {
+        default_type application/json;
     }
     location = /t {
         api_auth oauth;

@@ -34,10 +34,12 @@ our $Harness = <<'_EOC_';
         return 200 '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}';
     }
     location = /mock_slow {
+        default_type application/json;
         echo_sleep 0.5;
         echo '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}';
     }
     location = /mock_slow_inactive {
+        default_type application/json;
         echo_sleep 0.5;
         echo '{"active":false}';
     }

@@ -30,15 +30,18 @@ our $Harness = <<'_EOC_';
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow_down;
     }
     location = /mock_slow {
+        default_type application/json;
         echo_read_request_body;
         echo_sleep 0.5;
         echo '{"active":true,"sub":"u1","body":"$request_body"}';
     }
     location = /mock_slow_inactive {
+        default_type application/json;
         echo_sleep 0.5;
         echo '{"active":false}';
     }
     location = /mock_slow_down {
+        default_type application/json;
         echo_sleep 0.3;
         echo_status 500;
         echo 'down';

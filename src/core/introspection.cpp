@@ -293,6 +293,58 @@ form_unreserved(unsigned char c) noexcept
 }
 
 
+bool
+is_json_media_type(std::string_view content_type) noexcept
+{
+    static constexpr std::string_view  app = "application/";
+    static constexpr std::string_view  json = "json";
+
+    std::string_view  t = content_type.substr(0, content_type.find(';'));
+    std::string_view  sub;
+
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) {
+        t.remove_prefix(1);
+    }
+
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) {
+        t.remove_suffix(1);
+    }
+
+    if (content_type.empty()) {
+        return true;
+    }
+
+    auto  iequal = [](std::string_view a, std::string_view b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+
+        for (size_t i = 0; i < a.size(); i++) {
+            char  c = a[i];
+
+            c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+
+            if (c != b[i]) {
+                return false;
+            }
+        }
+
+        return true;
+    };
+
+    if (t.size() <= app.size() || !iequal(t.substr(0, app.size()), app)) {
+        return false;
+    }
+
+    sub = t.substr(app.size());
+
+    return iequal(sub, json)
+           || (sub.size() > json.size() + 1
+               && sub[sub.size() - json.size() - 1] == '+'
+               && iequal(sub.substr(sub.size() - json.size()), json));
+}
+
+
 size_t
 form_urlencoded_len(std::string_view in) noexcept
 {

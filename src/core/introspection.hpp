@@ -46,6 +46,14 @@ struct token_info {
                                          token_info &out) noexcept;
 
 /*
+ * RFC 7662 §2.2: the response is application/json.  True for that media
+ * type and for application/...+json (RFC 6839), parameters and case
+ * ignored, and for an absent Content-Type (the body still has to parse);
+ * false for any other type (text/html of an error page, a JWT reply).
+ */
+[[nodiscard]] bool is_json_media_type(std::string_view content_type) noexcept;
+
+/*
  * application/x-www-form-urlencoded (WHATWG URL §5.2): unreserved ALPHA,
  * DIGIT, "*-._" kept, space as "+", everything else %XX (uppercase).
  */

@@ -520,6 +520,31 @@ START_TEST(oversized_claim_is_skipped_others_kept)
 END_TEST
 
 
+START_TEST(json_media_types)
+{
+    using api_auth::is_json_media_type;
+
+    ck_assert(is_json_media_type("application/json"));
+    ck_assert(is_json_media_type("application/json; charset=utf-8"));
+    ck_assert(is_json_media_type("Application/JSON;charset=UTF-8"));
+    ck_assert(is_json_media_type(" application/json "));
+    ck_assert(is_json_media_type("application/token-introspection+json"));
+    ck_assert(is_json_media_type(""));
+
+    ck_assert(!is_json_media_type("text/html"));
+    ck_assert(!is_json_media_type("text/plain; charset=utf-8"));
+    ck_assert(!is_json_media_type("text/json"));
+    ck_assert(!is_json_media_type("application/jwt"));
+    ck_assert(!is_json_media_type("application/token-introspection+jwt"));
+    ck_assert(!is_json_media_type("application/+json"));
+    ck_assert(!is_json_media_type("application/jsonx"));
+    ck_assert(!is_json_media_type("application/"));
+    ck_assert(!is_json_media_type(";"));
+    ck_assert(!is_json_media_type("json"));
+}
+END_TEST
+
+
 START_TEST(plus_slash_equals_are_percent_encoded)
 {
     ck_assert_string_eq(urlencode("a+b/c="), "a%2Bb%2Fc%3D");
@@ -580,6 +605,7 @@ introspection_suite(void)
     tcase_add_test(tc, oversized_claim_is_skipped_others_kept);
     tcase_add_test(tc, plus_slash_equals_are_percent_encoded);
     tcase_add_test(tc, form_unreserved_kept_and_space_is_plus);
+    tcase_add_test(tc, json_media_types);
 
     suite_add_tcase(s, tc);
 
