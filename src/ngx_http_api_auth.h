@@ -164,6 +164,8 @@ typedef struct {
     unsigned                          waiting:1;
     unsigned                          done:1;     /* subrequest finished */
     unsigned                          has_stale:1;
+    unsigned                          sr_complete:1;  /* its last buffer
+                                                         passed */
 
     ngx_str_t                         client;
     ngx_str_t                         subject;

@@ -499,6 +499,11 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
         return ngx_http_api_auth_as_error(r, alcf, ctx, NULL);
     }
 
+    if (!ctx->sr_complete) {
+        return ngx_http_api_auth_as_error(r, alcf, ctx,
+                                          "response cut short");
+    }
+
     if (ctx->sr_encoded) {
         return ngx_http_api_auth_as_error(r, alcf, ctx,
                                           "response has Content-Encoding");
@@ -825,6 +830,18 @@ ngx_http_api_auth_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     if (ctx == NULL) {
         return ngx_http_next_body_filter(r, in);
+    }
+
+    /*
+     * An upstream that fails after the header (a Content-Length it does
+     * not honour, a chunked body without its last chunk) ends the
+     * subrequest with rc 0 and status 200, but never sends the last
+     * buffer: the answer is complete only when that buffer passed.
+     */
+    for (cl = in; cl; cl = cl->next) {
+        if (cl->buf->last_in_chain || cl->buf->last_buf) {
+            ctx->sr_complete = 1;
+        }
     }
 
     if (!ctx->sr_too_big) {

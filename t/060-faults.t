@@ -70,7 +70,7 @@ spawn(sub {
             syswrite $c, "HTTP/1.1 200 OK\r\n"
                 . "Content-Type: application/json\r\n"
                 . "Content-Length: 100\r\n\r\n"
-                . '{"active":true,';
+                . '{"active":true}';
 
         } else {
             syswrite $c, "HTTP/1.1 200 OK\r\n"
@@ -102,7 +102,8 @@ ok(wait_for(sub { defined get('/k', '') }), 'nginx answers')
 
 # --- the server closes in the middle of its answer
 
-for my $case (['short-length', 'a Content-Length longer than the body'],
+for my $case (['short-length',
+               'a whole JSON object, but shorter than its Content-Length'],
               ['truncated', 'JSON cut short, then the connection closed'])
 {
     my ($loc, $what) = @$case;
