@@ -20,6 +20,10 @@
 
 use Test::Nginx::Socket 'no_plan';
 
+use FindBin;
+
+require "$FindBin::Bin/helpers/corpus.pl";
+
 my $KEY = 'test-key-gpt-prod-0001';
 my $b64 = sub {
     require MIME::Base64;
@@ -161,13 +165,6 @@ my %challenge = (
 );
 
 my %status = (ok => 200, none => 401, req => 400, tok => 401, plain => 400);
-
-sub perl_string {
-    my $s = shift;
-    $s =~ s/([\\"\$\@])/\\$1/g;
-    $s =~ s/([^\x20-\x7e])/sprintf('\\x{%02x}', ord $1)/ge;
-    return qq{"$s"};
-}
 
 sub expect_headers {
     my ($loc, $outcome) = @_;

@@ -14,6 +14,10 @@
 
 use Test::Nginx::Socket 'no_plan';
 
+use FindBin;
+
+require "$FindBin::Bin/helpers/corpus.pl";
+
 my $H1 = 'e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd';
 my $H2 = '1bcc83855a28400d030e6d50146eb4f116466b06a940a2ab02accc3cd65a3f0e';
 my $OK = "gpt-prod sha256:$H1";
@@ -102,13 +106,6 @@ my @files = (
       1000, qq{invalid hash for "k1000": $HASH} ],
     [ 'binary garbage',         "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",  1, 'missing hash after the name' ],
 );
-
-sub perl_string {
-    my $s = shift;
-    $s =~ s/([\\"\$\@])/\\$1/g;
-    $s =~ s/([^\x20-\x7e])/sprintf('\\x{%02x}', ord $1)/ge;
-    return qq{"$s"};
-}
 
 my $spec = '';
 my $n = 0;

@@ -14,6 +14,10 @@
 
 use Test::Nginx::Socket 'no_plan';
 
+use FindBin;
+
+require "$FindBin::Bin/helpers/corpus.pl";
+
 my $deep = sub {
     my $n = shift;
     qq~echo -n '{"active":true,"x":'; echo_duplicate $n '['; ~
@@ -118,13 +122,6 @@ my @replies = (
     [ '502',                           'return 502;',                               503 ],
     [ '503',                           'return 503;',                               503 ],
 );
-
-sub perl_string {
-    my $s = shift;
-    $s =~ s/([\\"\$\@])/\\$1/g;
-    $s =~ s/([^\x20-\x7e])/sprintf('\\x{%02x}', ord $1)/ge;
-    return qq{"$s"};
-}
 
 my $spec = '';
 my $n = 0;
