@@ -13,6 +13,8 @@
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 
+#include <cstring>
+
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
@@ -21,6 +23,7 @@
 namespace api_auth {
 
 static_assert(SHA256_DIGEST_LENGTH == sizeof(digest), "digest size");
+static_assert(sizeof(digest) % sizeof(uint64_t) == 0, "whole words");
 
 void
 sha256(const void *data, size_t len, digest &out) noexcept
@@ -40,8 +43,21 @@ sha256(const void *data, size_t len, digest &out) noexcept
 bool
 digest_equal(const digest &a, const digest &b) noexcept
 {
-    /* no early exit on the first differing byte (STYLE.md R13) */
-    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+    uint64_t  x, y, diff = 0;
+
+    /*
+     * No early exit on the first differing byte (STYLE.md R13): every
+     * word is read and folded into diff whatever the contents.  Four
+     * 64-bit words instead of CRYPTO_memcmp's 32 single bytes: this runs
+     * on every request with a key.
+     */
+    for (size_t i = 0; i < a.size(); i += sizeof(uint64_t)) {
+        std::memcpy(&x, a.data() + i, sizeof(x));
+        std::memcpy(&y, b.data() + i, sizeof(y));
+        diff |= x ^ y;
+    }
+
+    return diff == 0;
 }
 
 

@@ -21,7 +21,7 @@ using digest = std::array<uint8_t, 32>;
 /* SHA-256 of len bytes; never allocates (hot path, STYLE.md R10) */
 void sha256(const void *data, size_t len, digest &out) noexcept;
 
-/* constant time in the length, whatever the contents (CRYPTO_memcmp) */
+/* constant time: no early exit, whatever the contents */
 [[nodiscard]] bool digest_equal(const digest &a, const digest &b) noexcept;
 
 /* writes 2 * n lowercase hex characters, no NUL */

@@ -341,7 +341,7 @@ key_table::find(const digest &d) const noexcept
     /*
      * The bucket walk depends on the digest, not on the key, and digests
      * of random keys give nothing away; the final equality test is
-     * digest_equal() (CRYPTO_memcmp) through digest_eq.
+     * digest_equal() (constant time) through digest_eq.
      */
     auto  it = keys_.find(d);
 
