@@ -35,7 +35,7 @@ UNIT_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -g \
                  -fsanitize=address,undefined -fno-sanitize-recover=all
 
 .PHONY: module deps test-deps unit test integration run lint key clean \
-        test-asan test-valgrind bench bench-alloc fuzz
+        test-asan test-valgrind bench bench-alloc bench-callgrind fuzz
 
 deps:
 	@util/deps.sh $(BUILD_DEPS)
@@ -147,6 +147,10 @@ bench: module
 bench-alloc: module
 	@util/deps.sh $(BENCH_DEPS)
 	NGINX_BIN=$(NGINX_BIN) MODULE=$(MODULE) bench/alloc.sh
+
+bench-callgrind: module
+	@util/deps.sh $(BENCH_DEPS) valgrind
+	NGINX_BIN=$(NGINX_BIN) MODULE=$(MODULE) bench/callgrind.sh
 
 fuzz: deps
 	@util/deps.sh clang libclang-rt-14-dev
