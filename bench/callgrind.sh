@@ -35,21 +35,10 @@ rm -rf "$BENCH"
 mkdir -p "$BENCH"
 python3 "$BENCHPY" gen "$BENCH/data"
 
-FRONT_PID=
-stop_all() {
-    if [ -n "${FRONT_PID:-}" ]; then
-        kill -TERM "$FRONT_PID" 2>/dev/null || true
-        wait "$FRONT_PID" 2>/dev/null || true
-    fi
-    instances_stop
-}
-trap stop_all EXIT
+trap front_stop_all EXIT
 trap 'exit 130' INT TERM
 
-instance_start upstream upstream.conf BACKEND_PORT=$P_BACKEND \
-    AS_PORT=$P_AS AFFINITY=auto LOAD_ECHO= \
-    AS_INTROSPECT="return 200 '{\"active\":true,\"client_id\":\"c\",\"scope\":\"a b\",\"exp\":$BENCH_EXP}';" \
-    TYPICAL_CLAIMS='{"active":true}'
+single_upstream_start $P_BACKEND $P_AS
 
 D=$BENCH/data
 dir=$BENCH/front

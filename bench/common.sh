@@ -138,3 +138,26 @@ instances_stop_last() {
     unset "STARTED_PIDFILES[$((n - 1))]"
     STARTED_PIDFILES=("${STARTED_PIDFILES[@]}")
 }
+
+# --- the one-process runs (alloc.sh, callgrind.sh): a front nginx started
+# in the background ($FRONT_PID) in front of one upstream instance
+
+FRONT_PID=
+
+# stops the front and every instance; set as the EXIT trap
+front_stop_all() {
+    if [ -n "${FRONT_PID:-}" ]; then
+        kill -TERM "$FRONT_PID" 2>/dev/null || true
+        wait "$FRONT_PID" 2>/dev/null || true
+    fi
+    instances_stop
+}
+
+# single_upstream_start BACKEND_PORT AS_PORT: the backend, and an AS that
+# answers every token with the compact claims of the O1 scenario
+single_upstream_start() {
+    instance_start upstream upstream.conf BACKEND_PORT="$1" AS_PORT="$2" \
+        AFFINITY=auto LOAD_ECHO= \
+        AS_INTROSPECT="return 200 '{\"active\":true,\"client_id\":\"c\",\"scope\":\"a b\",\"exp\":$BENCH_EXP}';" \
+        TYPICAL_CLAIMS='{"active":true}'
+}
