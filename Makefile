@@ -5,6 +5,7 @@
 #   make test       unit tests + Test::Nginx suite, with a summary
 #   make unit       Check unit tests of src/core
 #   make lint       style checks
+#   make smoke      nginx -t of conf.example with the built module
 #   make key NAME=n [SCOPE="a b"]   print a new API key and its key-file line
 #   make bench [QUICK=1]   throughput/latency/CPU ratios against baselines
 #   make bench-alloc       heap allocations per request on the hot paths
@@ -34,7 +35,7 @@ SRCS := $(wildcard src/*.cpp src/*.h src/core/*.cpp src/core/*.hpp)
 UNIT_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -g \
                  -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: module deps test-deps unit test integration run lint key clean \
+.PHONY: module deps test-deps unit test integration run smoke lint key clean \
         test-asan test-valgrind bench bench-alloc bench-callgrind fuzz
 
 deps:
@@ -106,13 +107,15 @@ integration: test-deps module
 
 test: test-deps module
 	@set -o pipefail; \
-	unit=fail; integ=fail; \
+	unit=fail; smoke=fail; integ=fail; \
 	$(MAKE) -s unit 2>&1 | tee $(BUILD)/unit.log && unit=ok; \
+	$(MAKE) -s smoke 2>&1 | tee $(BUILD)/smoke.log && smoke=ok; \
 	$(MAKE) -s integration 2>&1 | tee $(BUILD)/integration.log && integ=ok; \
 	echo; echo "==== summary ===="; \
 	echo "unit (Check):        $$unit  $$(grep -Eo '[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' $(BUILD)/unit.log | tail -1)"; \
+	echo "smoke (nginx -t):    $$smoke  conf.example"; \
 	echo "integration (prove): $$integ  $$(grep -E '^(Files=|Result:)' $(BUILD)/integration.log | tr '\n' ' ')"; \
-	[ $$unit = ok ] && [ $$integ = ok ]
+	[ $$unit = ok ] && [ $$smoke = ok ] && [ $$integ = ok ]
 
 # the whole integration suite against the ASan+UBSan build of the module
 # (nginx itself is Debian's, with the sanitizer runtimes preloaded); any
@@ -159,6 +162,11 @@ fuzz: deps
 run: module
 	@util/deps.sh $(RUN_DEPS)
 	util/demo.sh $(NGINX_BIN) $(MODULE)
+
+# conf.example must pass nginx -t (the demo's key and secret files are
+# generated in build/demo first)
+smoke: module
+	util/demo.sh --check $(NGINX_BIN) $(MODULE)
 
 lint:
 	@! grep -rnE '\bngx_|\bNGX_' src/core || \

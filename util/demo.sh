@@ -3,12 +3,21 @@
 # Generates fresh demo API keys (never committed), starts the local OAuth
 # authorization server from t/as when Node.js is available, checks the
 # configuration with `nginx -t`, then runs nginx until Ctrl-C.
-# usage: util/demo.sh NGINX_BINARY MODULE_SO
+# With --check (`make smoke`), it only prepares build/smoke the same way
+# and runs `nginx -t` on conf.example there.
+# usage: util/demo.sh [--check] NGINX_BINARY MODULE_SO
 set -euo pipefail
+
+check=0
+if [ "${1:-}" = --check ]; then
+    check=1
+    shift
+fi
 
 nginx=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
 demo=$top/build/demo
+[ $check = 1 ] && demo=$top/build/smoke
 
 mkdir -p "$demo/logs"
 cp "$top/conf.example" "$demo/nginx.conf"
@@ -38,6 +47,10 @@ cat > "$demo/demo.env" <<ENV
 READER_KEY=$reader
 ADMIN_KEY=$admin
 ENV
+
+if [ $check = 1 ]; then
+    exec "$nginx" -p "$demo/" -c nginx.conf -t
+fi
 
 as_pid=
 if command -v node >/dev/null 2>&1 && [ -x "$top/t/as/start.sh" ]; then

@@ -15,8 +15,8 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "missing Debian packages; install them with:" >&2
-    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    echo "missing Debian packages; as root, install them with:" >&2
+    echo "  apt-get install -y ${missing[*]}" >&2
     exit 1
 fi
 
