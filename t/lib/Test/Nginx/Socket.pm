@@ -375,12 +375,23 @@ sub requests_of ($) {
     die $block->name . " - no --- request\n" unless defined $req;
 
     my @list = ref $req ? @$req : ($req);
-    my $headers = $block->more_headers // '';
+    my $more = $block->more_headers // '';
+    my @reqs;
 
-    $headers = join '', map { "$_\r\n" }
-                        grep { /\S/ } split /\n/, $headers;
+    # more_headers: one text for every request, or one per request
+    for my $i (0 .. $#list) {
+        my $headers = ref $more eq 'ARRAY' ? $more->[$i] : $more;
 
-    return [map { build_request(expand_env($_), $headers) } @list];
+        die $block->name . " - --- more_headers lacks data for request $i\n"
+            unless defined $headers;
+
+        $headers = join '', map { "$_\r\n" }
+                            grep { /\S/ } split /\n/, $headers;
+
+        push @reqs, build_request(expand_env($list[$i]), $headers);
+    }
+
+    return \@reqs;
 }
 
 
