@@ -40,6 +40,9 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 /* how long other requests wait for an introspection call in flight */
 #define NGX_HTTP_API_AUTH_PENDING    10
 
+/* the longest max_ttl, negative_ttl or stale_if_error: 365 days */
+#define NGX_HTTP_API_AUTH_MAX_TTL    (365 * 86400)
+
 /* Retry-After, in seconds, on 503 */
 #define NGX_HTTP_API_AUTH_RETRY      "5"
 
@@ -89,6 +92,8 @@ typedef struct {
     time_t                        max_ttl;
     time_t                        negative_ttl;
     time_t                        stale_if_error;
+    api_auth::digest              cache_ns; /* this configuration's share
+                                               of the zone */
 
     ngx_str_t                     scope;    /* required, space-delimited */
     ngx_str_t                     audience; /* accepted, space-delimited */
@@ -173,6 +178,7 @@ typedef struct {
     ngx_str_t                         claims;     /* claims record, pool */
 
     api_auth::digest                  digest;     /* of the bearer token */
+    api_auth::digest                  key;        /* its cache key */
     ngx_str_t                         token;      /* view, client header */
     ngx_buf_t                        *body;       /* introspection body */
     ngx_shm_zone_t                   *owner;      /* set while our call is
@@ -213,6 +219,7 @@ ngx_int_t ngx_http_api_auth_oauth(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 ngx_int_t ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
+void ngx_http_api_auth_cleanup(void *data) noexcept;
 ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t active);

@@ -21,6 +21,8 @@ static ngx_int_t ngx_http_api_auth_key(ngx_http_request_t *r,
     ngx_uint_t type, std::string_view value);
 static ngx_int_t ngx_http_api_auth_add_header(ngx_http_request_t *r,
     const char *name, size_t len, ngx_str_t *value) noexcept;
+static ngx_http_api_auth_ctx_t *ngx_http_api_auth_var_ctx(
+    ngx_http_request_t *r) noexcept;
 static ngx_int_t ngx_http_api_auth_result_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 static ngx_int_t ngx_http_api_auth_str_variable(ngx_http_request_t *r,
@@ -117,6 +119,7 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     ngx_int_t                      rc;
     ngx_uint_t                     i, found, bearer;
     ngx_table_elt_t               *h;
+    ngx_pool_cleanup_t            *cln;
     ngx_http_api_auth_ctx_t       *ctx;
     ngx_http_api_auth_source_t    *src;
     ngx_http_api_auth_loc_conf_t  *alcf;
@@ -150,6 +153,18 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     }
 
     ctx->request = r;
+
+    /*
+     * the cleanup also finds the ctx again once an internal redirect
+     * (try_files, error_page, a named location) has zeroed r->ctx
+     */
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_http_api_auth_cleanup;
+    cln->data = ctx;
 
     ngx_http_set_ctx(r, ctx, ngx_http_api_auth_module);
 
@@ -563,7 +578,42 @@ ngx_http_api_auth_set_value(ngx_http_variable_value_t *v, ngx_str_t *s)
 }
 
 
-/* only this request's ctx is ever read: values never cross requests */
+/*
+ * The decision of this request: its ctx, or after an internal redirect
+ * zeroed r->ctx, the latest ctx its pool cleanup still holds (so that
+ * $api_auth_* survive try_files, error_page and named locations).  Only
+ * this request's pool is read: values never cross requests.
+ */
+
+static ngx_http_api_auth_ctx_t *
+ngx_http_api_auth_var_ctx(ngx_http_request_t *r) noexcept
+{
+    ngx_pool_cleanup_t       *cln;
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    r = r->main;
+
+    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
+              ngx_http_get_module_ctx(r, ngx_http_api_auth_module));
+
+    if (ctx != NULL) {
+        return ctx;
+    }
+
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_api_auth_cleanup) {
+            ctx = static_cast<ngx_http_api_auth_ctx_t *>(cln->data);
+
+            if (ctx->request == r) {
+                return ctx;
+            }
+        }
+    }
+
+    return NULL;
+}
+
+
 
 static ngx_int_t
 ngx_http_api_auth_result_variable(ngx_http_request_t *r,
@@ -572,8 +622,7 @@ ngx_http_api_auth_result_variable(ngx_http_request_t *r,
     ngx_str_t                 empty = ngx_null_string;
     ngx_http_api_auth_ctx_t  *ctx;
 
-    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
-              ngx_http_get_module_ctx(r->main, ngx_http_api_auth_module));
+    ctx = ngx_http_api_auth_var_ctx(r);
 
     if (ctx == NULL) {
         ngx_http_api_auth_set_value(v, &empty);
@@ -608,10 +657,10 @@ ngx_http_api_auth_str_variable(ngx_http_request_t *r,
     ngx_str_t                 empty = ngx_null_string;
     ngx_http_api_auth_ctx_t  *ctx;
 
-    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
-              ngx_http_get_module_ctx(r->main, ngx_http_api_auth_module));
+    ctx = ngx_http_api_auth_var_ctx(r);
 
-    if (ctx == NULL || ctx->method == 0) {
+    /* a rejected credential names nobody, even if satisfy any lets it in */
+    if (ctx == NULL || ctx->result != ngx_http_api_auth_allow) {
         ngx_http_api_auth_set_value(v, &empty);
         return NGX_OK;
     }
@@ -632,12 +681,12 @@ ngx_http_api_auth_claim_variable(ngx_http_request_t *r,
     std::string_view          claim;
     ngx_http_api_auth_ctx_t  *ctx;
 
-    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
-              ngx_http_get_module_ctx(r->main, ngx_http_api_auth_module));
+    ctx = ngx_http_api_auth_var_ctx(r);
 
     ngx_str_null(&value);
 
-    if (ctx != NULL && ctx->claims.len
+    if (ctx != NULL && ctx->result == ngx_http_api_auth_allow
+        && ctx->claims.len
         && api_auth::claims_find(
                std::string_view(reinterpret_cast<char *>(ctx->claims.data),
                                 ctx->claims.len),

@@ -45,6 +45,8 @@ static char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
 static char *ngx_http_api_auth_client_auth(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
+static char *ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
 
 
 static ngx_command_t  ngx_http_api_auth_commands[] = {
@@ -294,7 +296,57 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
+    if (ngx_http_api_auth_cache_namespace(cf, conf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
     return ngx_http_api_auth_challenges(cf, conf);
+}
+
+
+/*
+ * One zone may serve locations that ask different authorization servers,
+ * or keep answers for different times: a token's entry is shared only by
+ * locations of the same server name with the same api_auth_introspect
+ * URI (a subrequest resolves it in the request's server), client id and
+ * cache times.  The namespace is derived from the configuration alone,
+ * so all workers agree on it and a reload that keeps these settings
+ * keeps the entries.
+ */
+
+static char *
+ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    u_char                    *p, *last;
+    size_t                     len;
+    ngx_http_core_srv_conf_t  *cscf;
+
+    if (!(conf->methods & NGX_HTTP_API_AUTH_OAUTH) || conf->cache == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    cscf = static_cast<ngx_http_core_srv_conf_t *>(
+               ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module));
+
+    len = sizeof("api_auth cache 1") + cscf->server_name.len
+          + conf->introspect.len + conf->client_id.len + 3 * NGX_TIME_T_LEN
+          + 6;
+
+    p = static_cast<u_char *>(ngx_pnalloc(cf->temp_pool, len));
+    if (p == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    /* NUL-separated: no field can run into the next */
+    last = ngx_snprintf(p, len, "api_auth cache 1%Z%V%Z%V%Z%V%Z%T %T %T",
+                        &cscf->server_name, &conf->introspect,
+                        &conf->client_id, conf->max_ttl, conf->negative_ttl,
+                        conf->stale_if_error);
+
+    api_auth::sha256(p, last - p, conf->cache_ns);
+
+    return NGX_CONF_OK;
 }
 
 
@@ -991,6 +1043,14 @@ ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         if (*t == static_cast<time_t>(NGX_ERROR)) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "api_auth: invalid time in \"%V\"", &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        /* a bound keeps now + ttl far from time_t overflow */
+        if (*t > NGX_HTTP_API_AUTH_MAX_TTL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: time in \"%V\" is more than 365d",
+                               &value[i]);
             return static_cast<char *>(NGX_CONF_ERROR);
         }
     }

@@ -35,7 +35,6 @@ static ngx_int_t ngx_http_api_auth_wait(ngx_http_request_t *r,
 static void ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept;
 static void ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx)
     noexcept;
-static void ngx_http_api_auth_cleanup(void *data) noexcept;
 static ngx_int_t ngx_http_api_auth_keep_claims(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx, const u_char *data, size_t len) noexcept;
 static ngx_http_api_auth_ctx_t *ngx_http_api_auth_sr_ctx(
@@ -57,19 +56,10 @@ ngx_int_t
 ngx_http_api_auth_oauth(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
 {
-    ngx_pool_cleanup_t  *cln;
-
     ctx->method = NGX_HTTP_API_AUTH_OAUTH;
 
     api_auth::sha256(ctx->token.data, ctx->token.len, ctx->digest);
-
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NGX_ERROR;
-    }
-
-    cln->handler = ngx_http_api_auth_cleanup;
-    cln->data = ctx;
+    api_auth::cache_key(ctx->digest, alcf->cache_ns, ctx->key);
 
     if (alcf->cache == NULL) {
         ctx->cache_status = ngx_http_api_auth_cache_bypass;
@@ -110,7 +100,7 @@ ngx_http_api_auth_lookup(ngx_http_request_t *r,
 {
     ngx_http_api_auth_record_t  rec;
 
-    switch (ngx_http_api_auth_cache_acquire(alcf->cache, ctx->digest,
+    switch (ngx_http_api_auth_cache_acquire(alcf->cache, ctx->key,
                                             ngx_time(), ctx->wait_start,
                                             &rec))
     {
@@ -534,7 +524,7 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
         expires = now + ttl;
 
         if (ctx->owner && ttl > 0) {
-            ngx_http_api_auth_cache_store(ctx->owner, ctx->digest, 1, expires,
+            ngx_http_api_auth_cache_store(ctx->owner, ctx->key, 1, expires,
                 api_auth::stale_deadline(expires, alcf->stale_if_error,
                                          info.exp),
                 reinterpret_cast<const u_char *>(info.claims.data()),
@@ -553,7 +543,7 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
     case api_auth::status::inactive:
         /* even with negative_ttl=0: replace any stale active record */
         if (ctx->owner) {
-            ngx_http_api_auth_cache_store(ctx->owner, ctx->digest, 0,
+            ngx_http_api_auth_cache_store(ctx->owner, ctx->key, 0,
                                           now + alcf->negative_ttl, 0,
                                           NULL, 0);
         }
@@ -574,7 +564,7 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
 
     if (ctx->owner) {
         /* stored, or not cacheable: either way no longer in flight */
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->digest, 0);
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->key, 0);
         ngx_http_api_auth_wake_waiters(ctx);
         ctx->owner = NULL;
     }
@@ -605,7 +595,7 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
     }
 
     if (ctx->owner) {
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->digest, 1);
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->key, 1);
         ngx_http_api_auth_wake_waiters(ctx);
         ctx->owner = NULL;
     }
@@ -702,7 +692,7 @@ ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept
         next = ngx_queue_next(q);
         w = ngx_queue_data(q, ngx_http_api_auth_ctx_t, wait_link);
 
-        if (!api_auth::digest_equal(w->digest, ctx->digest)) {
+        if (!api_auth::digest_equal(w->key, ctx->key)) {
             continue;
         }
 
@@ -720,7 +710,7 @@ ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept
 
 /* the request is going away: leave nothing behind that points to it */
 
-static void
+void
 ngx_http_api_auth_cleanup(void *data) noexcept
 {
     ngx_http_api_auth_ctx_t *ctx = static_cast<ngx_http_api_auth_ctx_t *>(
@@ -741,7 +731,7 @@ ngx_http_api_auth_cleanup(void *data) noexcept
 
     if (ctx->owner) {
         /* the request went away with its call: others may retry */
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->digest, 0);
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->key, 0);
         ngx_http_api_auth_wake_waiters(ctx);
         ctx->owner = NULL;
     }

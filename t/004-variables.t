@@ -223,14 +223,16 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 
 
 
-=== TEST 10: insufficient_scope: the key is known, so its client is named
+=== TEST 10: insufficient_scope: the key is known, but a rejected credential names nobody
 --- config
     location = /t {
         api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
         api_auth api_key;
         api_auth_require_scope orders.write;
         add_header X-Auth-Result $api_auth_result always;
+        add_header X-Auth-Method $api_auth_method always;
         add_header X-Auth-Client $api_auth_client always;
+        add_header X-Auth-Subject $api_auth_subject always;
         add_header X-Auth-Scope $api_auth_scope always;
         echo "ok";
     }
@@ -241,9 +243,13 @@ Authorization: Bearer test-key-partner-x-0002
 --- error_code: 403
 --- response_headers
 X-Auth-Result: insufficient_scope
-X-Auth-Client: partner-x
-X-Auth-Scope: orders.read
+X-Auth-Method: api_key
+!X-Auth-Client
+!X-Auth-Subject
+!X-Auth-Scope
 WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.write"
+--- error_log
+api_auth: API key "partner-x" lacks scope "orders.write"
 --- no_error_log
 [error]
 [alert]
@@ -387,7 +393,138 @@ Authorization: Bearer test-key-partner-x-0002
 
 
 
-=== TEST 15: a subrequest reads the identity of its main request
+=== TEST 15: nor on one keepalive connection: key, nothing, token, nothing, key
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+    upstream self {
+        server 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        keepalive 4;
+    }
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_introspect /_introspect;
+    api_auth_cache z;
+
+    # the protected API: an API key, a token or nothing at all
+    location = /api {
+        api_auth api_key oauth optional;
+        echo "c=$connection $api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope|$api_auth_cache_status|$api_auth_claim_tenant";
+    }
+
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock;
+    }
+
+    location = /mock {
+        default_type application/json;
+        return 200 '{"active":true,"client_id":"app-1","sub":"u-9","scope":"a b","tenant":"t-1"}';
+    }
+
+    # each request of the sequence reuses one upstream connection
+    location = /via/key {
+        proxy_pass http://self/api;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Authorization "Bearer test-key-partner-x-0002";
+    }
+
+    location = /via/token {
+        proxy_pass http://self/api;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Authorization "Bearer tok-004-keepalive";
+    }
+
+    location = /via/none {
+        proxy_pass http://self/api;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+    }
+
+    location = /t {
+        echo_location /via/key;
+        echo_location /via/none;
+        echo_location /via/token;
+        echo_location /via/none;
+        echo_location /via/key;
+        echo_location /via/none;
+    }
+--- request
+GET /t
+--- error_code: 200
+--- response_body_like eval
+my $key = 'allow\|api_key\|partner-x\|acct-42\|orders\.read\|\|';
+my $none = 'anonymous\|\|\|\|\|\|';
+my $token = 'allow\|oauth\|app-1\|u-9\|a b\|(?:MISS|HIT)\|t-1';
+my @rest = ($none, $token, $none, $key, $none);
+# the same upstream connection ($connection) for all six
+my $re = '\Ac=(\d+) ' . $key . '\n' . join('', map { "c=\\1 $_\\n" } @rest)
+         . '\z';
+qr/$re/
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 16: the decision survives internal redirects: try_files into a named location, error_page
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+
+    location /tf/ {
+        api_auth api_key;
+        try_files /nonexistent @app;
+    }
+
+    location @app {
+        echo "app: $api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope";
+    }
+
+    location = /ep {
+        api_auth api_key;
+        error_page 401 403 = @denied;
+        echo "ok";
+    }
+
+    location @denied {
+        echo "denied: $api_auth_result|$api_auth_method|$api_auth_client";
+    }
+
+    location = /plain {
+        echo "plain: $api_auth_result|$api_auth_client";
+    }
+--- request eval
+[
+    "GET /tf/x",
+    "GET /ep",
+    "GET /plain",
+]
+--- more_headers eval
+[
+    "Authorization: Bearer test-key-partner-x-0002",
+    "Authorization: Bearer test-key-expired-0003",
+    "Authorization: Bearer test-key-partner-x-0002",
+]
+--- error_code eval
+[200, 200, 200]
+--- response_body eval
+[
+    "app: allow|api_key|partner-x|acct-42|orders.read\n",
+    "denied: invalid_token|api_key|\n",
+    "plain: |\n",
+]
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 17: a subrequest reads the identity of its main request
 --- config
     location = /t {
         api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
@@ -414,7 +551,7 @@ unexpected exception
 
 
 
-=== TEST 16: the variables in an access log line
+=== TEST 18: the variables in an access log line
 --- http_config
     log_format api_auth '$request_uri $status $api_auth_result $api_auth_method '
                         'client=$api_auth_client subject=$api_auth_subject '
@@ -464,7 +601,7 @@ Authorization: Bearer test-key-partner-x-0002
 
 
 
-=== TEST 17: a Basic API key never shows as $remote_user ("curl -u KEY:")
+=== TEST 19: a Basic API key never shows as $remote_user ("curl -u KEY:")
 --- config
     location = /t {
         api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
@@ -486,7 +623,7 @@ unexpected exception
 
 
 
-=== TEST 18: nor does an unknown Basic key, even when an allowed address lets it pass
+=== TEST 20: nor does an unknown Basic key, even when an allowed address lets it pass
 --- config
     location = /t {
         api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;

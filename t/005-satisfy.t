@@ -72,7 +72,7 @@ unexpected exception
 
 
 
-=== TEST 3: satisfy any: an allowed address passes a key without the scope
+=== TEST 3: satisfy any: an allowed address passes a key without the scope, which names nobody
 --- config
     location = /t {
         api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
@@ -81,7 +81,7 @@ unexpected exception
         satisfy any;
         allow 127.0.0.1;
         deny all;
-        echo "ok $api_auth_result";
+        echo "ok $api_auth_result client=$api_auth_client subject=$api_auth_subject scope=$api_auth_scope";
     }
 --- request
 GET /t
@@ -89,7 +89,7 @@ GET /t
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 200
 --- response_body
-ok insufficient_scope
+ok insufficient_scope client= subject= scope=
 --- response_headers
 !WWW-Authenticate
 --- no_error_log

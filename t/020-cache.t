@@ -4,7 +4,9 @@
 # HIT as on the MISS; each token is its own entry (keyed by its SHA-256);
 # an inactive token is cached for negative_ttl (0 disables that);
 # authorization-server errors are never cached; scope and audience are
-# checked per location on a cached entry; "api_auth_cache off" bypasses
+# checked per location on a cached entry; an entry is shared only by
+# locations that ask the same authorization server (server name,
+# api_auth_introspect, client id) with the same cache times; "api_auth_cache off" bypasses
 # the zone; the directive is inherited; and no variable of one request
 # shows in the next.
 #
@@ -18,7 +20,7 @@
 # grep_error_log counts the introspection calls of the whole sequence.
 # Tokens are unique per block, so the file also runs with
 # TEST_NGINX_USE_HUP=1 (the zone then survives from block to block);
-# blocks 14 and 15 share one token to show exactly that: after a reload
+# blocks 16 and 17 share one token to show exactly that: after a reload
 # the entry is still a HIT ("A reload keeps the zone's entries"), after a
 # restart (the default) it is a MISS.
 
@@ -285,7 +287,7 @@ unexpected exception
 
 
 
-=== TEST 6: authorization-server errors are not cached: each request tries again, and a later good answer is cached
+=== TEST 6: authorization-server errors are not cached: each request tries again, while a good answer is cached
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
@@ -310,7 +312,7 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=down&t=tok-020-6";
         echo_location /x "l=down&t=tok-020-6";
         echo_location /x "l=ok&t=tok-020-6";
-        echo_location /x "l=down&t=tok-020-6";
+        echo_location /x "l=ok&t=tok-020-6";
     }
 _EOC_
 --- request
@@ -429,7 +431,7 @@ unexpected exception
 
 
 
-=== TEST 9: the entry belongs to the token, not to the location: a HIT does not ask the other location's server
+=== TEST 9: the entry belongs to the token and its authorization server: locations asking the same server share it, one asking another server does not
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
@@ -442,6 +444,12 @@ $::Harness . <<'_EOC_';
         add_header X-Cache $api_auth_cache_status always;
         echo "200 $api_auth_result $api_auth_cache_status $api_auth_subject";
     }
+    location = /ok2 {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z;
+        echo "200 $api_auth_result $api_auth_cache_status $api_auth_subject";
+    }
     location = /inactive {
         api_auth oauth;
         api_auth_introspect /_introspect_inactive;
@@ -452,8 +460,10 @@ $::Harness . <<'_EOC_';
     }
     location = /t {
         echo_location /x "l=ok&t=tok-020-9";
+        echo_location /x "l=ok2&t=tok-020-9";
         echo_location /x "l=inactive&t=tok-020-9";
-        echo_location /x "l=inactive&t=tok-020-9b";
+        echo_location /x "l=inactive&t=tok-020-9";
+        echo_location /x "l=ok&t=tok-020-9";
     }
 _EOC_
 --- request
@@ -462,6 +472,8 @@ GET /t
 200 allow MISS u1
 200 allow HIT u1
 401 invalid_token MISS
+401 invalid_token HIT
+200 allow HIT u1
 --- grep_error_log eval
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
@@ -610,7 +622,7 @@ unexpected exception
 
 
 
-=== TEST 13: a negative entry answers every location until it expires, even one whose server would say active
+=== TEST 13: a negative entry of one authorization server does not answer for another
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
@@ -634,17 +646,20 @@ $::Harness . <<'_EOC_';
     location = /t {
         echo_location /x "l=inactive&t=tok-020-13";
         echo_location /x "l=ok&t=tok-020-13";
+        echo_location /x "l=inactive&t=tok-020-13";
     }
 _EOC_
 --- request
 GET /t
 --- response_body
 401 invalid_token MISS
+200 allow MISS
 401 invalid_token HIT
 --- grep_error_log eval
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect_inactive"
+api_auth introspect "/_introspect_ok"
 --- no_error_log
 [error]
 [alert]
@@ -653,7 +668,121 @@ unexpected exception
 
 
 
-=== TEST 14: (with TEST 15) an entry cached in this block...
+=== TEST 14: one zone, two servers with the same introspection URI behind which stand different authorization servers: each has its own entries
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_RAND_PORT_1;
+        server_name tenant-b.example;
+
+        api_auth_cache z;
+
+        location = /_introspect {
+            internal;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_inactive;
+        }
+        location = /api {
+            api_auth oauth;
+            api_auth_introspect /_introspect;
+            add_header X-Result $api_auth_result always;
+            add_header X-Cache $api_auth_cache_status always;
+            echo "200 $api_auth_result $api_auth_cache_status";
+        }
+    }
+--- config eval
+$::Harness . <<'_EOC_';
+    api_auth_cache z;
+
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
+    }
+    location = /api {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status $api_auth_subject";
+    }
+    location = /b {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_RAND_PORT_1/api;
+        proxy_set_header Host tenant-b.example;
+        proxy_set_header Authorization "Bearer $arg_t";
+        proxy_intercept_errors on;
+        error_page 400 401 403 500 503 = @denied;
+    }
+    location = /t {
+        echo_location /x "l=api&t=tok-020-14";
+        echo_location /b "t=tok-020-14";
+        echo_location /x "l=api&t=tok-020-14";
+        echo_location /b "t=tok-020-14";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow MISS u1
+401 invalid_token MISS
+200 allow HIT u1
+401 invalid_token HIT
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 15: locations with different cache times keep their own entries, so each gets the max_ttl it asked for
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config eval
+$::Harness . <<'_EOC_';
+    location = /long {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z max_ttl=300s;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /short {
+        api_auth oauth;
+        api_auth_introspect /_introspect_ok;
+        api_auth_cache z max_ttl=1s;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /t {
+        echo_location /x "l=long&t=tok-020-15";
+        echo_location /x "l=short&t=tok-020-15";
+        echo_location /x "l=short&t=tok-020-15";
+        echo_location /x "l=long&t=tok-020-15";
+    }
+_EOC_
+--- request
+GET /t
+--- response_body
+200 allow MISS
+200 allow MISS
+200 allow HIT
+200 allow HIT
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect_ok"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 16: (with TEST 17) an entry cached in this block...
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
@@ -684,7 +813,7 @@ unexpected exception
 
 
 
-=== TEST 15: ...is still a HIT after a reload (TEST_NGINX_USE_HUP=1 keeps the zone), a MISS after a restart
+=== TEST 17: ...is still a HIT after a reload (TEST_NGINX_USE_HUP=1 keeps the zone), a MISS after a restart
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval

@@ -17,21 +17,12 @@
 use Test::Nginx::Socket 'no_plan';
 
 our $Harness = <<'_EOC_';
-    location = /_introspect_ok {
+    # one introspection URI for every location, so that they share
+    # entries; $as_mock (set by the calling location, and seen by its
+    # subrequest) picks the answer the authorization server gives
+    location = /_introspect {
         internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
-    }
-    location = /_introspect_inactive {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_inactive;
-    }
-    location = /_introspect_down {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_down;
-    }
-    location = /_introspect_bad {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_bad;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_$as_mock;
     }
     location = /mock_ok {
         default_type application/json;
@@ -59,13 +50,15 @@ our $Harness = <<'_EOC_';
     }
 _EOC_
 
-# a protected location /NAME that asks /_introspect_SERVER
+# a protected location /NAME whose authorization server answers as
+# /mock_SERVER
 sub protected {
     my ($name, $server) = @_;
     return <<_EOC_;
     location = /$name {
+        set \$as_mock $server;
         api_auth oauth;
-        api_auth_introspect /_introspect_$server;
+        api_auth_introspect /_introspect;
         add_header X-Result \$api_auth_result always;
         add_header X-Cache \$api_auth_cache_status always;
         echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_client \$api_auth_subject";
@@ -86,10 +79,6 @@ __DATA__
 my $exp = time() + 5;
 $::Harness . ::protected("down", "down") . <<_EOC_
     api_auth_cache z max_ttl=1s stale_if_error=60s;
-    location = /_introspect_exp {
-        internal;
-        proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/mock_exp;
-    }
     location = /mock_exp {
         default_type application/json;
         return 200 '{"active":true,"client_id":"c1","sub":"u1","exp":$exp}';
@@ -115,9 +104,9 @@ GET /t
 --- grep_error_log eval
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
-api_auth introspect "/_introspect_exp"
-api_auth introspect "/_introspect_down"
-api_auth introspect "/_introspect_down"
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
 --- no_error_log
 [alert]
 [emerg]
@@ -150,8 +139,8 @@ GET /t
 --- grep_error_log eval
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
-api_auth introspect "/_introspect_ok"
-api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
 --- no_error_log
 [error]
 [alert]
@@ -184,8 +173,8 @@ GET /t
 --- grep_error_log eval
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
-api_auth introspect "/_introspect_ok"
-api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
 --- no_error_log
 [error]
 [alert]
@@ -217,8 +206,8 @@ GET /t
 --- grep_error_log eval
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
-api_auth introspect "/_introspect_inactive"
-api_auth introspect "/_introspect_inactive"
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
 --- no_error_log
 [error]
 [alert]
@@ -254,10 +243,10 @@ GET /t
 --- grep_error_log eval
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
-api_auth introspect "/_introspect_ok"
-api_auth introspect "/_introspect_down"
-api_auth introspect "/_introspect_down"
-api_auth introspect "/_introspect_ok"
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
 --- error_log eval
 [
     qr/\[warn\] .*api_auth: serving stale introspection of token [0-9a-f]{8}\b/,
@@ -408,8 +397,8 @@ GET /t
 --- grep_error_log eval
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
-api_auth introspect "/_introspect_ok"
-api_auth introspect "/_introspect_inactive"
+api_auth introspect "/_introspect"
+api_auth introspect "/_introspect"
 --- no_error_log
 [error]
 [alert]

@@ -340,7 +340,44 @@ api_auth: invalid time in "negative_ttl=-5s"
 
 
 
-=== TEST 21: an unknown api_auth_cache parameter
+=== TEST 21: a time past 365d (now + ttl would come near time_t overflow)
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        api_auth_cache z max_ttl=300s stale_if_error=9223372036854775s;
+        echo "ok";
+    }
+--- request
+GET /t
+--- must_die
+--- error_log
+api_auth: time in "stale_if_error=9223372036854775s" is more than 365d
+
+
+
+=== TEST 22: 365d is accepted for every time
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+--- config
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        api_auth_cache z max_ttl=365d negative_ttl=365d stale_if_error=365d;
+        echo "ok";
+    }
+--- request
+GET /t
+--- error_code: 401
+--- no_error_log
+[emerg]
+[alert]
+
+
+
+=== TEST 23: an unknown api_auth_cache parameter
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config
@@ -358,7 +395,7 @@ api_auth: invalid parameter "stale_while_revalidate=5s"
 
 
 
-=== TEST 22: an api_auth_cache parameter given twice
+=== TEST 24: an api_auth_cache parameter given twice
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config
@@ -376,7 +413,7 @@ api_auth: duplicate parameter "max_ttl=20s"
 
 
 
-=== TEST 23: "api_auth_cache off" takes no parameters
+=== TEST 25: "api_auth_cache off" takes no parameters
 --- config
     location = /t {
         api_auth oauth;
@@ -392,7 +429,7 @@ api_auth: "off" takes no other parameter
 
 
 
-=== TEST 24: api_auth_cache given twice in one location
+=== TEST 26: api_auth_cache given twice in one location
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config
@@ -411,7 +448,7 @@ GET /t
 
 
 
-=== TEST 25: a scope that is not an RFC 6749 scope-token
+=== TEST 27: a scope that is not an RFC 6749 scope-token
 --- config
     location = /t {
         api_auth oauth;
@@ -427,7 +464,7 @@ api_auth: invalid value "bad"scope"
 
 
 
-=== TEST 26: "api_auth oauth" with an unknown method next to it
+=== TEST 28: "api_auth oauth" with an unknown method next to it
 --- config
     location = /t {
         api_auth oauth jwt;
@@ -442,7 +479,7 @@ api_auth: invalid parameter "jwt"
 
 
 
-=== TEST 27: a complete configuration inherited from http and server levels starts and serves
+=== TEST 29: a complete configuration inherited from http and server levels starts and serves
 --- http_config
     api_auth_cache_zone zone=z:1m;
     api_auth_cache z max_ttl=60s negative_ttl=5s stale_if_error=30s;
@@ -481,7 +518,7 @@ unexpected exception
 
 
 
-=== TEST 28: an inherited realm shows in a rejection of the fully inherited configuration
+=== TEST 30: an inherited realm shows in a rejection of the fully inherited configuration
 --- http_config
     api_auth_cache_zone zone=z:1m;
     api_auth_cache z;

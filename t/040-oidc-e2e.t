@@ -246,14 +246,19 @@ qr/api_auth: token [0-9a-f]{8} has the wrong audience/
 
 === TEST 7: server down: a cached token is served stale, or 503 without stale_if_error
 The first request caches the token for 1 s through the real server; then
-the server is unreachable (its location points at a closed port).
+the server is unreachable (the introspection location's $as_port, set by
+the calling location, points at a closed port).
 --- http_config
     api_auth_cache_zone zone=e2e_stale:1m;
 --- config
     api_auth_client_id           api-gateway;
     api_auth_client_secret_file  ../html/secret;
 
+    # one introspection URI (entries are shared per URI); $as_port, seen
+    # by the subrequest, sends /stale's and /nostale's calls to a closed
+    # port
     location /fill {
+        set $as_port $TEST_NGINX_AS_PORT;
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_cache e2e_stale max_ttl=1s stale_if_error=60s;
@@ -261,15 +266,17 @@ the server is unreachable (its location points at a closed port).
     }
 
     location /stale {
+        set $as_port 9;
         api_auth oauth;
-        api_auth_introspect /_down;
+        api_auth_introspect /_introspect;
         api_auth_cache e2e_stale max_ttl=1s stale_if_error=60s;
         echo "$api_auth_cache_status $api_auth_client";
     }
 
     location /nostale {
+        set $as_port 9;
         api_auth oauth;
-        api_auth_introspect /_down;
+        api_auth_introspect /_introspect;
         api_auth_cache e2e_stale max_ttl=1s;
         echo "$api_auth_cache_status";
     }
@@ -281,12 +288,7 @@ the server is unreachable (its location points at a closed port).
 
     location = /_introspect {
         internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_AS_PORT/token/introspection;
-    }
-
-    location = /_down {
-        internal;
-        proxy_pass http://127.0.0.1:9/token/introspection;
+        proxy_pass http://127.0.0.1:$as_port/token/introspection;
     }
 --- user_files
 >>> secret

@@ -142,14 +142,24 @@ $extra        proxy_pass $url;
 _EOC_
 }
 
-# a protected location /NAME that asks /_introspect_SERVER
+# a protected location /NAME that asks /_introspect_SERVER; with a cache,
+# through the one URI /_introspect_via that all cached locations share
+# (entries are shared per introspection URI), which passes the call on to
+# /_introspect_$as_server, set here and seen by the subrequest
 sub protected {
     my ($name, $server, $cache) = @_;
-    $cache = $cache ? "        api_auth_cache $cache;\n" : '';
+    my $uri = "/_introspect_$server";
+    if ($cache) {
+        $cache = "        api_auth_cache $cache;\n"
+                 . "        set \$as_server $server;\n";
+        $uri = "/_introspect_via";
+    } else {
+        $cache = '';
+    }
     return <<_EOC_;
     location = /$name {
         api_auth oauth;
-        api_auth_introspect /_introspect_$server;
+        api_auth_introspect $uri;
 $cache        add_header X-Result \$api_auth_result always;
         add_header X-Cache \$api_auth_cache_status always;
         echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_client \$api_auth_subject";
@@ -185,6 +195,10 @@ our $Harness = <<'_EOC_';
     location = /_introspect_ok {
         internal;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
+    }
+    location = /_introspect_via {
+        internal;
+        rewrite ^ /_introspect_$as_server last;
     }
     location = /mock_ok {
         default_type application/json;

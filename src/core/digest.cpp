@@ -62,6 +62,15 @@ digest_equal(const digest &a, const digest &b) noexcept
 
 
 void
+cache_key(const digest &d, const digest &ns, digest &out) noexcept
+{
+    for (size_t i = 0; i < d.size(); i++) {
+        out[i] = static_cast<uint8_t>(d[i] ^ ns[i]);
+    }
+}
+
+
+void
 hex_encode(const uint8_t *in, size_t n, char *out) noexcept
 {
     static constexpr char  hex[] = "0123456789abcdef";

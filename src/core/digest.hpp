@@ -24,6 +24,16 @@ void sha256(const void *data, size_t len, digest &out) noexcept;
 /* constant time: no early exit, whatever the contents */
 [[nodiscard]] bool digest_equal(const digest &a, const digest &b) noexcept;
 
+/*
+ * The cache key of a token digest in one configuration's namespace:
+ * d XOR ns, where ns is the SHA-256 of what makes two introspections
+ * comparable (server, endpoint, client, cache times).  A bijection for
+ * each ns, so no two tokens share a key within a namespace; across
+ * namespaces, a shared key would need two SHA-256 outputs with a chosen
+ * XOR, as hard as a collision.  Costs no hashing on the request path.
+ */
+void cache_key(const digest &d, const digest &ns, digest &out) noexcept;
+
 /* writes 2 * n lowercase hex characters, no NUL */
 void hex_encode(const uint8_t *in, size_t n, char *out) noexcept;
 

@@ -193,6 +193,37 @@ START_TEST(digest_prefix_is_first_8_hex_digits)
 END_TEST
 
 
+START_TEST(cache_key_separates_namespaces)
+{
+    api_auth::digest  tok, ns_a, ns_b, zero{}, ka, kb, again;
+
+    api_auth::sha256("tok-1", 5, tok);
+    api_auth::sha256("server a", 8, ns_a);
+    api_auth::sha256("server b", 8, ns_b);
+
+    api_auth::cache_key(tok, ns_a, ka);
+    api_auth::cache_key(tok, ns_b, kb);
+
+    /* one token, two namespaces: two keys, neither the token's digest */
+    ck_assert(!api_auth::digest_equal(ka, kb));
+    ck_assert(!api_auth::digest_equal(ka, tok));
+    ck_assert(!api_auth::digest_equal(kb, tok));
+
+    /* deterministic (shared by workers and kept across reloads) */
+    api_auth::cache_key(tok, ns_a, again);
+    ck_assert(api_auth::digest_equal(ka, again));
+
+    /* an all-zero namespace leaves the digest as it is */
+    api_auth::cache_key(tok, zero, again);
+    ck_assert(api_auth::digest_equal(again, tok));
+
+    /* a bijection within a namespace: the key gives the digest back */
+    api_auth::cache_key(ka, ns_a, again);
+    ck_assert(api_auth::digest_equal(again, tok));
+}
+END_TEST
+
+
 Suite *
 digest_suite(void)
 {
@@ -212,6 +243,7 @@ digest_suite(void)
     tcase_add_test(tc, hex_decode_rejects_wrong_length_and_non_hex);
     tcase_add_test(tc, hex_round_trip_of_a_digest);
     tcase_add_test(tc, digest_prefix_is_first_8_hex_digits);
+    tcase_add_test(tc, cache_key_separates_namespaces);
 
     suite_add_tcase(s, tc);
 
