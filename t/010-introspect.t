@@ -803,3 +803,124 @@ api_auth introspect "/_introspect"
 [alert]
 [emerg]
 unexpected exception
+
+
+
+=== TEST 25: scope and audience requirements are inherited from the server; a location replaces them
+--- config
+    api_auth_introspect /_introspect;
+    api_auth_require_scope orders.write;
+    api_auth_require_audience https://other.example.com;
+
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"scope":"orders.read","aud":"https://api.example.com"}';
+    }
+    location = /inherits_scope {
+        api_auth oauth;
+        api_auth_require_audience https://api.example.com;
+        echo "ok";
+    }
+    location = /inherits_audience {
+        api_auth oauth;
+        api_auth_require_scope orders.read;
+        echo "ok";
+    }
+    location = /replaces_both {
+        api_auth oauth;
+        api_auth_require_scope orders.read;
+        api_auth_require_audience https://api.example.com;
+        echo "$api_auth_result";
+    }
+--- request eval
+[
+    "GET /inherits_scope",
+    "GET /inherits_audience",
+    "GET /replaces_both",
+]
+--- more_headers
+Authorization: Bearer tok-010-25-inherit
+--- error_code eval
+[403, 401, 200]
+--- response_headers eval
+[
+    'WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.write"',
+    'WWW-Authenticate: Bearer realm="api", error="invalid_token"',
+    '!WWW-Authenticate',
+]
+--- response_body_like eval
+[qr/403 Forbidden/, qr/401 Authorization Required/, qr/\Aallow\n\z/]
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 26: "satisfy any" with an allowed address: an inactive token is no reason to refuse, and no challenge is left behind
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":false}';
+    }
+    location = /t {
+        satisfy any;
+        allow 127.0.0.1;
+        deny all;
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "in: $api_auth_result";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-010-26-any
+--- error_code: 200
+--- response_body
+in: invalid_token
+--- response_headers
+!WWW-Authenticate
+--- grep_error_log eval
+qr/api_auth introspect "[^"]*"/
+--- grep_error_log_out
+api_auth introspect "/_introspect"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 27: no credential on an oauth location: $api_auth_result is "missing"
+--- config
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        add_header X-Result "$api_auth_result|$api_auth_method|$api_auth_cache_status" always;
+        echo "ok";
+    }
+    location = /_introspect {
+        internal;
+        return 500;
+    }
+--- request
+GET /t
+--- error_code: 401
+--- response_headers
+X-Result: missing||
+WWW-Authenticate: Bearer realm="api"
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception

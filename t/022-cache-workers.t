@@ -11,9 +11,13 @@
 # concurrent requests of one sequence land on both workers. Each 200 line
 # carries the worker's $pid, and the bodies require at least two
 # different pids (the chance that 20 connections all land on one worker
-# is 2^-19).
+# is 2^-19). The calls are counted where they arrive, in the mock AS's
+# own access log (t/helpers/as_calls.pl), read by a last request.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+
+require "$FindBin::Bin/helpers/as_calls.pl";
 
 our $Harness = <<'_EOC_';
     listen 127.0.0.1:$TEST_NGINX_RAND_PORT_1 reuseport;
@@ -31,15 +35,21 @@ our $Harness = <<'_EOC_';
     }
     location = /mock_ok {
         default_type application/json;
-        return 200 '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}';
+        access_log logs/as.log as_calls;
+        echo_read_request_body;
+        echo '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}';
     }
     location = /mock_slow {
         default_type application/json;
+        access_log logs/as.log as_calls;
+        echo_read_request_body;
         echo_sleep 0.5;
         echo '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}';
     }
     location = /mock_slow_inactive {
         default_type application/json;
+        access_log logs/as.log as_calls;
+        echo_read_request_body;
         echo_sleep 0.5;
         echo '{"active":false}';
     }
@@ -53,6 +63,7 @@ our $Harness = <<'_EOC_';
         echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
     }
 _EOC_
+$Harness .= ::as_calls_location();
 
 # a protected location /NAME that asks /_introspect_SERVER through zone z
 sub protected {
@@ -94,17 +105,15 @@ __DATA__
 === TEST 1: 20 requests in turn, spread over both workers: one introspection call, then HITs with the claims everywhere
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "ok")
 . ::sequence("t", "echo_location", ("l=ok&t=tok-022-1") x 20)
---- request
-GET /t
+--- request eval
+["GET /t", "GET /as_calls"]
 --- response_body_like eval
-::two_workers(20, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid=")
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_ok"
+[::two_workers(20, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid="),
+ ::as_calls(::as_call("/mock_ok", "tok-022-1"))]
 --- no_error_log
 [error]
 [alert]
@@ -117,17 +126,15 @@ unexpected exception
 === TEST 2: 16 concurrent requests with one new token over both workers: one call
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow")
 . ::sequence("fan", "echo_location_async", ("l=ok&t=tok-022-2") x 16)
---- request
-GET /fan
+--- request eval
+["GET /fan", "GET /as_calls"]
 --- response_body_like eval
-::two_workers(16, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid=")
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_slow"
+[::two_workers(16, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid="),
+ ::as_calls(::as_call("/mock_slow", "tok-022-2"))]
 --- no_error_log
 [error]
 [alert]
@@ -140,17 +147,15 @@ unexpected exception
 === TEST 3: 16 concurrent requests with one new inactive token over both workers: one call, all 401
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("inactive", "slow_inactive")
 . ::sequence("fan", "echo_location_async", ("l=inactive&t=tok-022-3") x 16)
---- request
-GET /fan
+--- request eval
+["GET /fan", "GET /as_calls"]
 --- response_body_like eval
-qr/\A(?=(?:[^\n]*\n){16}\z)(?:401 invalid_token HIT\n)*401 invalid_token MISS\n(?:401 invalid_token HIT\n)*\z/
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_slow_inactive"
+[qr/\A(?=(?:[^\n]*\n){16}\z)(?:401 invalid_token HIT\n)*401 invalid_token MISS\n(?:401 invalid_token HIT\n)*\z/,
+ ::as_calls(::as_call("/mock_slow_inactive", "tok-022-3"))]
 --- no_error_log
 [error]
 [alert]
@@ -163,6 +168,7 @@ unexpected exception
 === TEST 4: after a concurrent burst, a sequence of 10 more requests over both workers is all HITs
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow")
 . ::sequence("fan", "echo_location_async", ("l=ok&t=tok-022-4") x 6)
@@ -173,14 +179,11 @@ $::Harness . ::protected("ok", "slow")
         echo_location /t;
     }
 _EOC_
---- request
-GET /both
+--- request eval
+["GET /both", "GET /as_calls"]
 --- response_body_like eval
-::two_workers(16, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid=")
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_slow"
+[::two_workers(16, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid="),
+ ::as_calls(::as_call("/mock_slow", "tok-022-4"))]
 --- no_error_log
 [error]
 [alert]

@@ -13,8 +13,13 @@
 # new main requests of this nginx, all in flight together, while the mock
 # server (/mock_slow, 0.5 s) answers the first call. Which of them makes
 # the call is not fixed, so bodies are matched with "exactly one MISS".
+# The calls are also counted where they arrive: the mock AS's own access
+# log (one line per call, with its body), read by a second request.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+
+require "$FindBin::Bin/helpers/as_calls.pl";
 
 our $Harness = <<'_EOC_';
     location = /_introspect_slow {
@@ -31,17 +36,22 @@ our $Harness = <<'_EOC_';
     }
     location = /mock_slow {
         default_type application/json;
+        access_log logs/as.log as_calls;
         echo_read_request_body;
         echo_sleep 0.5;
         echo '{"active":true,"sub":"u1","body":"$request_body"}';
     }
     location = /mock_slow_inactive {
         default_type application/json;
+        access_log logs/as.log as_calls;
+        echo_read_request_body;
         echo_sleep 0.5;
         echo '{"active":false}';
     }
     location = /mock_slow_down {
         default_type application/json;
+        access_log logs/as.log as_calls;
+        echo_read_request_body;
         echo_sleep 0.3;
         echo_status 500;
         echo 'down';
@@ -56,6 +66,7 @@ our $Harness = <<'_EOC_';
         echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
     }
 _EOC_
+$Harness .= ::as_calls_location();
 
 # a protected location /NAME that asks /_introspect_SERVER, with CACHE
 sub protected {
@@ -80,6 +91,27 @@ sub fan {
            . "    }\n";
 }
 
+# exactly this body
+sub exactly {
+    my $s = join "", @_;
+    return qr/\A\Q$s\E\z/;
+}
+
+sub call {
+    my ($mock, $token) = @_;
+    return ::as_call("/mock_$mock", $token);
+}
+
+# $n pairs of lines "$pre STATUS $x", "$pre STATUS $y", in this order,
+# with exactly one MISS for each of $x and $y and HIT for the others
+sub alternating {
+    my ($n, $pre, $x, $y) = @_;
+    my $once = join "", map {
+        "(?=[\\s\\S]*MISS \Q$_\E\n)(?![\\s\\S]*MISS \Q$_\E\n[\\s\\S]*MISS \Q$_\E\n)"
+    } $x, $y;
+    return qr/\A$once(?:\Q$pre\E (?:MISS|HIT) \Q$x\E\n\Q$pre\E (?:MISS|HIT) \Q$y\E\n){$n}\z/;
+}
+
 # a body of $n lines, exactly one of them $miss and the others $hit
 sub one_miss {
     my ($n, $miss, $hit) = @_;
@@ -95,17 +127,15 @@ __DATA__
 === TEST 1: 8 concurrent requests with one new token: one introspection call, all allowed with its claims
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-1") x 8)
---- request
-GET /fan
+--- request eval
+["GET /fan", "GET /as_calls"]
 --- response_body_like eval
-::one_miss(8, "200 allow MISS token=tok-023-1&token_type_hint=access_token",
-              "200 allow HIT token=tok-023-1&token_type_hint=access_token")
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_slow"
+[::one_miss(8, "200 allow MISS token=tok-023-1&token_type_hint=access_token",
+              "200 allow HIT token=tok-023-1&token_type_hint=access_token"),
+ ::as_calls(::call("slow", "tok-023-1"))]
 --- no_error_log
 [error]
 [alert]
@@ -118,17 +148,15 @@ unexpected exception
 === TEST 2: 8 concurrent requests with one new inactive token: one call, all rejected
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("inactive", "slow_inactive", "z")
 . ::fan(("l=inactive&t=tok-023-2") x 8)
---- request
-GET /fan
+--- request eval
+["GET /fan", "GET /as_calls"]
 --- response_body_like eval
-::one_miss(8, "401 invalid_token MISS", "401 invalid_token HIT")
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_slow_inactive"
+[::one_miss(8, "401 invalid_token MISS", "401 invalid_token HIT"),
+ ::as_calls(::call("slow_inactive", "tok-023-2"))]
 --- no_error_log
 [error]
 [alert]
@@ -141,23 +169,15 @@ unexpected exception
 === TEST 3: different tokens are never merged: 4 concurrent tokens, 4 calls, 4 MISSes
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow", "z")
 . ::fan(map { "l=ok&t=tok-023-3$_" } qw(a b c d))
---- request
-GET /fan
---- response_body
-200 allow MISS token=tok-023-3a&token_type_hint=access_token
-200 allow MISS token=tok-023-3b&token_type_hint=access_token
-200 allow MISS token=tok-023-3c&token_type_hint=access_token
-200 allow MISS token=tok-023-3d&token_type_hint=access_token
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_slow"
-api_auth introspect "/_introspect_slow"
-api_auth introspect "/_introspect_slow"
-api_auth introspect "/_introspect_slow"
+--- request eval
+["GET /fan", "GET /as_calls"]
+--- response_body_like eval
+[::exactly("200 allow MISS token=tok-023-3a&token_type_hint=access_token\n200 allow MISS token=tok-023-3b&token_type_hint=access_token\n200 allow MISS token=tok-023-3c&token_type_hint=access_token\n200 allow MISS token=tok-023-3d&token_type_hint=access_token\n"),
+ ::as_calls((map { ::call("slow", "tok-023-3$_") } qw(a b c d)))]
 --- no_error_log
 [error]
 [alert]
@@ -170,18 +190,16 @@ unexpected exception
 === TEST 4: two tokens, four requests each, interleaved: two calls
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow", "z")
 . ::fan(("l=ok&t=tok-023-4a", "l=ok&t=tok-023-4b") x 4)
---- request
-GET /fan
+--- request eval
+["GET /fan", "GET /as_calls"]
 --- response_body_like eval
-qr/\A(?:200 allow (?:MISS|HIT) token=tok-023-4[ab]&token_type_hint=access_token\n){8}\z/
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_slow"
-api_auth introspect "/_introspect_slow"
+[::alternating(4, "200 allow", "token=tok-023-4a&token_type_hint=access_token",
+                 "token=tok-023-4b&token_type_hint=access_token"),
+ ::as_calls(::call("slow", "tok-023-4a"), ::call("slow", "tok-023-4b"))]
 --- no_error_log
 [error]
 [alert]
@@ -194,6 +212,7 @@ unexpected exception
 === TEST 5: the call in flight fails: every waiter still gets its 503, none hangs
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("down", "slow_down", "z")
 . ::fan(("l=down&t=tok-023-5") x 4)
@@ -215,23 +234,16 @@ unexpected exception
 
 
 === TEST 6: without a cache zone nothing is coalesced: 4 concurrent requests, 4 calls, BYPASS
+--- http_config
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow", "off")
 . ::fan(("l=ok&t=tok-023-6") x 4)
---- request
-GET /fan
---- response_body
-200 allow BYPASS token=tok-023-6&token_type_hint=access_token
-200 allow BYPASS token=tok-023-6&token_type_hint=access_token
-200 allow BYPASS token=tok-023-6&token_type_hint=access_token
-200 allow BYPASS token=tok-023-6&token_type_hint=access_token
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_slow"
-api_auth introspect "/_introspect_slow"
-api_auth introspect "/_introspect_slow"
-api_auth introspect "/_introspect_slow"
+--- request eval
+["GET /fan", "GET /as_calls"]
+--- response_body_like eval
+[::exactly("200 allow BYPASS token=tok-023-6&token_type_hint=access_token\n200 allow BYPASS token=tok-023-6&token_type_hint=access_token\n200 allow BYPASS token=tok-023-6&token_type_hint=access_token\n200 allow BYPASS token=tok-023-6&token_type_hint=access_token\n"),
+ ::as_calls((::call("slow", "tok-023-6")) x 4)]
 --- no_error_log
 [error]
 [alert]
@@ -244,13 +256,15 @@ unexpected exception
 === TEST 7: waiters are answered as soon as the call ends, not after the 10 s in-flight bound
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-7") x 8)
---- request
-GET /fan
+--- request eval
+["GET /fan", "GET /as_calls"]
 --- response_body_like eval
-::one_miss(8, "200 allow MISS token=tok-023-7&token_type_hint=access_token",
-              "200 allow HIT token=tok-023-7&token_type_hint=access_token")
+[::one_miss(8, "200 allow MISS token=tok-023-7&token_type_hint=access_token",
+              "200 allow HIT token=tok-023-7&token_type_hint=access_token"),
+ ::as_calls(::call("slow", "tok-023-7"))]
 --- no_error_log
 [error]
 [alert]
@@ -263,17 +277,15 @@ unexpected exception
 === TEST 8: the waiters of a call that fails share its outcome: 8 concurrent requests, one failing call, all 503 at once
 --- http_config
     api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("down", "slow_down", "z")
 . ::fan(("l=down&t=tok-023-8") x 8)
---- request
-GET /fan
+--- request eval
+["GET /fan", "GET /as_calls"]
 --- response_body_like eval
-qr/\A(?:503 unavailable (?:MISS|HIT)\n){8}\z/
---- grep_error_log eval
-qr/api_auth introspect "[^"]*"/
---- grep_error_log_out
-api_auth introspect "/_introspect_slow_down"
+[qr/\A(?:503 unavailable (?:MISS|HIT)\n){8}\z/,
+ ::as_calls(::call("slow_down", "tok-023-8"))]
 --- no_error_log
 [alert]
 [emerg]
