@@ -119,12 +119,15 @@ typedef struct {
     u_char                        active;
     u_char                        pad;
     uint16_t                      len;      /* claims record length */
+    uint32_t                      owner;    /* who set "pending" */
     u_char                        data[1];  /* claims record */
 } ngx_http_api_auth_node_t;
 
 static_assert(std::is_standard_layout<ngx_http_api_auth_node_t>::value, "");
 static_assert(std::is_trivially_copyable<ngx_http_api_auth_node_t>::value,
               "");
+static_assert(offsetof(ngx_http_api_auth_node_t, data) <= 128,
+              "a negative entry fits one 128-byte slab slot");
 
 typedef struct {
     ngx_rbtree_t                  rbtree;
@@ -183,6 +186,7 @@ typedef struct {
     ngx_buf_t                        *body;       /* introspection body */
     ngx_shm_zone_t                   *owner;      /* set while our call is
                                                      in flight */
+    uint32_t                          owner_id;   /* our in-flight marker */
 
     /* the introspection subrequest's answer (views into its pool) */
     ngx_uint_t                        sr_status;
@@ -229,12 +233,13 @@ ngx_int_t ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     noexcept;
 ngx_http_api_auth_lookup_e ngx_http_api_auth_cache_acquire(
     ngx_shm_zone_t *shm_zone, const api_auth::digest &d, time_t now,
-    ngx_msec_t since, ngx_http_api_auth_record_t *rec) noexcept;
+    ngx_msec_t since, ngx_http_api_auth_record_t *rec, uint32_t *owner)
+    noexcept;
 void ngx_http_api_auth_cache_store(ngx_shm_zone_t *shm_zone,
     const api_auth::digest &d, ngx_uint_t active, time_t expires,
     time_t stale, const u_char *data, size_t len) noexcept;
 void ngx_http_api_auth_cache_release(ngx_shm_zone_t *shm_zone,
-    const api_auth::digest &d, ngx_uint_t failed) noexcept;
+    const api_auth::digest &d, uint32_t owner, ngx_uint_t failed) noexcept;
 
 
 #endif /* _NGX_HTTP_API_AUTH_H_INCLUDED_ */

@@ -268,23 +268,42 @@ ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
 
 
 /*
+ * A new in-flight marker's owner: unique among the calls of this worker,
+ * and with the pid mixed in, almost surely among the workers.  Only the
+ * owner of the current marker may clear it: a call that outlived its
+ * marker (a slow server, NGX_HTTP_API_AUTH_PENDING) and ends after
+ * another request took over must not end the newer call's marker.
+ */
+
+static uint32_t
+ngx_http_api_auth_new_owner() noexcept
+{
+    static uint32_t  calls;
+
+    return static_cast<uint32_t>(ngx_pid) * 2654435761u + ++calls;
+}
+
+
+/*
  * Looks up a token.  hit: a fresh record was copied into rec.  wait:
  * another request holds a call in flight.  own: the caller must
- * introspect; an in-flight marker now says so to others, and rec holds
- * the expired record if it may still be served on errors (rec->
- * stale_usable).
+ * introspect; an in-flight marker, owned by *owner, now says so to
+ * others, and rec holds the expired record if it may still be served on
+ * errors (rec->stale_usable).
  */
 
 ngx_http_api_auth_lookup_e
 ngx_http_api_auth_cache_acquire(ngx_shm_zone_t *shm_zone,
     const api_auth::digest &d, time_t now, ngx_msec_t since,
-    ngx_http_api_auth_record_t *rec) noexcept
+    ngx_http_api_auth_record_t *rec, uint32_t *owner) noexcept
 {
     ngx_http_api_auth_zone_t    *zone;
     ngx_http_api_auth_node_t    *node;
     ngx_http_api_auth_lookup_e   rc;
 
     zone = static_cast<ngx_http_api_auth_zone_t *>(shm_zone->data);
+
+    *owner = ngx_http_api_auth_new_owner();
 
     rec->len = 0;
     rec->active = 0;
@@ -299,6 +318,7 @@ ngx_http_api_auth_cache_acquire(ngx_shm_zone_t *shm_zone,
 
         if (node != NULL) {
             node->pending = now + NGX_HTTP_API_AUTH_PENDING;
+            node->owner = *owner;
         }
 
         ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -327,6 +347,7 @@ ngx_http_api_auth_cache_acquire(ngx_shm_zone_t *shm_zone,
 
         } else {
             node->pending = now + NGX_HTTP_API_AUTH_PENDING;
+            node->owner = *owner;
             rc = ngx_http_api_auth_lookup_own;
         }
     }
@@ -390,15 +411,15 @@ ngx_http_api_auth_cache_store(ngx_shm_zone_t *shm_zone,
 
 
 /*
- * Clears the token's in-flight marker.  After a failed call the node stays
- * and remembers when, so that the requests that waited for that call share
- * its outcome instead of calling one after another; otherwise a node
- * without a record is dropped.
+ * Clears the token's in-flight marker, if it is still the caller's own.
+ * After a failed call the node stays and remembers when, so that the
+ * requests that waited for that call share its outcome instead of calling
+ * one after another; otherwise a node without a record is dropped.
  */
 
 void
 ngx_http_api_auth_cache_release(ngx_shm_zone_t *shm_zone,
-    const api_auth::digest &d, ngx_uint_t failed) noexcept
+    const api_auth::digest &d, uint32_t owner, ngx_uint_t failed) noexcept
 {
     ngx_http_api_auth_zone_t  *zone;
     ngx_http_api_auth_node_t  *node;
@@ -409,7 +430,7 @@ ngx_http_api_auth_cache_release(ngx_shm_zone_t *shm_zone,
 
     node = ngx_http_api_auth_lookup_locked(zone, d);
 
-    if (node != NULL) {
+    if (node != NULL && node->owner == owner) {
         if (failed) {
             node->pending = 0;
             node->failed = ngx_current_msec;

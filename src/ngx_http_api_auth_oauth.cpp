@@ -102,7 +102,7 @@ ngx_http_api_auth_lookup(ngx_http_request_t *r,
 
     switch (ngx_http_api_auth_cache_acquire(alcf->cache, ctx->key,
                                             ngx_time(), ctx->wait_start,
-                                            &rec))
+                                            &rec, &ctx->owner_id))
     {
     case ngx_http_api_auth_lookup_hit:
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -564,7 +564,8 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
 
     if (ctx->owner) {
         /* stored, or not cacheable: either way no longer in flight */
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->key, 0);
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
+                                        ctx->owner_id, 0);
         ngx_http_api_auth_wake_waiters(ctx);
         ctx->owner = NULL;
     }
@@ -595,7 +596,8 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
     }
 
     if (ctx->owner) {
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->key, 1);
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
+                                        ctx->owner_id, 1);
         ngx_http_api_auth_wake_waiters(ctx);
         ctx->owner = NULL;
     }
@@ -731,7 +733,8 @@ ngx_http_api_auth_cleanup(void *data) noexcept
 
     if (ctx->owner) {
         /* the request went away with its call: others may retry */
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->key, 0);
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
+                                        ctx->owner_id, 0);
         ngx_http_api_auth_wake_waiters(ctx);
         ctx->owner = NULL;
     }

@@ -291,3 +291,78 @@ $::Harness . ::protected("down", "slow_down", "z")
 [emerg]
 unexpected exception
 --- timeout: 1.5
+
+
+
+=== TEST 9: a call that outlives its in-flight marker (10 s) does not end the newer call's marker: its failure is not passed to the newer call's waiters
+--- http_config
+    api_auth_cache_zone zone=z:1m;
+    log_format as_calls '$uri $request_body';
+--- config eval
+$::Harness . <<'_EOC_';
+    # one introspection URI (one cache namespace); $as_mock, set by the
+    # calling location, picks the answer
+    location = /_introspect_switch {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_$as_mock;
+    }
+    location = /mock_hang_fail {
+        default_type application/json;
+        access_log logs/as.log as_calls;
+        echo_read_request_body;
+        echo_sleep 11;
+        echo_status 500;
+        echo 'down';
+    }
+    location = /mock_slow_ok {
+        default_type application/json;
+        access_log logs/as.log as_calls;
+        echo_read_request_body;
+        echo_sleep 1.5;
+        echo '{"active":true,"sub":"u1"}';
+    }
+    location = /first {
+        set $as_mock hang_fail;
+        api_auth oauth;
+        api_auth_introspect /_introspect_switch;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    location = /second {
+        set $as_mock slow_ok;
+        api_auth oauth;
+        api_auth_introspect /_introspect_switch;
+        api_auth_cache z;
+        add_header X-Result $api_auth_result always;
+        add_header X-Cache $api_auth_cache_status always;
+        echo "200 $api_auth_result $api_auth_cache_status";
+    }
+    # t = 0: the first call; 10.5 s: its marker has expired, the second
+    # call starts; 10.7 s: a waiter for the second call; 11 s: the first
+    # call fails; 12 s: the second call answers
+    location = /at_10_5 {
+        echo_sleep 10.5;
+        echo_location /x "l=second&t=tok-023-9";
+    }
+    location = /at_10_7 {
+        echo_sleep 10.7;
+        echo_location /x "l=second&t=tok-023-9";
+    }
+    location = /fan {
+        echo_location_async /x "l=first&t=tok-023-9";
+        echo_location_async /at_10_5;
+        echo_location_async /at_10_7;
+    }
+_EOC_
+--- request eval
+["GET /fan", "GET /as_calls"]
+--- response_body_like eval
+[::exactly("503 unavailable MISS\n200 allow MISS\n200 allow HIT\n"),
+ ::as_calls(::call("hang_fail", "tok-023-9"), ::call("slow_ok", "tok-023-9"))]
+--- no_error_log
+[alert]
+[emerg]
+unexpected exception
+--- timeout: 16
