@@ -226,19 +226,34 @@ def cmd_summarize(raw, meta, outdir):
                        + w["errors_read"] + w["errors_write"]
                        + w["errors_timeout"])
 
-    # baseline of the same round and worker count
-    # (ratio: req/s; cpu_ratio: B0's worker CPU per request over this
-    # one's, the ratio the req/s would have if the worker's CPU were the
-    # only limit)
-    base, base_cpu = {}, {}
+    # each run's baseline: the mean of the B0 runs of its worker count
+    # just before and just after it (run.sh brackets every scenario),
+    # or of its round when the runs carry no sequence number
+    # (ratio: req/s; cpu_ratio: that baseline's worker CPU per request
+    # over this one's, the ratio the req/s would have if the worker's CPU
+    # were the only limit)
+    def baseline(r):
+        bs = [b for b in runs if b["scenario"].startswith("B0")
+              and b["workers"] == r["workers"]]
+        if "seq" in r:
+            before = [b for b in bs if b["seq"] < r["seq"]]
+            after = [b for b in bs if b["seq"] > r["seq"]]
+            near = ([max(before, key=lambda b: b["seq"])] if before else []) \
+                + ([min(after, key=lambda b: b["seq"])] if after else [])
+        else:
+            near = [b for b in bs if b["round"] == r["round"]]
+        if not near:
+            return None, None
+        cpu = [b["cpu_us_per_req"] for b in near if b["cpu_us_per_req"]]
+        return (statistics.mean(b["rps"] for b in near),
+                statistics.mean(cpu) if cpu else None)
+
     for r in runs:
         if r["scenario"].startswith("B0"):
-            base[(r["round"], r["workers"])] = r["rps"]
-            base_cpu[(r["round"], r["workers"])] = r["cpu_us_per_req"]
-    for r in runs:
-        b = base.get((r["round"], r["workers"]))
+            r["ratio"], r["cpu_ratio"] = 1.0, 1.0
+            continue
+        b, c = baseline(r)
         r["ratio"] = r["rps"] / b if b else None
-        c = base_cpu.get((r["round"], r["workers"]))
         r["cpu_ratio"] = (c / r["cpu_us_per_req"]
                           if c and r["cpu_us_per_req"] else None)
 
@@ -393,8 +408,9 @@ def _markdown(info, rows, targets):
                        rng(r, "cpu_ratio"),
                        100 * r["worker_util_median"], r["errors"]))
     out.append("")
-    out.append("Ratios are to B0 of the same round and worker count (B0-2w "
-               "for the -2w rows). CPU µs/req: the nginx workers' "
+    out.append("Ratios are to the mean of the two B0 runs of the same "
+               "worker count just before and after each run (B0-2w for "
+               "the -2w rows); B0's own row gathers all its runs. CPU µs/req: the nginx workers' "
                "utime+stime (/proc/PID/stat) over the run divided by the "
                "completed requests; CPU ratio = B0's CPU µs/req ÷ this "
                "row's, the req/s ratio if the worker's CPU were the only "

@@ -3,8 +3,14 @@
 # module's API-key and OAuth paths against a no-auth baseline (B0) and the
 # usual open-source recipes, measured in the same rounds.
 #
-#   bench/run.sh            3 rounds, 12 s per scenario (under 10 minutes)
-#   QUICK=1 bench/run.sh    2 rounds, 3 s per scenario (under 2 minutes)
+#   bench/run.sh            3 rounds, 7 s per run (under 10 minutes)
+#   QUICK=1 bench/run.sh    2 rounds, 2 s per run (about 2 minutes)
+#
+# Within a round every scenario runs between two runs of its baseline
+# (B0, X, B0, Y, B0, ...; B0-2w for the two-worker rows), and its ratio is
+# to the mean of those two neighbours: on a shared machine the speed
+# drifts within seconds, so a baseline measured minutes apart adds more
+# noise than the module costs.
 #
 # Scenarios (one nginx worker on CPU 0, wrk on CPU 1, unless "-2w"):
 #   B0  no auth: proxy_pass with keepalive to a tiny upstream
@@ -30,10 +36,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
-    ROUNDS=${ROUNDS:-2}; DURATION=${DURATION:-3}; MEM_N=${MEM_N:-6000}
+    ROUNDS=${ROUNDS:-2}; DURATION=${DURATION:-2}; MEM_N=${MEM_N:-6000}
     MODE=quick
 else
-    ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-12}; MEM_N=${MEM_N:-20000}
+    ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-7}; MEM_N=${MEM_N:-20000}
     MODE=full
 fi
 CONNS=${CONNS:-32}
@@ -211,8 +217,10 @@ run_one() {
         fi
     fi
 
-    printf '{"round":%d,"scenario":"%s","description":"%s","workers":%d,' \
-        "$round" "$name" "$desc" "$workers" >>"$RAW"
+    SEQ=$((SEQ + 1))
+    printf '{"seq":%d,"round":%d,"scenario":"%s","description":"%s",' \
+        "$SEQ" "$round" "$name" "$desc" >>"$RAW"
+    printf '"workers":%d,' "$workers" >>"$RAW"
     printf '"cpu_ticks":%d,"hz":%d%s,"wrk":%s}\n' \
         $((t1 - t0)) "$HZ" "$extra" "$json" >>"$RAW"
 
@@ -239,14 +247,38 @@ EOF
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-n=${#SCENARIOS[@]}
+# the scenarios compared with each baseline, B0 (one worker) and B0-2w
+ONE=() TWO=()
+for s in "${SCENARIOS[@]}"; do
+    case $s in
+    B0|B0-2w) ;;
+    *-2w) TWO+=("$s") ;;
+    *) ONE+=("$s") ;;
+    esac
+done
+
+# base X...: the baseline before and after each X, in an order that
+# starts elsewhere in the list each round
+bracketed() {
+    local round=$1 base=$2 i n
+    shift 2
+    n=$#
+    [ "$n" -gt 0 ] || return 0
+    local list=("$@")
+    run_one "$round" "$base"
+    for i in $(seq 0 $((n - 1))); do
+        sleep 0.2
+        run_one "$round" "${list[$(( (i + round - 1) % n ))]}"
+        sleep 0.2
+        run_one "$round" "$base"
+    done
+}
+
+SEQ=0
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round/$ROUNDS"
-    # interleaved, and each round starts elsewhere in the list
-    for i in $(seq 0 $((n - 1))); do
-        run_one "$round" "${SCENARIOS[$(( (i + round - 1) % n ))]}"
-        sleep 0.2
-    done
+    bracketed "$round" B0 "${ONE[@]}"
+    bracketed "$round" B0-2w "${TWO[@]}"
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
