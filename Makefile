@@ -141,7 +141,7 @@ test-valgrind: test-deps module
 	TEST_NGINX_USE_VALGRIND=1 $(MAKE) -s integration
 
 # benchmarks: never part of make test
-BENCH_DEPS := wrk python3 util-linux gcc
+BENCH_DEPS := wrk python3 util-linux gcc libnginx-mod-http-lua
 
 bench: module
 	@util/deps.sh $(BENCH_DEPS)

@@ -10,7 +10,8 @@ package Test::Nginx::Socket;
 # order here), master_on/master_off, workers, worker_connections,
 # log_level, no_long_string, no_root_location, env_to_nginx; sections
 # main_config, http_config, config, request (one, or an `eval` list),
-# raw_request, more_headers, error_code, response_body(_like),
+# raw_request, more_headers (one text, or an `eval` list with one per
+# request), error_code, response_body(_like),
 # response_headers(_like) with `!Name`, error_log and no_error_log
 # (lines, strings, qr// or lists), grep_error_log(_out), timeout, wait,
 # init, user_files, must_die, and Test::Base's ONLY/SKIP/LAST.
