@@ -20,6 +20,9 @@
 /* at most this many forced evictions to make room for one node */
 #define NGX_HTTP_API_AUTH_MAX_EVICT  64
 
+/* when this worker last logged a failed allocation */
+static time_t  ngx_http_api_auth_last_alert;
+
 
 static void ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel) noexcept;
@@ -240,9 +243,18 @@ ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
         if (i == NGX_HTTP_API_AUTH_MAX_EVICT
             || ngx_queue_empty(&zone->sh->queue))
         {
-            ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
-                          "api_auth: could not allocate node%s",
-                          zone->shpool->log_ctx);
+            /*
+             * the request goes on uncached; a zone too fragmented for
+             * large entries would otherwise log this on every miss
+             */
+            if (ngx_time() - ngx_http_api_auth_last_alert >= 10) {
+                ngx_http_api_auth_last_alert = ngx_time();
+                ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
+                              "api_auth: could not allocate node%s "
+                              "(logged at most every 10s)",
+                              zone->shpool->log_ctx);
+            }
+
             return NULL;
         }
 
