@@ -93,17 +93,25 @@ AS_PORT_TEST := 9181
 AS_TEST_ENV  := AS_PORT=$(AS_PORT_TEST) AS_PIDFILE=$(CURDIR)/t/as/as-test.pid \
                 AS_LOG=$(CURDIR)/t/as/as-test.log
 
+# the module's log lines of every block, scanned for secrets afterwards
+SUITE_LOGS := $(BUILD)/suite-logs
+
 integration: test-deps module
 	@command -v node >/dev/null || util/deps.sh nodejs npm
 	@$(AS_TEST_ENV) t/as/stop.sh >/dev/null 2>&1 || true
 	$(AS_TEST_ENV) t/as/start.sh
+	@rm -rf $(SUITE_LOGS) && mkdir -p $(SUITE_LOGS)
 	@set +e; \
 	TEST_NGINX_BINARY=$(NGINX_BIN) \
 	TEST_NGINX_LOAD_MODULES="$(TEST_MODULE) /usr/lib/nginx/modules/ngx_http_echo_module.so" \
 	TEST_NGINX_DATA_DIR=$(CURDIR)/t/data \
 	TEST_NGINX_AS_PORT=$(AS_PORT_TEST) \
+	TEST_NGINX_COLLECT_LOGS=$(SUITE_LOGS) \
 	prove $(PROVE_INC) -r $(or $(T),t/[0-9]*.t); rc=$$?; \
-	$(AS_TEST_ENV) t/as/stop.sh >/dev/null 2>&1; exit $$rc
+	$(AS_TEST_ENV) t/as/stop.sh >/dev/null 2>&1; \
+	perl t/helpers/scan_logs.pl $(SUITE_LOGS) t/*.t t/helpers/*.pl \
+	    || rc=1; \
+	exit $$rc
 
 test: test-deps module
 	@set -o pipefail; \
@@ -115,6 +123,7 @@ test: test-deps module
 	echo "unit (Check):        $$unit  $$(grep -Eo '[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' $(BUILD)/unit.log | tail -1)"; \
 	echo "smoke (nginx -t):    $$smoke  conf.example"; \
 	echo "integration (prove): $$integ  $$(grep -E '^(Files=|Result:)' $(BUILD)/integration.log | tr '\n' ' ')"; \
+	echo "secrets in logs:     $$(grep -E '^scan_logs: (no |a secret|nothing)' $(BUILD)/integration.log | sed 's/^scan_logs: //')"; \
 	[ $$unit = ok ] && [ $$smoke = ok ] && [ $$integ = ok ]
 
 # the whole integration suite against the ASan+UBSan build of the module

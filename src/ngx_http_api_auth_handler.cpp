@@ -172,6 +172,21 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     bearer = 0;
     auth.kind = api_auth::scheme::other;
 
+    if (h != NULL && h->value.len >= sizeof("Basic ") - 1
+        && ngx_strncasecmp(h->value.data, (u_char *) "Basic ",
+                           sizeof("Basic ") - 1) == 0)
+    {
+        /*
+         * Basic credentials here are an API key, or a key sent to an
+         * OAuth location, never a user name: an empty user with non-NULL
+         * data makes ngx_http_auth_basic_user() decline, so $remote_user
+         * (in the default "combined" log format) never shows "KEY" of
+         * "curl -u KEY:", whatever the location accepts
+         */
+        ngx_str_set(&r->headers_in.user, "");
+        ngx_str_set(&r->headers_in.passwd, "");
+    }
+
     if (h != NULL) {
         if (api_auth::parse_authorization(
                 std::string_view(reinterpret_cast<char *>(h->value.data),
@@ -357,17 +372,6 @@ ngx_http_api_auth_key(ngx_http_request_t *r,
     std::string_view            key;
     const api_auth::key_entry  *entry;
     char                        prefix[api_auth::digest_prefix_len];
-
-    if (type == NGX_HTTP_API_AUTH_SRC_BASIC) {
-        /*
-         * the Basic credentials are an API key, not a user name: an empty
-         * user with non-NULL data makes ngx_http_auth_basic_user() decline,
-         * so $remote_user (in the default "combined" log format) can never
-         * show "KEY" of "curl -u KEY:"
-         */
-        ngx_str_set(&r->headers_in.user, "");
-        ngx_str_set(&r->headers_in.passwd, "");
-    }
 
     api_auth::sha256(value.data(), value.size(), d);
     entry = alcf->keys->find(d);

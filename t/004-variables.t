@@ -645,3 +645,39 @@ Authorization: Basic dGVzdC1rZXktdW5rbm93bi05OTk5Og==
 [alert]
 [emerg]
 unexpected exception
+
+
+
+=== TEST 21: nor a key sent as Basic to a location that reads only Bearer tokens, or only a custom header
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+
+    location = /oauth {
+        api_auth oauth optional;
+        api_auth_introspect /_introspect;
+        echo "[$remote_user]$api_auth_result";
+    }
+
+    location = /custom {
+        api_auth api_key optional;
+        api_auth_key_source header=X-API-Key;
+        echo "[$remote_user]$api_auth_result";
+    }
+
+    location = /_introspect {
+        internal;
+        return 500;
+    }
+--- request eval
+["GET /oauth", "GET /custom"]
+--- more_headers
+Authorization: Basic dGVzdC1rZXktZ3B0LXByb2QtMDAwMTo=
+--- error_code eval
+[200, 200]
+--- response_body eval
+["[]anonymous\n", "[]anonymous\n"]
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception

@@ -11,6 +11,7 @@
 use strict;
 use warnings;
 
+use File::Basename qw(dirname);
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
 use POSIX qw(:sys_wait_h);
@@ -22,6 +23,13 @@ our $slow = $ENV{TEST_NGINX_USE_VALGRIND} ? 6 : 1;
 our $nginx = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
 our @modules = grep { length } split /\s+/, ($ENV{TEST_NGINX_LOAD_MODULES} || '');
 our ($prefix, $port, $pid);
+
+require(dirname(__FILE__) . '/collect_logs.pl');
+
+# before File::Temp removes the prefix (END blocks run last in, first out)
+END {
+    ::collect_logs("$prefix/logs", $0) if $prefix;
+}
 
 
 # a temporary prefix with conf/, logs/ and html/, and a free port

@@ -36,6 +36,8 @@ use File::Basename qw(dirname);
 use Cwd qw(cwd);
 use Time::HiRes qw(sleep time);
 
+require(dirname(__FILE__) . '/../../../helpers/collect_logs.pl');
+
 our @EXPORT = qw(
     run_tests repeat_each no_shuffle master_on master_off workers
     worker_connections log_level no_long_string no_root_location
@@ -59,6 +61,7 @@ my $AccumErrLog = 0;
 my @EnvToNginx;
 my @Preprocessors;
 my $Valgrind = $ENV{TEST_NGINX_USE_VALGRIND};
+my $PrevBlockName;
 my $ErrLogPos = 0;
 my $Child;            # our child: nginx under valgrind (foreground)
 
@@ -106,6 +109,8 @@ sub run_tests () {
     }
 
     stop_nginx();
+    ::collect_logs("$ServRoot/logs", "$0 $PrevBlockName")
+        if defined $PrevBlockName;
 }
 
 
@@ -161,6 +166,9 @@ sub run_block ($) {
 sub prepare_servroot ($) {
     my $block = shift;
 
+    ::collect_logs("$ServRoot/logs", "$0 $PrevBlockName")
+        if -d $ServRoot && defined $PrevBlockName;
+    $PrevBlockName = $block->name;
     remove_tree($ServRoot) if -d $ServRoot;
     make_path(map { "$ServRoot/$_" } qw(conf logs html));
     $ErrLogPos = 0;
