@@ -198,7 +198,7 @@ our $Harness = <<'_EOC_';
     }
     location = /_introspect_via {
         internal;
-        rewrite ^ /_introspect_$as_server last;
+        try_files /nonexistent /_introspect_$as_server;
     }
     location = /mock_ok {
         default_type application/json;
