@@ -459,8 +459,9 @@ my $none = 'anonymous\|\|\|\|\|\|';
 my $token = 'allow\|oauth\|app-1\|u-9\|a b\|(?:MISS|HIT)\|t-1';
 my @rest = ($none, $token, $none, $key, $none);
 # the same upstream connection ($connection) for all six
-my $re = '\Ac=(\d+) ' . $key . '\n' . join('', map { "c=\\1 $_\\n" } @rest)
-         . '\z';
+my $re = '\Ac=(\d+) ' . $key . '\n';
+$re .= "c=\\1 $_\\n" for @rest;
+$re .= '\z';
 qr/$re/
 --- no_error_log
 [error]
