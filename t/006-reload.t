@@ -67,6 +67,15 @@ is_deeply(get('/t', $key{b}),
 # --- add key B
 
 write_file($keys, "$line{a}\n$line{b}\n");
+
+# the file is read when the configuration is loaded, not per request
+is(get('/t', $key{b})->[0], 401, 'key B, in the file but not reloaded yet: 401');
+
+unlink $keys;
+is_deeply(get('/t', $key{a}), [200, undef, "ok key-a\n"],
+          'key A works with the file gone: no file I/O per request');
+write_file($keys, "$line{a}\n$line{b}\n");
+
 ok(reload_and_settle(), "the reload that adds key B replaced the workers");
 
 ok(wait_for(sub { (get('/t', $key{b}) // [0])->[0] == 200 }),
