@@ -46,7 +46,7 @@ my $errlog = "$prefix/logs/error.log";
 my $keys = "$prefix/conf/keys.txt";
 
 write_file($keys, "# only key-a\n$line{a}\n");
-write_file("$prefix/conf/nginx.conf", nginx_conf());
+write_file("$prefix/conf/nginx.conf", key_file_conf('$api_auth_client'));
 
 start_nginx();
 
@@ -144,32 +144,3 @@ ok(!-e "$prefix/logs/nginx.pid", 'nginx stopped');
 
 done_testing();
 
-
-sub nginx_conf {
-    my $preamble = conf_preamble();
-    my $temp = temp_paths();
-
-    return <<"EOF";
-${preamble}master_process on;
-worker_processes 1;
-error_log logs/error.log info;
-
-events {
-    worker_connections 64;
-}
-
-http {
-    access_log off;
-$temp
-    server {
-        listen 127.0.0.1:$port;
-
-        location = /t {
-            api_auth_keys keys.txt;
-            api_auth api_key;
-            echo "ok \$api_auth_client";
-        }
-    }
-}
-EOF
-}

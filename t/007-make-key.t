@@ -66,7 +66,7 @@ is($rc, 2, 'a quote in the scope is refused');
 
 standalone_prefix('make-key');
 write_file("$prefix/conf/keys.txt", "$line\n$line2\n");
-write_file("$prefix/conf/nginx.conf", nginx_conf());
+write_file("$prefix/conf/nginx.conf", key_file_conf('$api_auth_client $api_auth_scope'));
 
 start_nginx();
 
@@ -87,32 +87,3 @@ check_valgrind();
 
 done_testing();
 
-
-sub nginx_conf {
-    my $preamble = conf_preamble();
-    my $temp = temp_paths();
-
-    return <<"EOF";
-${preamble}master_process on;
-worker_processes 1;
-error_log logs/error.log info;
-
-events {
-    worker_connections 64;
-}
-
-http {
-    access_log off;
-$temp
-    server {
-        listen 127.0.0.1:$port;
-
-        location = /t {
-            api_auth_keys keys.txt;
-            api_auth api_key;
-            echo "ok \$api_auth_client \$api_auth_scope";
-        }
-    }
-}
-EOF
-}

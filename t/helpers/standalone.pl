@@ -53,6 +53,39 @@ sub conf_preamble {
 }
 
 
+# one worker on $port whose /t checks API keys of conf/keys.txt and
+# echoes "ok " and ECHO (nginx variables, e.g. '$api_auth_client')
+sub key_file_conf {
+    my ($echo) = @_;
+    my $preamble = conf_preamble();
+    my $temp = temp_paths();
+
+    return <<"EOF";
+${preamble}master_process on;
+worker_processes 1;
+error_log logs/error.log info;
+
+events {
+    worker_connections 64;
+}
+
+http {
+    access_log off;
+$temp
+    server {
+        listen 127.0.0.1:$port;
+
+        location = /t {
+            api_auth_keys keys.txt;
+            api_auth api_key;
+            echo "ok $echo";
+        }
+    }
+}
+EOF
+}
+
+
 sub temp_paths {
     return join '', map { "    ${_}_temp_path logs/$_;\n" }
                     qw(client_body proxy fastcgi uwsgi scgi);
