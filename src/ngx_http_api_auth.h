@@ -228,6 +228,13 @@ ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t active);
 
+/* ngx_http_api_auth_util.cpp */
+ngx_table_elt_t *ngx_http_api_auth_push_header(ngx_pool_t *pool,
+    ngx_list_t *list, ngx_str_t *name, ngx_str_t *value, ngx_uint_t request)
+    noexcept;
+ngx_int_t ngx_http_api_auth_push_challenge(ngx_http_request_t *r,
+    ngx_str_t *value) noexcept;
+
 /* ngx_http_api_auth_cache.cpp */
 ngx_int_t ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     noexcept;

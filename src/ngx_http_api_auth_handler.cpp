@@ -19,8 +19,6 @@ static ngx_int_t ngx_http_api_auth_find_header(ngx_http_request_t *r,
 static ngx_int_t ngx_http_api_auth_key(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t type, std::string_view value);
-static ngx_int_t ngx_http_api_auth_add_header(ngx_http_request_t *r,
-    const char *name, size_t len, ngx_str_t *value) noexcept;
 static ngx_http_api_auth_ctx_t *ngx_http_api_auth_var_ctx(
     ngx_http_request_t *r) noexcept;
 static ngx_int_t ngx_http_api_auth_result_variable(ngx_http_request_t *r,
@@ -469,6 +467,8 @@ ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_int_t   rc;
     ngx_str_t  *challenge, retry;
 
+    static ngx_str_t  retry_after = ngx_string("Retry-After");
+
     switch (result) {
 
     case ngx_http_api_auth_invalid_request:
@@ -501,11 +501,7 @@ ngx_http_api_auth_reject(ngx_http_request_t *r,
     ctx->rc = rc;
 
     if (challenge) {
-        if (ngx_http_api_auth_add_header(r, "WWW-Authenticate",
-                                         sizeof("WWW-Authenticate") - 1,
-                                         challenge)
-            != NGX_OK)
-        {
+        if (ngx_http_api_auth_push_challenge(r, challenge) != NGX_OK) {
             return NGX_ERROR;
         }
 
@@ -514,40 +510,14 @@ ngx_http_api_auth_reject(ngx_http_request_t *r,
 
     ngx_str_set(&retry, NGX_HTTP_API_AUTH_RETRY);
 
-    if (ngx_http_api_auth_add_header(r, "Retry-After",
-                                     sizeof("Retry-After") - 1, &retry)
-        != NGX_OK)
+    if (ngx_http_api_auth_push_header(r->pool, &r->headers_out.headers,
+                                      &retry_after, &retry, 0)
+        == NULL)
     {
         return NGX_ERROR;
     }
 
     return rc;
-}
-
-
-static ngx_int_t
-ngx_http_api_auth_add_header(ngx_http_request_t *r, const char *name,
-    size_t len, ngx_str_t *value) noexcept
-{
-    ngx_table_elt_t  *h;
-
-    h = static_cast<ngx_table_elt_t *>(
-            ngx_list_push(&r->headers_out.headers));
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = 1;
-    h->key.len = len;
-    h->key.data = reinterpret_cast<u_char *>(const_cast<char *>(name));
-    h->value = *value;
-    h->lowcase_key = NULL;
-
-    if (name[0] == 'W') {
-        r->headers_out.www_authenticate = h;
-    }
-
-    return NGX_OK;
 }
 
 

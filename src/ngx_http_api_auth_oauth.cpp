@@ -368,6 +368,7 @@ ngx_http_api_auth_set_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
 {
     u_char           *p;
     ngx_uint_t        i, n;
+    ngx_str_t         empty = ngx_null_string;
     ngx_table_elt_t  *h, *hs[4];
 
     static ngx_str_t  names[] = {
@@ -393,21 +394,12 @@ ngx_http_api_auth_set_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
     n = alcf->client_auth.len ? 4 : 3;
 
     for (i = 0; i < n; i++) {
-        h = static_cast<ngx_table_elt_t *>(
-                ngx_list_push(&sr->headers_in.headers));
+        h = ngx_http_api_auth_push_header(r->pool, &sr->headers_in.headers,
+                                          &names[i], &empty, 1);
         if (h == NULL) {
             return NGX_ERROR;
         }
 
-        h->key = names[i];
-        h->lowcase_key = static_cast<u_char *>(
-                             ngx_pnalloc(r->pool, names[i].len));
-        if (h->lowcase_key == NULL) {
-            return NGX_ERROR;
-        }
-
-        h->hash = ngx_hash_strlow(h->lowcase_key, names[i].data,
-                                  names[i].len);
         hs[i] = h;
     }
 
