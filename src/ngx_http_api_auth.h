@@ -76,6 +76,13 @@ typedef struct {
 
 
 typedef struct {
+    /* random per configuration load: a new load never reads old answers
+     * unless a location names its share (api_auth_cache namespace=) */
+    u_char                        nonce[16];
+} ngx_http_api_auth_main_conf_t;
+
+
+typedef struct {
     ngx_uint_t                    methods;  /* NGX_HTTP_API_AUTH_* bits */
     ngx_flag_t                    optional;
     ngx_str_t                     realm;
@@ -92,8 +99,13 @@ typedef struct {
     time_t                        max_ttl;
     time_t                        negative_ttl;
     time_t                        stale_if_error;
+    ngx_http_complex_value_t     *cache_share;  /* namespace=, or NULL */
     api_auth::digest              cache_ns; /* this configuration's share
                                                of the zone */
+    ngx_flag_t                    cache_ns_request;  /* cache_ns is a base:
+                                                        the request's host
+                                                        or namespace= value
+                                                        completes it */
 
     ngx_str_t                     scope;    /* required, space-delimited */
     ngx_str_t                     audience; /* accepted, space-delimited */
@@ -229,6 +241,10 @@ ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_uint_t active);
 
 /* ngx_http_api_auth_util.cpp */
+extern api_auth::digest  ngx_http_api_auth_log_secret;
+ngx_int_t ngx_http_api_auth_init_secrets(void *nonce, size_t len) noexcept;
+void ngx_http_api_auth_log_id(const void *data, size_t len, char *out)
+    noexcept;
 ngx_table_elt_t *ngx_http_api_auth_push_header(ngx_pool_t *pool,
     ngx_list_t *list, ngx_str_t *name, ngx_str_t *value, ngx_uint_t request)
     noexcept;

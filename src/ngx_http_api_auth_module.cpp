@@ -18,6 +18,7 @@
 #define NGX_HTTP_API_AUTH_MAX_FILE  (64 * 1024 * 1024)
 
 
+static void *ngx_http_api_auth_create_main_conf(ngx_conf_t *cf) noexcept;
 static void *ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept;
 static char *ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child) noexcept;
@@ -36,6 +37,8 @@ static char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 static char *ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+static char *ngx_http_api_auth_cache_share(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_str_t *value) noexcept;
 static char *ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 static ngx_int_t ngx_http_api_auth_read_file(ngx_conf_t *cf, ngx_str_t *name,
@@ -136,7 +139,7 @@ static ngx_http_module_t  ngx_http_api_auth_module_ctx = {
     ngx_http_api_auth_add_variables,       /* preconfiguration */
     ngx_http_api_auth_init,                /* postconfiguration */
 
-    NULL,                                  /* create main configuration */
+    ngx_http_api_auth_create_main_conf,    /* create main configuration */
     NULL,                                  /* init main configuration */
 
     NULL,                                  /* create server configuration */
@@ -168,6 +171,29 @@ ngx_module_t  ngx_http_api_auth_module = {
 
 
 static void *
+ngx_http_api_auth_create_main_conf(ngx_conf_t *cf) noexcept
+{
+    ngx_http_api_auth_main_conf_t  *amcf;
+
+    amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
+               ngx_pcalloc(cf->pool, sizeof(ngx_http_api_auth_main_conf_t)));
+    if (amcf == NULL) {
+        return NULL;
+    }
+
+    if (ngx_http_api_auth_init_secrets(amcf->nonce, sizeof(amcf->nonce))
+        != NGX_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: RAND_bytes() failed");
+        return NULL;
+    }
+
+    return amcf;
+}
+
+
+static void *
 ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
 {
     ngx_http_api_auth_loc_conf_t  *conf;
@@ -189,6 +215,8 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
      *     conf->scope = { 0, NULL };
      *     conf->audience = { 0, NULL };
      *     conf->challenge_* = { 0, NULL };
+     *     conf->cache_share = NULL;
+     *     conf->cache_ns_request = 0;
      */
 
     conf->methods = NGX_CONF_UNSET_UINT;
@@ -264,6 +292,7 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     /* "api_auth_cache" sets the zone and its times together */
     if (conf->cache == NGX_CONF_UNSET_PTR) {
         conf->cache = prev->cache;
+        conf->cache_share = prev->cache_share;
         conf->max_ttl = prev->max_ttl;
         conf->negative_ttl = prev->negative_ttl;
         conf->stale_if_error = prev->stale_if_error;
@@ -306,21 +335,28 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
 
 /*
  * One zone may serve locations that ask different authorization servers,
- * or keep answers for different times: a token's entry is shared only by
- * locations of the same server name with the same api_auth_introspect
- * URI (a subrequest resolves it in the request's server), client id and
- * cache times.  The namespace is derived from the configuration alone,
- * so all workers agree on it and a reload that keeps these settings
- * keeps the entries.
+ * or keep answers for different times.  Where an introspection location
+ * leads is nginx's configuration (proxy_pass, a map on $host, ...), which
+ * the module cannot read, so by default an entry is shared only by
+ * locations of one server block, of one configuration load, with the same
+ * api_auth_introspect URI, client id and cache times, and only for
+ * requests to the same host (the request completes the namespace with
+ * its host: a map on $host picks the server per host).  A reload starts
+ * a new namespace: the old entries are never read again and age out.
+ *
+ * "namespace=NAME" states that every location naming it asks the same
+ * authorization server: they share entries across server blocks and
+ * across reloads; NAME may contain variables (e.g. tenant-$host).
  */
 
 static char *
 ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept
 {
-    u_char                    *p, *last;
-    size_t                     len;
-    ngx_http_core_srv_conf_t  *cscf;
+    u_char                         *p, *last;
+    size_t                          len;
+    ngx_http_core_srv_conf_t       *cscf;
+    ngx_http_api_auth_main_conf_t  *amcf;
 
     if (!(conf->methods & NGX_HTTP_API_AUTH_OAUTH) || conf->cache == NULL) {
         return NGX_CONF_OK;
@@ -328,10 +364,17 @@ ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
 
     cscf = static_cast<ngx_http_core_srv_conf_t *>(
                ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module));
+    amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
+               ngx_http_conf_get_module_main_conf(cf,
+                                                  ngx_http_api_auth_module));
 
-    len = sizeof("api_auth cache 1") + cscf->server_name.len
-          + conf->introspect.len + conf->client_id.len + 3 * NGX_TIME_T_LEN
-          + 6;
+    len = sizeof("api_auth cache 2 shared") + sizeof(amcf->nonce) * 2
+          + NGX_PTR_SIZE * 2 + conf->introspect.len + conf->client_id.len
+          + 3 * NGX_TIME_T_LEN + 8;
+
+    if (conf->cache_share) {
+        len += conf->cache_share->value.len;
+    }
 
     p = static_cast<u_char *>(ngx_pnalloc(cf->temp_pool, len));
     if (p == NULL) {
@@ -339,10 +382,30 @@ ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
     }
 
     /* NUL-separated: no field can run into the next */
-    last = ngx_snprintf(p, len, "api_auth cache 1%Z%V%Z%V%Z%V%Z%T %T %T",
-                        &cscf->server_name, &conf->introspect,
-                        &conf->client_id, conf->max_ttl, conf->negative_ttl,
-                        conf->stale_if_error);
+
+    if (conf->cache_share == NULL) {
+        /* the nonce has a fixed length: it needs no separator */
+        last = ngx_cpymem(p, amcf->nonce, sizeof(amcf->nonce));
+        last = ngx_snprintf(last, len - sizeof(amcf->nonce),
+                            "api_auth cache 2%Z%p%Z%V%Z%V%Z%T %T %T", cscf,
+                            &conf->introspect, &conf->client_id,
+                            conf->max_ttl, conf->negative_ttl,
+                            conf->stale_if_error);
+
+        conf->cache_ns_request = 1;
+
+    } else {
+        last = ngx_snprintf(p, len, "api_auth cache 2 shared%Z%V%Z%T %T %T"
+                            "%Z", &conf->client_id, conf->max_ttl,
+                            conf->negative_ttl, conf->stale_if_error);
+
+        if (conf->cache_share->lengths == NULL) {
+            last = ngx_cpymem(last, conf->cache_share->value.data,
+                              conf->cache_share->value.len);
+        }
+
+        conf->cache_ns_request = (conf->cache_share->lengths != NULL);
+    }
 
     api_auth::sha256(p, last - p, conf->cache_ns);
 
@@ -1022,6 +1085,15 @@ ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             t = &alcf->stale_if_error;
             s.data = value[i].data + 15;
 
+        } else if (ngx_strncmp(value[i].data, "namespace=", 10) == 0) {
+            if (ngx_http_api_auth_cache_share(cf, alcf, &value[i])
+                != NGX_CONF_OK)
+            {
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+
+            continue;
+
         } else {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "api_auth: invalid parameter \"%V\"",
@@ -1058,6 +1130,51 @@ ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (alcf->max_ttl == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "api_auth: \"max_ttl\" must be at least 1s");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* "namespace=NAME": a complex value, possibly with variables */
+
+static char *
+ngx_http_api_auth_cache_share(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_str_t *value) noexcept
+{
+    ngx_str_t                          name;
+    ngx_http_compile_complex_value_t   ccv;
+
+    if (alcf->cache_share != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: duplicate parameter \"%V\"", value);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    name.data = value->data + 10;
+    name.len = value->len - 10;
+
+    if (name.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: empty \"namespace=\"");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    alcf->cache_share = static_cast<ngx_http_complex_value_t *>(
+                            ngx_palloc(cf->pool,
+                                       sizeof(ngx_http_complex_value_t)));
+    if (alcf->cache_share == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = &name;
+    ccv.complex_value = alcf->cache_share;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 

@@ -56,10 +56,35 @@ ngx_int_t
 ngx_http_api_auth_oauth(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
 {
+    ngx_str_t         part;
+    api_auth::digest  ns;
+
     ctx->method = NGX_HTTP_API_AUTH_OAUTH;
 
     api_auth::sha256(ctx->token.data, ctx->token.len, ctx->digest);
-    api_auth::cache_key(ctx->digest, alcf->cache_ns, ctx->key);
+
+    if (alcf->cache_ns_request) {
+        /* see ngx_http_api_auth_cache_namespace() */
+
+        if (alcf->cache_share == NULL) {
+            part = r->headers_in.server;
+
+        } else if (ngx_http_complex_value(r, alcf->cache_share, &part)
+                   != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        api_auth::namespace_digest(alcf->cache_ns,
+                                   std::string_view(
+                                       reinterpret_cast<char *>(part.data),
+                                       part.len),
+                                   ns);
+        api_auth::cache_key(ctx->digest, ns, ctx->key);
+
+    } else {
+        api_auth::cache_key(ctx->digest, alcf->cache_ns, ctx->key);
+    }
 
     if (alcf->cache == NULL) {
         ctx->cache_status = ngx_http_api_auth_cache_bypass;

@@ -8,6 +8,51 @@
 
 #include "ngx_http_api_auth.h"
 
+#include <openssl/rand.h>
+
+
+/*
+ * The key of the correlation ids logged for unknown credentials, drawn
+ * once per master process (the module stays loaded across reloads, so
+ * ids stay comparable until a restart) and inherited by the workers.
+ */
+api_auth::digest  ngx_http_api_auth_log_secret;
+static ngx_uint_t  ngx_http_api_auth_log_secret_set;
+
+
+ngx_int_t
+ngx_http_api_auth_init_secrets(void *nonce, size_t len) noexcept
+{
+    if (RAND_bytes(static_cast<unsigned char *>(nonce),
+                   static_cast<int>(len))
+        != 1)
+    {
+        return NGX_ERROR;
+    }
+
+    if (!ngx_http_api_auth_log_secret_set) {
+        if (RAND_bytes(ngx_http_api_auth_log_secret.data(),
+                       ngx_http_api_auth_log_secret.size())
+            != 1)
+        {
+            return NGX_ERROR;
+        }
+
+        ngx_http_api_auth_log_secret_set = 1;
+    }
+
+    return NGX_OK;
+}
+
+
+/* 8 hex digits of HMAC-SHA256(log secret, credential), no NUL */
+
+void
+ngx_http_api_auth_log_id(const void *data, size_t len, char *out) noexcept
+{
+    api_auth::log_id(ngx_http_api_auth_log_secret, data, len, out);
+}
+
 
 /*
  * Pushes "name: value" onto a headers list.  ngx_list_push() returns

@@ -21,8 +21,10 @@
 # Tokens are unique per block, so the file also runs with
 # TEST_NGINX_USE_HUP=1 (the zone then survives from block to block);
 # blocks 16 and 17 share one token to show exactly that: after a reload
-# the entry is still a HIT ("A reload keeps the zone's entries"), after a
-# restart (the default) it is a MISS.
+# the entry of a named namespace (api_auth_cache z namespace=...) is
+# still a HIT ("A reload keeps the zone's entries"), after a restart (the
+# default) it is a MISS. Without a name, each load has its own namespace
+# (t/026-cache-namespace.t, t/027-cache-reload.t).
 
 use Test::Nginx::Socket 'no_plan';
 
@@ -790,7 +792,7 @@ $::Harness . <<'_EOC_';
     location = /ok {
         api_auth oauth;
         api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
+        api_auth_cache z namespace=t020;
         add_header X-Result $api_auth_result always;
         add_header X-Cache $api_auth_cache_status always;
         echo "200 $api_auth_result $api_auth_cache_status";
@@ -813,7 +815,7 @@ unexpected exception
 
 
 
-=== TEST 17: ...is still a HIT after a reload (TEST_NGINX_USE_HUP=1 keeps the zone), a MISS after a restart
+=== TEST 17: ...is still a HIT after a reload of a named namespace (TEST_NGINX_USE_HUP=1 keeps the zone), a MISS after a restart
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
@@ -821,7 +823,7 @@ $::Harness . <<'_EOC_';
     location = /ok2 {
         api_auth oauth;
         api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
+        api_auth_cache z namespace=t020;
         add_header X-Result $api_auth_result always;
         add_header X-Cache $api_auth_cache_status always;
         echo "200 $api_auth_result $api_auth_cache_status";

@@ -71,6 +71,69 @@ cache_key(const digest &d, const digest &ns, digest &out) noexcept
 
 
 void
+namespace_digest(const digest &base, std::string_view part, digest &out)
+    noexcept
+{
+    SHA256_CTX  ctx;
+
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, base.data(), base.size());
+    SHA256_Update(&ctx, part.data(), part.size());
+    SHA256_Final(out.data(), &ctx);
+
+    OPENSSL_cleanse(&ctx, sizeof(ctx));
+}
+
+
+void
+hmac_sha256(const digest &secret, const void *data, size_t len,
+            digest &out) noexcept
+{
+    uint8_t     pad[SHA256_CBLOCK];
+    digest      inner;
+    SHA256_CTX  ctx;
+
+    /* the secret is 32 bytes, shorter than the block: zero-padded */
+    static_assert(sizeof(digest) <= SHA256_CBLOCK, "key fits one block");
+
+    std::memset(pad, 0x36, sizeof(pad));
+    for (size_t i = 0; i < secret.size(); i++) {
+        pad[i] = static_cast<uint8_t>(secret[i] ^ 0x36);
+    }
+
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, pad, sizeof(pad));
+    SHA256_Update(&ctx, data, len);
+    SHA256_Final(inner.data(), &ctx);
+
+    std::memset(pad, 0x5c, sizeof(pad));
+    for (size_t i = 0; i < secret.size(); i++) {
+        pad[i] = static_cast<uint8_t>(secret[i] ^ 0x5c);
+    }
+
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, pad, sizeof(pad));
+    SHA256_Update(&ctx, inner.data(), inner.size());
+    SHA256_Final(out.data(), &ctx);
+
+    OPENSSL_cleanse(&ctx, sizeof(ctx));
+    OPENSSL_cleanse(pad, sizeof(pad));
+    OPENSSL_cleanse(inner.data(), inner.size());
+}
+
+
+void
+log_id(const digest &secret, const void *data, size_t len, char *out)
+    noexcept
+{
+    digest  mac;
+
+    hmac_sha256(secret, data, len, mac);
+    digest_prefix(mac, out);
+}
+
+
+void
 hex_encode(const uint8_t *in, size_t n, char *out) noexcept
 {
     static constexpr char  hex[] = "0123456789abcdef";

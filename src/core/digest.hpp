@@ -34,6 +34,23 @@ void sha256(const void *data, size_t len, digest &out) noexcept;
  */
 void cache_key(const digest &d, const digest &ns, digest &out) noexcept;
 
+/*
+ * The namespace of one request: SHA-256(base || part), where base is the
+ * configuration's share of the zone and part what the introspection
+ * location may depend on (the request's host, or api_auth_cache
+ * namespace=).  Never allocates.
+ */
+void namespace_digest(const digest &base, std::string_view part,
+                      digest &out) noexcept;
+
+/*
+ * HMAC-SHA256(secret, data) (RFC 2104), on the stack: the correlation id
+ * logged for unknown credentials is keyed, so a log line is no offline
+ * password test.
+ */
+void hmac_sha256(const digest &secret, const void *data, size_t len,
+                 digest &out) noexcept;
+
 /* writes 2 * n lowercase hex characters, no NUL */
 void hex_encode(const uint8_t *in, size_t n, char *out) noexcept;
 
@@ -41,9 +58,15 @@ void hex_encode(const uint8_t *in, size_t n, char *out) noexcept;
 [[nodiscard]] bool hex_decode_lower(std::string_view hex, uint8_t *out,
                                     size_t n) noexcept;
 
-/* the first 8 hex digits of the digest, for log correlation; no NUL */
+/*
+ * The log correlation id of a credential: the first 8 hex digits of
+ * HMAC-SHA256(secret, credential); no NUL.  The same credential gives the
+ * same id for as long as the secret lives, and nothing else.
+ */
 constexpr size_t digest_prefix_len = 8;
 void digest_prefix(const digest &d, char *out) noexcept;
+void log_id(const digest &secret, const void *data, size_t len,
+            char *out) noexcept;
 
 }  // namespace api_auth
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "digest.hpp"
 #include "unit.hpp"
@@ -224,6 +225,75 @@ START_TEST(cache_key_separates_namespaces)
 END_TEST
 
 
+START_TEST(hmac_agrees_with_openssl_hmac)
+{
+    digest        secret, mac, ref;
+    unsigned int  n = 0;
+    std::string   data;
+
+    for (size_t i = 0; i < secret.size(); i++) {
+        secret[i] = static_cast<uint8_t>(i * 7 + 1);
+    }
+
+    /* lengths around the block size, and an empty message */
+    for (size_t len : {0, 1, 55, 63, 64, 65, 200}) {
+        data.assign(len, 'k');
+
+        api_auth::hmac_sha256(secret, data.data(), data.size(), mac);
+        ck_assert(HMAC(EVP_sha256(), secret.data(), secret.size(),
+                       reinterpret_cast<const unsigned char *>(data.data()),
+                       data.size(), ref.data(), &n)
+                  != nullptr);
+        ck_assert_uint_eq(n, 32);
+        ck_assert(api_auth::digest_equal(mac, ref));
+    }
+}
+END_TEST
+
+
+START_TEST(log_id_is_keyed)
+{
+    digest  a{}, b{}, d;
+    char    id_a[9] = {0}, id_a2[9] = {0}, id_b[9] = {0}, plain[9] = {0};
+
+    b[0] = 1;
+
+    api_auth::log_id(a, "Winter2024!", 11, id_a);
+    api_auth::log_id(a, "Winter2024!", 11, id_a2);
+    api_auth::log_id(b, "Winter2024!", 11, id_b);
+
+    api_auth::sha256("Winter2024!", 11, d);
+    api_auth::digest_prefix(d, plain);
+
+    /* stable under one secret, different under another, never the
+     * unkeyed SHA-256 prefix that a dictionary could be run against */
+    ck_assert_str_eq(id_a, id_a2);
+    ck_assert_str_ne(id_a, id_b);
+    ck_assert_str_ne(id_a, plain);
+    ck_assert_uint_eq(std::strspn(id_a, "0123456789abcdef"), 8);
+}
+END_TEST
+
+
+START_TEST(namespace_digest_is_sha256_of_both_parts)
+{
+    digest  base, ns, ref, other;
+
+    api_auth::sha256("base", 4, base);
+    api_auth::namespace_digest(base, "a.example", ns);
+
+    std::string  both(reinterpret_cast<const char *>(base.data()),
+                      base.size());
+    both += "a.example";
+    api_auth::sha256(both.data(), both.size(), ref);
+    ck_assert(api_auth::digest_equal(ns, ref));
+
+    api_auth::namespace_digest(base, "b.example", other);
+    ck_assert(!api_auth::digest_equal(ns, other));
+}
+END_TEST
+
+
 Suite *
 digest_suite(void)
 {
@@ -244,6 +314,9 @@ digest_suite(void)
     tcase_add_test(tc, hex_round_trip_of_a_digest);
     tcase_add_test(tc, digest_prefix_is_first_8_hex_digits);
     tcase_add_test(tc, cache_key_separates_namespaces);
+    tcase_add_test(tc, hmac_agrees_with_openssl_hmac);
+    tcase_add_test(tc, log_id_is_keyed);
+    tcase_add_test(tc, namespace_digest_is_sha256_of_both_parts);
 
     suite_add_tcase(s, tc);
 
