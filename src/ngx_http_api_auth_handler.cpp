@@ -403,7 +403,7 @@ ngx_http_api_auth_key(ngx_http_request_t *r,
     }
 
     if (entry == NULL) {
-        api_auth::digest_prefix(d, prefix);
+        ngx_http_api_auth_log_id(r->connection->log, d, prefix);
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: unknown API key %*s",
                       sizeof(prefix), prefix);

@@ -224,7 +224,7 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     std::string_view  record, v;
     char              prefix[api_auth::digest_prefix_len];
 
-    api_auth::digest_prefix(ctx->digest, prefix);
+    ngx_http_api_auth_log_id(r->connection->log, ctx->digest, prefix);
 
     if (!active) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -605,7 +605,7 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
 {
     char  prefix[api_auth::digest_prefix_len];
 
-    api_auth::digest_prefix(ctx->digest, prefix);
+    ngx_http_api_auth_log_id(r->connection->log, ctx->digest, prefix);
 
     if (cause) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,

@@ -45,12 +45,23 @@ ngx_http_api_auth_init_secrets(void *nonce, size_t len) noexcept
 }
 
 
-/* 8 hex digits of HMAC-SHA256(log secret, credential), no NUL */
+/*
+ * The correlation id of a credential for the error log: 8 hex digits of
+ * HMAC-SHA256(log secret, SHA-256 of the credential), no NUL.  Computed
+ * only where the log would show it (level warn or more verbose), so the
+ * request path of a production log level pays nothing.
+ */
 
 void
-ngx_http_api_auth_log_id(const void *data, size_t len, char *out) noexcept
+ngx_http_api_auth_log_id(ngx_log_t *log, const api_auth::digest &d,
+    char *out) noexcept
 {
-    api_auth::log_id(ngx_http_api_auth_log_secret, data, len, out);
+    if (log->log_level < NGX_LOG_WARN) {
+        ngx_memset(out, '-', api_auth::digest_prefix_len);
+        return;
+    }
+
+    api_auth::log_id(ngx_http_api_auth_log_secret, d.data(), d.size(), out);
 }
 
 

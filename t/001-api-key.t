@@ -65,7 +65,7 @@ WWW-Authenticate: Bearer realm="api", Basic realm="api"
 
 
 
-=== TEST 3: unknown key: 401 invalid_token, logged as a digest prefix only
+=== TEST 3: unknown key: 401 invalid_token, logged as a keyed id only (not the plain SHA-256 prefix a4b46afe)
 --- config
     location = /t {
         api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
@@ -80,7 +80,7 @@ Authorization: Bearer test-key-unknown-9999
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- error_log eval
-qr/api_auth: unknown API key a4b46afe\b/
+qr/api_auth: unknown API key (?!a4b46afe)[0-9a-f]{8}\b/
 --- no_error_log eval
 [
     qr/^(?!.*\[debug\]).*test-key-unknown-9999/,
@@ -780,5 +780,33 @@ GET /t?access_token=test-key-gpt-prod-0001&api_key=test-key-gpt-prod-0001
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
 --- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 35: the id logged for an unknown key is keyed: the same key gives the same id, another key another, and neither is its plain SHA-256 prefix (the log is checked after each request: one, two, then three lines)
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[
+    "Authorization: Bearer test-key-unknown-9999",
+    "Authorization: Bearer test-key-unknown-9999",
+    "Authorization: Bearer test-key-unknown-8888",
+]
+--- error_code eval
+[401, 401, 401]
+--- grep_error_log eval
+qr/unknown API key \w+/
+--- grep_error_log_out eval
+qr/\Aunknown API key (?!a4b46afe)([0-9a-f]{8})\n(?:unknown API key \1\n(?:unknown API key (?!\1)(?!0a4fdec0)[0-9a-f]{8}\n)?)?\z/
+--- no_error_log
+unknown API key a4b46afe
 [error]
 [alert]

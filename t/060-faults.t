@@ -370,7 +370,9 @@ $temp
 
         api_auth_keys keys.txt;
         api_auth_introspect /_introspect;
-        api_auth_cache main;
+
+        # named: its entries survive the reloads below (t/027-cache-reload.t)
+        api_auth_cache main namespace=t060;
 
         location = /k {
             api_auth api_key;

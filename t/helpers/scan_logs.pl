@@ -8,8 +8,10 @@
 #   - the $remote_user field of every access-log line in nginx's default
 #     "combined" format (where a Basic credential would show);
 # for the plaintext of every key and token the tests send (the tok-...,
-# test-key-... and combo-key-... values written in t/*.t), and for more
-# than the 8-hex-digit prefix of their SHA-256.
+# test-key-... and combo-key-... values written in t/*.t), and for the
+# first 8 hex digits of their plain SHA-256: the module logs a keyed id
+# (HMAC with a secret of its own), never an unkeyed digest that a
+# dictionary could be run against.
 # t/090-secrets.t adds the shared-memory zone and generated secrets.
 #
 # usage: perl t/helpers/scan_logs.pl DIR t/*.t
@@ -32,7 +34,7 @@ for my $f (@files) {
 
 # a secret is at least 8 characters; shorter matches are fragments
 my @secrets = grep { length >= 8 } sort keys %secret;
-my @digests = map { substr(sha256_hex($_), 0, 16) } @secrets;
+my @digests = map { substr(sha256_hex($_), 0, 8) } @secrets;
 
 my ($module, $users, @bad) = (0, 0);
 
