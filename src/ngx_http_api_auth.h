@@ -83,6 +83,13 @@ typedef struct {
 
 
 typedef struct {
+    ngx_flag_t                    any_location;  /* api_auth is on in a
+                                                    location of this
+                                                    server */
+} ngx_http_api_auth_srv_conf_t;
+
+
+typedef struct {
     ngx_uint_t                    methods;  /* NGX_HTTP_API_AUTH_* bits */
     ngx_flag_t                    optional;
     ngx_str_t                     realm;
@@ -209,6 +216,8 @@ typedef struct {
     size_t                            sr_size;
 
     ngx_http_request_t               *request;
+    void                             *conf;       /* decided for this
+                                                     location */
     ngx_event_t                       wait_ev;    /* waiting for a peer */
     ngx_msec_t                        wait_delay;
     ngx_msec_t                        wait_start;
@@ -229,8 +238,12 @@ ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_http_api_auth_result_e result);
 
+/* ngx_http_api_auth_phases.cpp */
+ngx_int_t ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept;
+
 /* ngx_http_api_auth_oauth.cpp */
 ngx_int_t ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept;
+ngx_uint_t ngx_http_api_auth_own_subrequest(ngx_http_request_t *r) noexcept;
 ngx_int_t ngx_http_api_auth_oauth(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 ngx_int_t ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,

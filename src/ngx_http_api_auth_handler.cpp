@@ -21,6 +21,8 @@ static ngx_int_t ngx_http_api_auth_key(ngx_http_request_t *r,
     ngx_uint_t type, std::string_view value);
 static ngx_http_api_auth_ctx_t *ngx_http_api_auth_var_ctx(
     ngx_http_request_t *r) noexcept;
+static ngx_http_api_auth_ctx_t *ngx_http_api_auth_find_ctx(
+    ngx_http_request_t *r) noexcept;
 static ngx_int_t ngx_http_api_auth_result_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 static ngx_int_t ngx_http_api_auth_str_variable(ngx_http_request_t *r,
@@ -133,7 +135,13 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     ctx = static_cast<ngx_http_api_auth_ctx_t *>(
               ngx_http_get_module_ctx(r, ngx_http_api_auth_module));
 
-    if (ctx != NULL) {
+    /*
+     * Re-entry: the phase engine calls again until the decision is made.
+     * A subrequest that "rewrite ... last" took into another location is
+     * decided again there (the main request is checked once, in ACCESS).
+     */
+
+    if (ctx != NULL && ctx->conf == alcf) {
         if (ctx->decided) {
             return ctx->rc;
         }
@@ -151,6 +159,7 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     }
 
     ctx->request = r;
+    ctx->conf = alcf;
 
     /*
      * the cleanup also finds the ctx again once an internal redirect
@@ -555,17 +564,34 @@ ngx_http_api_auth_set_value(ngx_http_variable_value_t *v, ngx_str_t *s)
 /*
  * The decision of this request: its ctx, or after an internal redirect
  * zeroed r->ctx, the latest ctx its pool cleanup still holds (so that
- * $api_auth_* survive try_files, error_page and named locations).  Only
- * this request's pool is read: values never cross requests.
+ * $api_auth_* survive try_files, error_page and named locations).  A
+ * subrequest that api_auth checked has its own decision; any other shows
+ * its main request's.  Only this request's pool is read: values never
+ * cross requests.
  */
 
 static ngx_http_api_auth_ctx_t *
 ngx_http_api_auth_var_ctx(ngx_http_request_t *r) noexcept
 {
-    ngx_pool_cleanup_t       *cln;
     ngx_http_api_auth_ctx_t  *ctx;
 
-    r = r->main;
+    if (r != r->main) {
+        ctx = ngx_http_api_auth_find_ctx(r);
+
+        if (ctx != NULL) {
+            return ctx;
+        }
+    }
+
+    return ngx_http_api_auth_find_ctx(r->main);
+}
+
+
+static ngx_http_api_auth_ctx_t *
+ngx_http_api_auth_find_ctx(ngx_http_request_t *r) noexcept
+{
+    ngx_pool_cleanup_t       *cln;
+    ngx_http_api_auth_ctx_t  *ctx;
 
     ctx = static_cast<ngx_http_api_auth_ctx_t *>(
               ngx_http_get_module_ctx(r, ngx_http_api_auth_module));
@@ -586,7 +612,6 @@ ngx_http_api_auth_var_ctx(ngx_http_request_t *r) noexcept
 
     return NULL;
 }
-
 
 
 static ngx_int_t

@@ -19,6 +19,7 @@
 
 
 static void *ngx_http_api_auth_create_main_conf(ngx_conf_t *cf) noexcept;
+static void *ngx_http_api_auth_create_srv_conf(ngx_conf_t *cf) noexcept;
 static void *ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept;
 static char *ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child) noexcept;
@@ -142,7 +143,7 @@ static ngx_http_module_t  ngx_http_api_auth_module_ctx = {
     ngx_http_api_auth_create_main_conf,    /* create main configuration */
     NULL,                                  /* init main configuration */
 
-    NULL,                                  /* create server configuration */
+    ngx_http_api_auth_create_srv_conf,     /* create server configuration */
     NULL,                                  /* merge server configuration */
 
     ngx_http_api_auth_create_loc_conf,     /* create location configuration */
@@ -194,6 +195,19 @@ ngx_http_api_auth_create_main_conf(ngx_conf_t *cf) noexcept
 
 
 static void *
+ngx_http_api_auth_create_srv_conf(ngx_conf_t *cf) noexcept
+{
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     ascf->any_location = 0;
+     */
+
+    return ngx_pcalloc(cf->pool, sizeof(ngx_http_api_auth_srv_conf_t));
+}
+
+
+static void *
 ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
 {
     ngx_http_api_auth_loc_conf_t  *conf;
@@ -241,7 +255,8 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_http_api_auth_loc_conf_t *conf =
         static_cast<ngx_http_api_auth_loc_conf_t *>(child);
 
-    ngx_http_api_auth_source_t  *src;
+    ngx_http_api_auth_source_t    *src;
+    ngx_http_api_auth_srv_conf_t  *ascf;
 
     /* "api_auth" sets methods and "optional" together */
     if (conf->methods == NGX_CONF_UNSET_UINT) {
@@ -302,6 +317,14 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_sec_value(conf->max_ttl, prev->max_ttl, 300);
     ngx_conf_merge_sec_value(conf->negative_ttl, prev->negative_ttl, 10);
     ngx_conf_merge_sec_value(conf->stale_if_error, prev->stale_if_error, 0);
+
+    if (conf->methods) {
+        /* see ngx_http_api_auth_remote_user() */
+        ascf = static_cast<ngx_http_api_auth_srv_conf_t *>(
+                   ngx_http_conf_get_module_srv_conf(cf,
+                                                 ngx_http_api_auth_module));
+        ascf->any_location = 1;
+    }
 
     if ((conf->methods & NGX_HTTP_API_AUTH_KEY) && conf->keys == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -1248,19 +1271,9 @@ ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static ngx_int_t
 ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
 {
-    ngx_http_handler_pt        *h;
-    ngx_http_core_main_conf_t  *cmcf;
-
-    cmcf = static_cast<ngx_http_core_main_conf_t *>(
-               ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module));
-
-    h = static_cast<ngx_http_handler_pt *>(
-            ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers));
-    if (h == NULL) {
+    if (ngx_http_api_auth_init_phases(cf) != NGX_OK) {
         return NGX_ERROR;
     }
-
-    *h = ngx_http_api_auth_handler;
 
     return ngx_http_api_auth_init_filters(cf);
 }

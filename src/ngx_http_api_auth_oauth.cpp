@@ -784,6 +784,16 @@ ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept
 }
 
 
+/* one of the module's own introspection subrequests */
+
+ngx_uint_t
+ngx_http_api_auth_own_subrequest(ngx_http_request_t *r) noexcept
+{
+    return r != r->main && r->post_subrequest
+           && r->post_subrequest->handler == ngx_http_api_auth_done;
+}
+
+
 static ngx_http_api_auth_ctx_t *
 ngx_http_api_auth_sr_ctx(ngx_http_request_t *r) noexcept
 {

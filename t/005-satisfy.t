@@ -379,3 +379,95 @@ unexpected exception
 --- no_error_log
 [alert]
 [emerg]
+
+
+
+=== TEST 16: satisfy all: an address that "deny" refuses gets 403 whatever it sends; credentials are not even looked at (security review, finding 4)
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        deny 127.0.0.1;
+        echo "ok $api_auth_result";
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[
+    "",
+    "Authorization: Bearer test-key-gpt-prod-0001",
+    "Authorization: Bearer test-key-unknown-9999",
+    "Authorization: Bearer a b",
+]
+--- error_code eval
+[403, 403, 403, 403]
+--- response_headers
+!WWW-Authenticate
+--- error_log
+access forbidden by rule
+--- no_error_log
+api_auth: unknown API key
+api_auth: no credentials
+malformed Authorization
+[alert]
+unexpected exception
+
+
+
+=== TEST 17: satisfy all: a refused address causes no introspection, and an active token still gets 403
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"sub":"u1"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        deny 127.0.0.1;
+        echo "ok $api_auth_result";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-005-31-active
+--- error_code: 403
+--- response_headers
+!WWW-Authenticate
+--- error_log
+access forbidden by rule
+--- no_error_log
+api_auth introspect
+[alert]
+unexpected exception
+
+
+
+=== TEST 18: satisfy all with an allowed address: the credential is still checked after allow/deny
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        allow 127.0.0.1;
+        deny all;
+        echo "ok $api_auth_result $api_auth_client";
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[
+    "",
+    "Authorization: Bearer test-key-gpt-prod-0001",
+    "Authorization: Bearer test-key-unknown-9999",
+]
+--- error_code eval
+[401, 200, 401]
+--- response_body_like eval
+[qr/401/, qr/^ok allow gpt-prod$/, qr/401/]
+--- no_error_log
+[error]
+[alert]
+unexpected exception

@@ -11,7 +11,7 @@ package Test::Nginx::Socket;
 # log_level, no_long_string, no_root_location, env_to_nginx; sections
 # main_config, http_config, config, request (one, or an `eval` list),
 # raw_request, more_headers (one text, or an `eval` list with one per
-# request), error_code, response_body(_like),
+# request), error_code, response_body(_like|_unlike),
 # response_headers(_like) with `!Name`, error_log and no_error_log
 # (lines, strings, qr// or lists), grep_error_log(_out), timeout, wait,
 # init, user_files, must_die, and Test::Base's ONLY/SKIP/LAST.
@@ -572,6 +572,14 @@ sub check_response ($$$$) {
         $like = expand_env($like) unless ref $like;
         like($res->{body}, ref $like ? $like : qr/$like/s,
              "$name - response_body_like - response is expected");
+    }
+
+    my $unlike = indexed($block->response_body_unlike, $i);
+
+    if (defined $unlike) {
+        $unlike = expand_env($unlike) unless ref $unlike;
+        unlike($res->{body}, ref $unlike ? $unlike : qr/$unlike/s,
+               "$name - response_body_unlike - response is expected");
     }
 }
 

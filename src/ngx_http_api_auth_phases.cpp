@@ -1,0 +1,244 @@
+/*
+ * ngx_http_api_auth_module: where the check runs in nginx's phases.
+ *
+ * - ACCESS, main requests.  Under "satisfy all" the check runs after
+ *   nginx's own access handlers (allow/deny, auth_basic, auth_request),
+ *   so an address that "deny" refuses gets that 403 whatever it sends and
+ *   can neither test credentials nor cause an introspection.  Under
+ *   "satisfy any" it runs first, as before: any one handler that allows
+ *   lets the request in, and the identity of a good credential is kept.
+ * - REWRITE, subrequests.  nginx skips the ACCESS phase for subrequests
+ *   (SSI, auth_request, mirror, echo_location), so there the check runs
+ *   before the rewrite module: with the credential of the main request
+ *   (a subrequest starts with a copy of its parent's headers_in), also in
+ *   a location whose content is "return 204" (the natural auth_request
+ *   target).  The module's own introspection subrequests are not checked.
+ * - REWRITE, main requests, and $remote_user.  A key sent as Basic
+ *   ("curl -u KEY:") is no user name: $remote_user of the default
+ *   "combined" log format stays empty wherever api_auth is on, however
+ *   the request ends (limit_req 503, client_max_body_size 413, a rewrite
+ *   "return", nginx's own 400 for a second Authorization header).
+ */
+
+#include "ngx_http_api_auth.h"
+
+
+static ngx_int_t ngx_http_api_auth_access_first(ngx_http_request_t *r)
+    noexcept;
+static ngx_int_t ngx_http_api_auth_access_last(ngx_http_request_t *r)
+    noexcept;
+static ngx_int_t ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept;
+static ngx_uint_t ngx_http_api_auth_basic_sent(ngx_http_request_t *r)
+    noexcept;
+static ngx_int_t ngx_http_api_auth_remote_user(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+
+
+/* nginx's own $remote_user getter, called where nothing is to be hidden */
+static ngx_http_get_variable_pt  ngx_http_api_auth_remote_user_next;
+
+
+ngx_int_t
+ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
+{
+    ngx_str_t                   name = ngx_string("remote_user");
+    ngx_uint_t                  i, n;
+    ngx_hash_key_t             *key;
+    ngx_http_handler_pt        *h;
+    ngx_http_variable_t        *v;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = static_cast<ngx_http_core_main_conf_t *>(
+               ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module));
+
+    /* the last handler pushed runs first (ngx_http_init_phase_handlers) */
+
+    h = static_cast<ngx_http_handler_pt *>(
+            ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers));
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_api_auth_access_first;
+
+    /* and the first one last: nginx's access handlers are before it */
+
+    h = static_cast<ngx_http_handler_pt *>(
+            ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers));
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    n = cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers.nelts;
+    h = static_cast<ngx_http_handler_pt *>(
+            cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers.elts);
+
+    ngx_memmove(&h[1], &h[0], (n - 1) * sizeof(ngx_http_handler_pt));
+    h[0] = ngx_http_api_auth_access_last;
+
+    h = static_cast<ngx_http_handler_pt *>(
+            ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers));
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_api_auth_rewrite;
+
+    /*
+     * $remote_user: the core variables are in variables_keys until
+     * ngx_http_variables_init_vars() (after every postconfiguration)
+     * copies the getters of indexed variables, such as the ones of the
+     * "combined" log format
+     */
+
+    key = static_cast<ngx_hash_key_t *>(cmcf->variables_keys->keys.elts);
+
+    for (i = 0; i < cmcf->variables_keys->keys.nelts; i++) {
+        v = static_cast<ngx_http_variable_t *>(key[i].value);
+
+        if (v->name.len == name.len
+            && ngx_strncmp(v->name.data, name.data, name.len) == 0)
+        {
+            ngx_http_api_auth_remote_user_next = v->get_handler;
+            v->get_handler = ngx_http_api_auth_remote_user;
+            return NGX_OK;
+        }
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "api_auth: no $remote_user variable to guard");
+
+    return NGX_ERROR;
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_access_first(ngx_http_request_t *r) noexcept
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = static_cast<ngx_http_core_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+
+    if (clcf->satisfy != NGX_HTTP_SATISFY_ANY) {
+        return NGX_DECLINED;
+    }
+
+    return ngx_http_api_auth_handler(r);
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_access_last(ngx_http_request_t *r) noexcept
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = static_cast<ngx_http_core_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+
+    if (clcf->satisfy == NGX_HTTP_SATISFY_ANY) {
+        return NGX_DECLINED;
+    }
+
+    return ngx_http_api_auth_handler(r);
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept
+{
+    ngx_int_t                      rc;
+    ngx_http_api_auth_loc_conf_t  *alcf;
+
+    alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
+
+    if (alcf->methods == 0) {
+        return NGX_DECLINED;
+    }
+
+    if (r == r->main) {
+        /*
+         * an empty user with non-NULL data makes ngx_http_auth_basic_user()
+         * decline: $remote_user stays empty even if the request ends in a
+         * location without api_auth (an error_page of limit_req's 503)
+         */
+
+        if (ngx_http_api_auth_basic_sent(r)) {
+            ngx_str_set(&r->headers_in.user, "");
+            ngx_str_set(&r->headers_in.passwd, "");
+        }
+
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_api_auth_own_subrequest(r)) {
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_api_auth_handler(r);
+
+    /* the rewrite phase finalizes on anything but DECLINED and DONE */
+
+    switch (rc) {
+
+    case NGX_OK:
+    case NGX_DECLINED:
+        return NGX_DECLINED;
+
+    case NGX_AGAIN:
+        /* resumed by the end of the introspection or of the wait */
+        return NGX_DONE;
+
+    default:
+        return rc;
+    }
+}
+
+
+static ngx_uint_t
+ngx_http_api_auth_basic_sent(ngx_http_request_t *r) noexcept
+{
+    ngx_table_elt_t  *h;
+
+    h = r->headers_in.authorization;
+
+    return h != NULL && h->value.len >= sizeof("Basic ") - 1
+           && ngx_strncasecmp(h->value.data, (u_char *) "Basic ",
+                              sizeof("Basic ") - 1) == 0;
+}
+
+
+/*
+ * $remote_user is empty for Basic credentials in a location where
+ * api_auth is on, and in a request that ended before it reached any
+ * location (r->loc_conf is still its server's own) of a server where
+ * api_auth is on somewhere.
+ */
+
+static ngx_int_t
+ngx_http_api_auth_remote_user(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept
+{
+    ngx_http_core_srv_conf_t      *cscf;
+    ngx_http_api_auth_srv_conf_t  *ascf;
+    ngx_http_api_auth_loc_conf_t  *alcf;
+
+    if (ngx_http_api_auth_basic_sent(r)) {
+        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+                   ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
+        ascf = static_cast<ngx_http_api_auth_srv_conf_t *>(
+                   ngx_http_get_module_srv_conf(r, ngx_http_api_auth_module));
+        cscf = static_cast<ngx_http_core_srv_conf_t *>(
+                   ngx_http_get_module_srv_conf(r, ngx_http_core_module));
+
+        if (alcf->methods
+            || (ascf->any_location && r->loc_conf == cscf->ctx->loc_conf))
+        {
+            v->not_found = 1;
+            return NGX_OK;
+        }
+    }
+
+    return ngx_http_api_auth_remote_user_next(r, v, data);
+}
