@@ -5,7 +5,10 @@
  *   - anything but ok leaves exp 0 and no claims;
  *   - on ok, exp is absent (0) or in the future and clamped, and the
  *     claims record is within max_claims_record, well formed to its end,
- *     free of control bytes, and claims_find reads the identity claims.
+ *     free of control bytes, and claims_find reads the identity claims;
+ *   - the claims the policy splits on spaces split exactly: a "scope" in
+ *     the record is an RFC 6749 scope string (is_scope), and "aud" is
+ *     empty or single-space-joined values;
  * The same bytes are also read as a (corrupt) claims record.
  */
 
@@ -14,6 +17,7 @@
 #include "claims.hpp"
 #include "fuzz.hpp"
 #include "introspection.hpp"
+#include "policy.hpp"
 
 using namespace api_auth;
 
@@ -81,6 +85,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (claims_find(info.claims, name, v)) {
             FUZZ_CHECK(fuzz_inside(v, info.claims));
         }
+    }
+
+    /* finding 6 of issue 11: no scope token or audience value re-split */
+    if (claims_find(info.claims, "scope", v)) {
+        FUZZ_CHECK(is_scope(v));
+    }
+
+    if (claims_find(info.claims, "aud", v) && !v.empty()) {
+        FUZZ_CHECK(v.front() != ' ' && v.back() != ' '
+                   && v.find("  ") == std::string_view::npos);
     }
 
     /* "active" is the decision, never a claim */

@@ -18,6 +18,7 @@
 
 #include "claims.hpp"
 #include "introspection.hpp"
+#include "policy.hpp"
 
 namespace api_auth {
 
@@ -176,6 +177,85 @@ static constexpr const char  *identity[] = {
 };
 
 
+/* an audience value that survives space-joining: no SP, no control byte */
+static bool
+is_audience_value(std::string_view s) noexcept
+{
+    for (unsigned char c : s) {
+        if (c <= 0x20 || c == 0x7f) {
+            return false;
+        }
+    }
+
+    return !s.empty();
+}
+
+
+/*
+ * RFC 7519 §4.1.3 "aud": a string is one value, an array a list of
+ * values, each compared whole.  The record keeps them space-joined
+ * (claims.hpp), so a value holding a space or a control byte (which
+ * claim_text would turn into a space) would come apart into several;
+ * such a value can never equal a configured audience (those are visible
+ * ASCII without spaces, module.cpp) and is left out.  The caller checked
+ * is_string_list().  Throws std::bad_alloc.
+ */
+static void
+audience_text(json_t *v, std::string &text)
+{
+    size_t   i;
+    json_t  *e;
+
+    auto  add = [&text](json_t *s) {
+        std::string_view  a(json_string_value(s), json_string_length(s));
+
+        if (is_audience_value(a)) {
+            text.append(text.empty() ? "" : " ");
+            text.append(a.data(), a.size());
+        }
+    };
+
+    text.clear();
+
+    if (json_is_string(v)) {
+        add(v);
+    }
+
+    json_array_foreach(v, i, e) {
+        add(e);
+    }
+}
+
+
+/*
+ * The record text of an identity claim, type-checked by the caller;
+ * false when the claim grants nothing and is left out.  Throws
+ * std::bad_alloc.
+ */
+static bool
+identity_text(const char *name, json_t *v, std::string &text)
+{
+    if (name == identity[3]) {
+        audience_text(v, text);
+        return true;
+    }
+
+    /*
+     * RFC 6749 §3.3: a scope string off the grammar (a TAB or another
+     * control byte, '"', '\', non-ASCII, empty tokens) grants no scope at
+     * all; read as space-delimited text it would grant the wrong ones.
+     */
+    if (name == identity[2]
+        && !is_scope(std::string_view(json_string_value(v),
+                                      json_string_length(v))))
+    {
+        return false;
+    }
+
+    return claim_text(v, text);
+}
+
+
 /* the response after the size check; may throw std::bad_alloc */
 static status
 parse(std::string_view body, int64_t now, token_info &out)
@@ -232,7 +312,7 @@ parse(std::string_view body, int64_t now, token_info &out)
     for (const char *n : identity) {
         v = json_object_get(root.get(), n);
 
-        if (v != nullptr && claim_text(v, text)) {
+        if (v != nullptr && identity_text(n, v, text)) {
             (void) claims_append(out.claims, n, text);
         }
     }

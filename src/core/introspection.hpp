@@ -40,7 +40,10 @@ struct token_info {
  *   internal   allocation failure.
  * The claims record holds every top-level claim as text (claims.hpp);
  * client_id, sub, scope and aud come first so that they survive the
- * record's size bound.
+ * record's size bound.  A scope that is not an RFC 6749 §3.3 scope
+ * string (is_scope) is left out: it grants nothing.  aud keeps only the
+ * values without spaces or control bytes, space-joined, so that each
+ * value is compared whole.
  */
 [[nodiscard]] status parse_introspection(std::string_view body, int64_t now,
                                          token_info &out) noexcept;

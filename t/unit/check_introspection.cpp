@@ -8,6 +8,7 @@
 
 #include "claims.hpp"
 #include "introspection.hpp"
+#include "policy.hpp"
 #include "unit.hpp"
 
 using api_auth::token_info;
@@ -467,6 +468,97 @@ START_TEST(aud_array_is_space_joined)
 END_TEST
 
 
+/* the review's case: one string is one audience, whatever it holds */
+START_TEST(aud_string_with_a_space_is_one_value)
+{
+    token_info  info;
+
+    ck_assert_status(parse(R"({"active":true,)"
+                           R"("aud":"https://other.example https://api.example"})",
+                           info),
+                     status::ok);
+    ck_assert(!api_auth::audience_matches(claim(info, "aud"),
+                                          "https://api.example"));
+    ck_assert(!api_auth::audience_matches(claim(info, "aud"),
+                                          "https://other.example"));
+    ck_assert_string_eq(claim(info, "aud"), "");
+}
+END_TEST
+
+
+/* array elements are compared whole: no element splits into two */
+START_TEST(aud_elements_keep_their_boundaries)
+{
+    token_info  info;
+
+    ck_assert_status(parse(R"({"active":true,"aud":["x y","a\tb",)"
+                           R"("c\u007fd","","ok"]})", info),
+                     status::ok);
+    ck_assert_string_eq(claim(info, "aud"), "ok");
+
+    for (const char *t : { "x", "y", "a", "b", "c", "d" }) {
+        ck_assert_msg(!api_auth::audience_matches(claim(info, "aud"), t),
+                      "aud matched \"%s\"", t);
+    }
+
+    ck_assert(api_auth::audience_matches(claim(info, "aud"), "ok"));
+
+    ck_assert_status(parse(R"({"active":true,"aud":"a\nb"})", info),
+                     status::ok);
+    ck_assert(!api_auth::audience_matches(claim(info, "aud"), "b"));
+}
+END_TEST
+
+
+/* the review's case: a tab is not a scope delimiter */
+START_TEST(scope_with_a_control_byte_grants_nothing)
+{
+    token_info  info;
+
+    ck_assert_status(parse(R"({"active":true,"client_id":"c",)"
+                           R"("scope":"orders.read\tadmin"})", info),
+                     status::ok);
+    ck_assert(!api_auth::scope_satisfies(claim(info, "scope"), "admin"));
+    ck_assert(!api_auth::scope_satisfies(claim(info, "scope"),
+                                         "orders.read"));
+    ck_assert_string_eq(claim(info, "scope"), "<absent>");
+    ck_assert_string_eq(claim(info, "client_id"), "c");
+
+    for (const char *s : { R"({"active":true,"scope":"a\nb"})",
+                           R"({"active":true,"scope":"a\rb"})",
+                           R"({"active":true,"scope":"a\u0001b"})",
+                           R"({"active":true,"scope":"a\u007fb"})" })
+    {
+        ck_assert_status(parse(s, info), status::ok);
+        ck_assert_string_eq(claim(info, "scope"), "<absent>");
+    }
+}
+END_TEST
+
+
+START_TEST(scope_off_the_rfc6749_grammar_grants_nothing)
+{
+    token_info  info;
+
+    for (const char *s : { R"({"active":true,"scope":"a  b"})",
+                           R"({"active":true,"scope":" a"})",
+                           R"({"active":true,"scope":"a "})",
+                           R"({"active":true,"scope":""})",
+                           R"({"active":true,"scope":"a\"b"})",
+                           R"({"active":true,"scope":"a\\b"})",
+                           R"({"active":true,"scope":"caf\u00e9"})" })
+    {
+        ck_assert_status(parse(s, info), status::ok);
+        ck_assert_string_eq(claim(info, "scope"), "<absent>");
+    }
+
+    ck_assert_status(parse(R"({"active":true,"scope":"a b ~!"})", info),
+                     status::ok);
+    ck_assert_string_eq(claim(info, "scope"), "a b ~!");
+}
+END_TEST
+
+
 START_TEST(control_bytes_in_claims_become_spaces)
 {
     token_info  info;
@@ -600,6 +692,10 @@ introspection_suite(void)
     tcase_add_test(tc, identity_claims_come_first);
     tcase_add_test(tc, active_is_not_in_the_record);
     tcase_add_test(tc, aud_array_is_space_joined);
+    tcase_add_test(tc, aud_string_with_a_space_is_one_value);
+    tcase_add_test(tc, aud_elements_keep_their_boundaries);
+    tcase_add_test(tc, scope_with_a_control_byte_grants_nothing);
+    tcase_add_test(tc, scope_off_the_rfc6749_grammar_grants_nothing);
     tcase_add_test(tc, control_bytes_in_claims_become_spaces);
     tcase_add_test(tc, claim_values_as_text);
     tcase_add_test(tc, oversized_claim_is_skipped_others_kept);
