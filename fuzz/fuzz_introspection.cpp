@@ -9,6 +9,7 @@
  *   - the claims the policy splits on spaces split exactly: a "scope" in
  *     the record is an RFC 6749 scope string (is_scope), and "aud" is
  *     empty or single-space-joined values;
+ *   - an answer whose token_type names a refresh token is never ok;
  * The same bytes are also read as a (corrupt) claims record.
  */
 
@@ -26,6 +27,20 @@ static constexpr int64_t  now = 1700000000;
 
 /* 9999-12-31T23:59:59Z, introspection.cpp's clamp */
 static constexpr int64_t  max_date = 253402300799;
+
+
+/* token_type text (control bytes become spaces) lowercased */
+static std::string
+lower(std::string_view s)
+{
+    std::string  t(s);
+
+    for (char &c : t) {
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    }
+
+    return t;
+}
 
 
 /* walks the record like claims_find, but insists on reaching its end */
@@ -95,6 +110,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (claims_find(info.claims, "aud", v) && !v.empty()) {
         FUZZ_CHECK(v.front() != ' ' && v.back() != ' '
                    && v.find("  ") == std::string_view::npos);
+    }
+
+    /* finding 10 of issue 11: a refresh token is not an access token */
+    if (claims_find(info.claims, "token_type", v)) {
+        std::string  t = lower(v);
+
+        FUZZ_CHECK(t != "refresh_token" && t != "refresh"
+                   && t != "urn:ietf:params:oauth:token-type:refresh_token");
     }
 
     /* "active" is the decision, never a claim */

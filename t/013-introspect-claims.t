@@ -1,11 +1,12 @@
 # The members of an introspection answer that the decision reads, taken
 # as the authorization server wrote them and never re-split (issue 11,
-# finding 6): a scope string that is not an RFC 6749 §3.3 scope
+# findings 6 and 10): a scope string that is not an RFC 6749 §3.3 scope
 # (a TAB or another control byte, doubled spaces, '"', '\') grants no
 # scope at all, while the token still authenticates; an "aud" string is
 # one value and each element of an "aud" array is compared whole, so a
 # value holding a space or a control byte never matches; a well-formed
-# aud array still reads space-joined in $api_auth_claim_aud.
+# aud array still reads space-joined in $api_auth_claim_aud; and an
+# answer whose token_type names a refresh token is 401 invalid_token.
 #
 # JSON escapes are written \u0009 and so on: nginx itself turns a \t in a
 # quoted directive argument into a raw TAB, which is not JSON.
@@ -235,6 +236,68 @@ Authorization: Bearer tok-013-7-audok
 --- error_code: 200
 --- response_body
 allow [https://other.example https://api.example]
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 8: token_type "refresh_token" is not an access token: 401 invalid_token
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"client_id":"c1","sub":"u1","scope":"orders.read","token_type":"refresh_token"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-013-8-refresh
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- error_log eval
+qr/api_auth: token [0-9a-f]{8} is not active/
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
+
+
+
+=== TEST 9: token_type "Bearer" (any case) is an access token and passes
+--- config
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"client_id":"c1","token_type":"bearer"}';
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "$api_auth_result $api_auth_claim_token_type";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-013-9-bearer
+--- error_code: 200
+--- response_body
+allow bearer
 --- no_error_log
 [error]
 [alert]

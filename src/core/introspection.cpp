@@ -171,6 +171,45 @@ claim_text(json_t *v, std::string &text)
 }
 
 
+/* ASCII case-insensitive equality; b is lowercase */
+static bool
+iequal(std::string_view a, std::string_view b) noexcept
+{
+    if (a.size() != b.size()) {
+        return false;
+    }
+
+    for (size_t i = 0; i < a.size(); i++) {
+        char  c = a[i];
+
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+
+        if (c != b[i]) {
+            return false;
+        }
+    }
+
+    return true;
+}
+
+
+/*
+ * RFC 7662 §2.2 token_type names a refresh token: the RFC 6749 parameter
+ * name, its short form, or the RFC 8693 §3 token type URI.  A refresh
+ * token is not an access token, however "active" it is; an authorization
+ * server that falls back from token_type_hint=access_token to refresh
+ * tokens says so only here, if at all.
+ */
+static bool
+is_refresh_type(json_t *v) noexcept
+{
+    std::string_view  t(json_string_value(v), json_string_length(v));
+
+    return iequal(t, "refresh_token") || iequal(t, "refresh")
+           || iequal(t, "urn:ietf:params:oauth:token-type:refresh_token");
+}
+
+
 /* client_id, sub, scope, aud: checked, and first in the claims record */
 static constexpr const char  *identity[] = {
     "client_id", "sub", "scope", "aud"
@@ -261,7 +300,7 @@ static status
 parse(std::string_view body, int64_t now, token_info &out)
 {
     json_error_t  err;
-    json_t       *active, *v;
+    json_t       *active, *type, *v;
     const char   *name;
     numeric_date  exp, nbf;
     std::string   text;
@@ -303,8 +342,20 @@ parse(std::string_view body, int64_t now, token_info &out)
         }
     }
 
+    /* RFC 7662 §2.2 token_type: a string */
+    type = json_object_get(root.get(), "token_type");
+
+    if (type != nullptr && !json_is_string(type)) {
+        return status::malformed;
+    }
+
     /* RFC 7519 §4.1.4, §4.1.5: "on or after" exp, "before" nbf */
     if ((exp.present && exp.value <= now) || (nbf.present && nbf.value > now)) {
+        return status::inactive;
+    }
+
+    /* active, but not as an access token */
+    if (type != nullptr && is_refresh_type(type)) {
         return status::inactive;
     }
 
@@ -393,24 +444,6 @@ is_json_media_type(std::string_view content_type) noexcept
     if (content_type.empty()) {
         return true;
     }
-
-    auto  iequal = [](std::string_view a, std::string_view b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-
-        for (size_t i = 0; i < a.size(); i++) {
-            char  c = a[i];
-
-            c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-
-            if (c != b[i]) {
-                return false;
-            }
-        }
-
-        return true;
-    };
 
     if (t.size() <= app.size() || !iequal(t.substr(0, app.size()), app)) {
         return false;

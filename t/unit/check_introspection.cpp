@@ -559,6 +559,69 @@ START_TEST(scope_off_the_rfc6749_grammar_grants_nothing)
 END_TEST
 
 
+/*
+ * RFC 7662 §2.2 token_type; oidc-provider answers for a refresh token
+ * sent with token_type_hint=access_token (issue 11, finding 10).
+ */
+START_TEST(refresh_token_type_is_inactive)
+{
+    token_info  info;
+
+    for (const char *s : {
+             R"({"active":true,"token_type":"refresh_token"})",
+             R"({"active":true,"token_type":"Refresh_Token"})",
+             R"({"active":true,"token_type":"refresh"})",
+             R"({"active":true,"token_type":"REFRESH"})",
+             R"({"active":true,"sub":"u","scope":"a","token_type":)"
+             R"("urn:ietf:params:oauth:token-type:refresh_token"})" })
+    {
+        ck_assert_status(parse(s, info), status::inactive);
+        ck_assert(info.claims.empty());
+    }
+}
+END_TEST
+
+
+START_TEST(access_token_types_pass)
+{
+    token_info  info;
+
+    for (const char *s : {
+             R"({"active":true,"token_type":"Bearer"})",
+             R"({"active":true,"token_type":"bearer"})",
+             R"({"active":true,"token_type":"DPoP"})",
+             R"({"active":true,"token_type":"N_A"})",
+             R"({"active":true,"token_type":"refresh_tokens"})",
+             R"({"active":true,"token_type":""})",
+             R"({"active":true})" })
+    {
+        ck_assert_status(parse(s, info), status::ok);
+    }
+
+    ck_assert_status(parse(R"({"active":true,"token_type":"Bearer"})", info),
+                     status::ok);
+    ck_assert_string_eq(claim(info, "token_type"), "Bearer");
+}
+END_TEST
+
+
+START_TEST(token_type_of_wrong_type_is_malformed)
+{
+    token_info  info;
+
+    ck_assert_status(parse(R"({"active":true,"token_type":1})", info),
+                     status::malformed);
+    ck_assert_status(parse(R"({"active":true,"token_type":["Bearer"]})",
+                           info),
+                     status::malformed);
+    ck_assert_status(parse(R"({"active":true,"token_type":null})", info),
+                     status::malformed);
+    ck_assert_status(parse(R"({"active":false,"token_type":1})", info),
+                     status::inactive);
+}
+END_TEST
+
+
 START_TEST(control_bytes_in_claims_become_spaces)
 {
     token_info  info;
@@ -696,6 +759,9 @@ introspection_suite(void)
     tcase_add_test(tc, aud_elements_keep_their_boundaries);
     tcase_add_test(tc, scope_with_a_control_byte_grants_nothing);
     tcase_add_test(tc, scope_off_the_rfc6749_grammar_grants_nothing);
+    tcase_add_test(tc, refresh_token_type_is_inactive);
+    tcase_add_test(tc, access_token_types_pass);
+    tcase_add_test(tc, token_type_of_wrong_type_is_malformed);
     tcase_add_test(tc, control_bytes_in_claims_become_spaces);
     tcase_add_test(tc, claim_values_as_text);
     tcase_add_test(tc, oversized_claim_is_skipped_others_kept);
