@@ -1,8 +1,9 @@
 /*
  * Scope and audience lists (policy.hpp), compared with a plain set
- * implementation, and the RFC 6749 §3.3 scope grammar (is_scope).  The input is cut at its first '\n' (or in the middle)
- * into granted/aud and required/accepted.  Also the cache arithmetic,
- * positive_ttl and stale_deadline, on three int64 values from the input.
+ * implementation, and the RFC 6749 §3.3 scope grammar (is_scope).  The
+ * input is cut at its first '\n' (or in the middle) into granted/aud and
+ * required/accepted.  Also the cache arithmetic, positive_ttl and
+ * stale_deadline, on three int64 values from the input.
  */
 
 #include <cstring>

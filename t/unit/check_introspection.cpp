@@ -473,8 +473,8 @@ START_TEST(aud_string_with_a_space_is_one_value)
 {
     token_info  info;
 
-    ck_assert_status(parse(R"({"active":true,)"
-                           R"("aud":"https://other.example https://api.example"})",
+    ck_assert_status(parse(R"({"active":true,"aud":)"
+                           R"("https://other.example https://api.example"})",
                            info),
                      status::ok);
     ck_assert(!api_auth::audience_matches(claim(info, "aud"),
