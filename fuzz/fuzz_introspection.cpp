@@ -5,7 +5,11 @@
  *   - anything but ok leaves exp 0 and no claims;
  *   - on ok, exp is absent (0) or in the future and clamped, and the
  *     claims record is within max_claims_record, well formed to its end,
- *     free of control bytes, and claims_find reads the identity claims.
+ *     free of control bytes, and claims_find reads the identity claims;
+ *   - the claims the policy splits on spaces split exactly: a "scope" in
+ *     the record is an RFC 6749 scope string (is_scope), and "aud" is
+ *     empty or single-space-joined values;
+ *   - an answer whose token_type names a refresh token is never ok;
  * The same bytes are also read as a (corrupt) claims record.
  */
 
@@ -14,6 +18,7 @@
 #include "claims.hpp"
 #include "fuzz.hpp"
 #include "introspection.hpp"
+#include "policy.hpp"
 
 using namespace api_auth;
 
@@ -22,6 +27,20 @@ static constexpr int64_t  now = 1700000000;
 
 /* 9999-12-31T23:59:59Z, introspection.cpp's clamp */
 static constexpr int64_t  max_date = 253402300799;
+
+
+/* token_type text (control bytes become spaces) lowercased */
+static std::string
+lower(std::string_view s)
+{
+    std::string  t(s);
+
+    for (char &c : t) {
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    }
+
+    return t;
+}
 
 
 /* walks the record like claims_find, but insists on reaching its end */
@@ -81,6 +100,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (claims_find(info.claims, name, v)) {
             FUZZ_CHECK(fuzz_inside(v, info.claims));
         }
+    }
+
+    /* finding 6 of issue 11: no scope token or audience value re-split */
+    if (claims_find(info.claims, "scope", v)) {
+        FUZZ_CHECK(is_scope(v));
+    }
+
+    if (claims_find(info.claims, "aud", v) && !v.empty()) {
+        FUZZ_CHECK(v.front() != ' ' && v.back() != ' '
+                   && v.find("  ") == std::string_view::npos);
+    }
+
+    /* finding 10 of issue 11: a refresh token is not an access token */
+    if (claims_find(info.claims, "token_type", v)) {
+        std::string  t = lower(v);
+
+        FUZZ_CHECK(t != "refresh_token" && t != "refresh"
+                   && t != "urn:ietf:params:oauth:token-type:refresh_token");
     }
 
     /* "active" is the decision, never a claim */

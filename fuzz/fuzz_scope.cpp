@@ -1,8 +1,9 @@
 /*
  * Scope and audience lists (policy.hpp), compared with a plain set
- * implementation.  The input is cut at its first '\n' (or in the middle)
- * into granted/aud and required/accepted.  Also the cache arithmetic,
- * positive_ttl and stale_deadline, on three int64 values from the input.
+ * implementation, and the RFC 6749 §3.3 scope grammar (is_scope).  The
+ * input is cut at its first '\n' (or in the middle) into granted/aud and
+ * required/accepted.  Also the cache arithmetic, positive_ttl and
+ * stale_deadline, on three int64 values from the input.
  */
 
 #include <cstring>
@@ -50,6 +51,18 @@ lists(std::string_view a, std::string_view b)
     FUZZ_CHECK(scope_satisfies(a, b) == subset);
     FUZZ_CHECK(audience_matches(a, b) == common);
     FUZZ_CHECK(audience_matches(b, a) == common);
+
+    /* is_scope: RFC 6749 §3.3, against a plain reading of the grammar */
+    bool  grammar = !a.empty() && a.front() != ' ' && a.back() != ' '
+                    && a.find("  ") == std::string_view::npos;
+
+    for (unsigned char c : a) {
+        grammar = grammar && (c == ' ' || c == 0x21
+                              || (c >= 0x23 && c <= 0x5b)
+                              || (c >= 0x5d && c <= 0x7e));
+    }
+
+    FUZZ_CHECK(is_scope(a) == grammar);
 
     /* properties the callers rely on directly */
     FUZZ_CHECK(scope_satisfies(a, a));

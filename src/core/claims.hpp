@@ -8,7 +8,11 @@
  *
  * Values are claim values as text: strings as they are, arrays of strings
  * space-joined, numbers in decimal, true/false, other values as compact
- * JSON.  Lookups scan the record (it is small and bounded).
+ * JSON; control bytes become spaces.  Two claims the policy splits on
+ * spaces are stored only where that split is exact (introspection.hpp):
+ * "scope" only if it is an RFC 6749 §3.3 scope string, and "aud" only
+ * with the values that hold no space or control byte.  Lookups scan the
+ * record (it is small and bounded).
  */
 
 #ifndef API_AUTH_CORE_CLAIMS_HPP

@@ -18,6 +18,7 @@
 
 #include "claims.hpp"
 #include "introspection.hpp"
+#include "policy.hpp"
 
 namespace api_auth {
 
@@ -170,10 +171,128 @@ claim_text(json_t *v, std::string &text)
 }
 
 
+/* ASCII case-insensitive equality; b is lowercase */
+static bool
+iequal(std::string_view a, std::string_view b) noexcept
+{
+    if (a.size() != b.size()) {
+        return false;
+    }
+
+    for (size_t i = 0; i < a.size(); i++) {
+        char  c = a[i];
+
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+
+        if (c != b[i]) {
+            return false;
+        }
+    }
+
+    return true;
+}
+
+
+/*
+ * RFC 7662 §2.2 token_type names a refresh token: the RFC 6749 parameter
+ * name, its short form, or the RFC 8693 §3 token type URI.  A refresh
+ * token is not an access token, however "active" it is; an authorization
+ * server that falls back from token_type_hint=access_token to refresh
+ * tokens says so only here, if at all.
+ */
+static bool
+is_refresh_type(json_t *v) noexcept
+{
+    std::string_view  t(json_string_value(v), json_string_length(v));
+
+    return iequal(t, "refresh_token") || iequal(t, "refresh")
+           || iequal(t, "urn:ietf:params:oauth:token-type:refresh_token");
+}
+
+
 /* client_id, sub, scope, aud: checked, and first in the claims record */
 static constexpr const char  *identity[] = {
     "client_id", "sub", "scope", "aud"
 };
+
+
+/* an audience value that survives space-joining: no SP, no control byte */
+static bool
+is_audience_value(std::string_view s) noexcept
+{
+    for (unsigned char c : s) {
+        if (c <= 0x20 || c == 0x7f) {
+            return false;
+        }
+    }
+
+    return !s.empty();
+}
+
+
+/*
+ * RFC 7519 §4.1.3 "aud": a string is one value, an array a list of
+ * values, each compared whole.  The record keeps them space-joined
+ * (claims.hpp), so a value holding a space or a control byte (which
+ * claim_text would turn into a space) would come apart into several;
+ * such a value can never equal a configured audience (those are visible
+ * ASCII without spaces, module.cpp) and is left out.  The caller checked
+ * is_string_list().  Throws std::bad_alloc.
+ */
+static void
+audience_text(json_t *v, std::string &text)
+{
+    size_t   i;
+    json_t  *e;
+
+    auto  add = [&text](json_t *s) {
+        std::string_view  a(json_string_value(s), json_string_length(s));
+
+        if (is_audience_value(a)) {
+            text.append(text.empty() ? "" : " ");
+            text.append(a.data(), a.size());
+        }
+    };
+
+    text.clear();
+
+    if (json_is_string(v)) {
+        add(v);
+    }
+
+    json_array_foreach(v, i, e) {
+        add(e);
+    }
+}
+
+
+/*
+ * The record text of an identity claim, type-checked by the caller;
+ * false when the claim grants nothing and is left out.  Throws
+ * std::bad_alloc.
+ */
+static bool
+identity_text(const char *name, json_t *v, std::string &text)
+{
+    if (name == identity[3]) {
+        audience_text(v, text);
+        return true;
+    }
+
+    /*
+     * RFC 6749 §3.3: a scope string off the grammar (a TAB or another
+     * control byte, '"', '\', non-ASCII, empty tokens) grants no scope at
+     * all; read as space-delimited text it would grant the wrong ones.
+     */
+    if (name == identity[2]
+        && !is_scope(std::string_view(json_string_value(v),
+                                      json_string_length(v))))
+    {
+        return false;
+    }
+
+    return claim_text(v, text);
+}
 
 
 /* the response after the size check; may throw std::bad_alloc */
@@ -181,7 +300,7 @@ static status
 parse(std::string_view body, int64_t now, token_info &out)
 {
     json_error_t  err;
-    json_t       *active, *v;
+    json_t       *active, *type, *v;
     const char   *name;
     numeric_date  exp, nbf;
     std::string   text;
@@ -223,8 +342,20 @@ parse(std::string_view body, int64_t now, token_info &out)
         }
     }
 
+    /* RFC 7662 §2.2 token_type: a string */
+    type = json_object_get(root.get(), "token_type");
+
+    if (type != nullptr && !json_is_string(type)) {
+        return status::malformed;
+    }
+
     /* RFC 7519 §4.1.4, §4.1.5: "on or after" exp, "before" nbf */
     if ((exp.present && exp.value <= now) || (nbf.present && nbf.value > now)) {
+        return status::inactive;
+    }
+
+    /* active, but not as an access token */
+    if (type != nullptr && is_refresh_type(type)) {
         return status::inactive;
     }
 
@@ -232,7 +363,7 @@ parse(std::string_view body, int64_t now, token_info &out)
     for (const char *n : identity) {
         v = json_object_get(root.get(), n);
 
-        if (v != nullptr && claim_text(v, text)) {
+        if (v != nullptr && identity_text(n, v, text)) {
             (void) claims_append(out.claims, n, text);
         }
     }
@@ -313,24 +444,6 @@ is_json_media_type(std::string_view content_type) noexcept
     if (content_type.empty()) {
         return true;
     }
-
-    auto  iequal = [](std::string_view a, std::string_view b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-
-        for (size_t i = 0; i < a.size(); i++) {
-            char  c = a[i];
-
-            c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-
-            if (c != b[i]) {
-                return false;
-            }
-        }
-
-        return true;
-    };
 
     if (t.size() <= app.size() || !iequal(t.substr(0, app.size()), app)) {
         return false;

@@ -31,16 +31,21 @@ struct token_info {
 /*
  * Parses an introspection response body at time `now` (Unix seconds).
  *   ok         active token; out.exp and out.claims set;
- *   inactive   "active": false, or exp <= now, or nbf > now;
+ *   inactive   "active": false, or exp <= now, or nbf > now, or
+ *              "token_type" names a refresh token ("refresh_token",
+ *              "refresh" or RFC 8693's URI for it, any case);
  *   malformed  not a JSON object, duplicate keys, "active" missing or not
  *              a boolean, "exp"/"nbf" present but not a number, "scope"
- *              not a string, "client_id"/"sub" not strings, "aud" not a
- *              string or array of strings;
+ *              not a string, "client_id"/"sub"/"token_type" not strings,
+ *              "aud" not a string or array of strings;
  *   too_large  body over max_introspection_body;
  *   internal   allocation failure.
  * The claims record holds every top-level claim as text (claims.hpp);
  * client_id, sub, scope and aud come first so that they survive the
- * record's size bound.
+ * record's size bound.  A scope that is not an RFC 6749 §3.3 scope
+ * string (is_scope) is left out: it grants nothing.  aud keeps only the
+ * values without spaces or control bytes, space-joined, so that each
+ * value is compared whole.
  */
 [[nodiscard]] status parse_introspection(std::string_view body, int64_t now,
                                          token_info &out) noexcept;

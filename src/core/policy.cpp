@@ -52,6 +52,33 @@ has_token(std::string_view list, std::string_view token) noexcept
 }
 
 
+static bool
+is_nqchar(unsigned char c) noexcept
+{
+    return c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
+}
+
+
+bool
+is_scope(std::string_view s) noexcept
+{
+    size_t  i;
+
+    for (i = 0; i < s.size(); i++) {
+        if (is_nqchar(s[i])) {
+            continue;
+        }
+
+        /* a SP only between two tokens */
+        if (s[i] != ' ' || i == 0 || i + 1 == s.size() || s[i + 1] == ' ') {
+            return false;
+        }
+    }
+
+    return !s.empty();
+}
+
+
 bool
 scope_satisfies(std::string_view granted, std::string_view required) noexcept
 {

@@ -2,7 +2,10 @@
  * api_auth core: authorization policy and cache arithmetic.
  *
  * Scope lists are RFC 6749 §3.3 space-delimited strings; audiences are
- * kept the same way (an introspection "aud" array is space-joined).
+ * kept the same way.  Lists from an authorization server reach these
+ * functions only in a form where splitting on spaces is exact: a granted
+ * scope string passed is_scope(), and an audience list holds only values
+ * without spaces or control bytes (introspection.cpp, claims.hpp).
  */
 
 #ifndef API_AUTH_CORE_POLICY_HPP
@@ -12,6 +15,13 @@
 #include <string_view>
 
 namespace api_auth {
+
+/*
+ * RFC 6749 §3.3: scope = scope-token *( SP scope-token ),
+ * scope-token = 1*NQCHAR, NQCHAR = %x21 / %x23-5B / %x5D-7E.  Exactly one
+ * space between tokens, none around them; "" is not a scope.
+ */
+[[nodiscard]] bool is_scope(std::string_view s) noexcept;
 
 /* every space-delimited token of required is in granted (exact match) */
 [[nodiscard]] bool scope_satisfies(std::string_view granted,

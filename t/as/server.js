@@ -5,6 +5,8 @@
 // * Listens on 127.0.0.1 only; port from AS_PORT (default 9180);
 //   issuer http://127.0.0.1:$AS_PORT.
 // * client_credentials grant at      POST /token
+// * a test grant that issues a refresh token (see TEST_USER_GRANT) and
+//   oidc-provider's own refresh_token grant, both at POST /token
 // * RFC 7662 introspection at         POST /token/introspection
 // * discovery at                      GET  /.well-known/openid-configuration
 // * Access tokens are OPAQUE (random strings, no JWT), kept in memory only:
@@ -27,6 +29,16 @@ const tokenTTL = Number.parseInt(process.env.AS_TOKEN_TTL || '600', 10);
 // not know is silently left out of the token).
 const API_SCOPES = 'orders.read orders.write';
 
+// A refresh token needs a resource owner, a grant and normally a browser
+// (authorization_code + offline_access).  This test-only grant stands in
+// for that login: POST /token grant_type=TEST_USER_GRANT&scope=... gives
+// client "user-client" an access token AND a refresh token for the fixed
+// account "test-user", made by oidc-provider's own AccessToken,
+// RefreshToken and Grant models, so introspection treats them exactly as
+// it treats tokens from a real login.  The refresh token also works with
+// oidc-provider's real refresh_token grant.
+const TEST_USER_GRANT = 'urn:api-auth:test:grant-type:user';
+
 // Static clients. grant_types/response_types/redirect_uris are emptied of the
 // authorization-code defaults; token_endpoint_auth_method is also the method
 // used at the introspection endpoint.
@@ -48,6 +60,15 @@ const clients = [
     redirect_uris: [],
     token_endpoint_auth_method: 'client_secret_basic',
     scope: 'orders.read',
+  },
+  {
+    client_id: 'user-client',
+    client_secret: 'user-client-secret-test-only',
+    grant_types: [TEST_USER_GRANT, 'refresh_token'],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: 'client_secret_basic',
+    scope: 'orders.read orders.write offline_access',
   },
   {
     // The resource server (nginx module). No grants: it only introspects.
@@ -93,7 +114,9 @@ setInterval(() => { // drop expired entries once a minute
 const provider = new Provider(issuer, {
   adapter: MemoryAdapter,
   clients,
-  scopes: API_SCOPES.split(' '),
+  // offline_access also turns on oidc-provider's refresh_token grant (and
+  // with it the lookup of refresh tokens at the introspection endpoint).
+  scopes: [...API_SCOPES.split(' '), 'offline_access'],
   // Only needed for the (unused) interactive flows; a fixed test value keeps
   // oidc-provider from warning about development-only cookie keys.
   cookies: { keys: ['cookie-key-test-only'] },
@@ -101,17 +124,36 @@ const provider = new Provider(issuer, {
   // unused) ID tokens; no JWT access tokens are issued. Avoids the built-in
   // development keys warning.
   jwks: { keys: [ephemeralRsaJwk()] },
-  ttl: { ClientCredentials: () => tokenTTL },
+  ttl: {
+    ClientCredentials: () => tokenTTL,
+    AccessToken: () => tokenTTL,
+    RefreshToken: () => 86400,
+    Grant: () => 86400,
+  },
+  // The one resource owner of TEST_USER_GRANT; no other claims.
+  async findAccount(ctx, id) {
+    return { accountId: id, async claims() { return { sub: id }; } };
+  },
   features: {
     devInteractions: { enabled: false }, // no login UI needed
     clientCredentials: { enabled: true },
     introspection: {
       enabled: true,
       // Who may learn that a token is active: the resource server for every
-      // token, any other client only for its own tokens. Everyone else gets
-      // {"active":false}.
+      // access token, any other client only for its own tokens. Everyone
+      // else gets {"active":false}.
+      //
+      // Refresh tokens are kept from the resource server: oidc-provider's
+      // introspection falls back from token_type_hint=access_token to
+      // refresh tokens and then answers
+      //   {"active":true,"sub":...,"client_id":...,"exp":...,"iat":...,
+      //    "iss":...,"scope":...}
+      // with no token_type (an access token's answer has "Bearer"), so the
+      // resource server cannot tell the two apart (issue 11, finding 10;
+      // t/041-oidc-refresh.t shows both sides).
       async allowedPolicy(ctx, client, token) {
-        return RESOURCE_SERVERS.has(client.clientId) || token.clientId === client.clientId;
+        if (RESOURCE_SERVERS.has(client.clientId)) return token.kind !== 'RefreshToken';
+        return token.clientId === client.clientId;
       },
     },
     // RFC 8707: an optional `resource=<absolute URI>` on the token request
@@ -133,6 +175,39 @@ const provider = new Provider(issuer, {
     return token.kind === 'ClientCredentials' ? { sub: token.clientId } : undefined;
   },
 });
+
+// TEST_USER_GRANT (above): one access token and one refresh token for
+// "test-user", with the requested scopes the client may have.
+provider.registerGrantType(TEST_USER_GRANT, async (ctx, next) => {
+  const { client } = ctx.oidc;
+  const { AccessToken, RefreshToken, Grant } = ctx.oidc.provider;
+  const allowed = new Set(client.scope.split(' '));
+  const scope = (ctx.oidc.params.scope || '').split(' ')
+    .filter((s) => allowed.has(s)).join(' ');
+  const accountId = 'test-user';
+  const gty = TEST_USER_GRANT;
+
+  const grant = new Grant({ accountId, clientId: client.clientId });
+  grant.addOIDCScope(scope);
+  const grantId = await grant.save();
+
+  const at = new AccessToken({ accountId, client, grantId, gty, scope });
+  const rt = new RefreshToken({
+    accountId, client, grantId, gty, scope, rotations: 0,
+  });
+  ctx.oidc.entity('AccessToken', at);
+  ctx.oidc.entity('RefreshToken', rt);
+
+  ctx.body = {
+    access_token: await at.save(),
+    expires_in: at.expiration,
+    refresh_token: await rt.save(),
+    scope: at.scope,
+    token_type: at.tokenType,
+  };
+  console.log(`issued user tokens client=${client.clientId} scope=${scope}`);
+  await next();
+}, ['scope']);
 
 // Log one line per issued token and per token/introspection error.
 provider.on('client_credentials.saved', (t) =>

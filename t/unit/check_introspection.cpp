@@ -8,6 +8,7 @@
 
 #include "claims.hpp"
 #include "introspection.hpp"
+#include "policy.hpp"
 #include "unit.hpp"
 
 using api_auth::token_info;
@@ -467,6 +468,160 @@ START_TEST(aud_array_is_space_joined)
 END_TEST
 
 
+/* the review's case: one string is one audience, whatever it holds */
+START_TEST(aud_string_with_a_space_is_one_value)
+{
+    token_info  info;
+
+    ck_assert_status(parse(R"({"active":true,"aud":)"
+                           R"("https://other.example https://api.example"})",
+                           info),
+                     status::ok);
+    ck_assert(!api_auth::audience_matches(claim(info, "aud"),
+                                          "https://api.example"));
+    ck_assert(!api_auth::audience_matches(claim(info, "aud"),
+                                          "https://other.example"));
+    ck_assert_string_eq(claim(info, "aud"), "");
+}
+END_TEST
+
+
+/* array elements are compared whole: no element splits into two */
+START_TEST(aud_elements_keep_their_boundaries)
+{
+    token_info  info;
+
+    ck_assert_status(parse(R"({"active":true,"aud":["x y","a\tb",)"
+                           R"("c\u007fd","","ok"]})", info),
+                     status::ok);
+    ck_assert_string_eq(claim(info, "aud"), "ok");
+
+    for (const char *t : { "x", "y", "a", "b", "c", "d" }) {
+        ck_assert_msg(!api_auth::audience_matches(claim(info, "aud"), t),
+                      "aud matched \"%s\"", t);
+    }
+
+    ck_assert(api_auth::audience_matches(claim(info, "aud"), "ok"));
+
+    ck_assert_status(parse(R"({"active":true,"aud":"a\nb"})", info),
+                     status::ok);
+    ck_assert(!api_auth::audience_matches(claim(info, "aud"), "b"));
+}
+END_TEST
+
+
+/* the review's case: a tab is not a scope delimiter */
+START_TEST(scope_with_a_control_byte_grants_nothing)
+{
+    token_info  info;
+
+    ck_assert_status(parse(R"({"active":true,"client_id":"c",)"
+                           R"("scope":"orders.read\tadmin"})", info),
+                     status::ok);
+    ck_assert(!api_auth::scope_satisfies(claim(info, "scope"), "admin"));
+    ck_assert(!api_auth::scope_satisfies(claim(info, "scope"),
+                                         "orders.read"));
+    ck_assert_string_eq(claim(info, "scope"), "<absent>");
+    ck_assert_string_eq(claim(info, "client_id"), "c");
+
+    for (const char *s : { R"({"active":true,"scope":"a\nb"})",
+                           R"({"active":true,"scope":"a\rb"})",
+                           R"({"active":true,"scope":"a\u0001b"})",
+                           R"({"active":true,"scope":"a\u007fb"})" })
+    {
+        ck_assert_status(parse(s, info), status::ok);
+        ck_assert_string_eq(claim(info, "scope"), "<absent>");
+    }
+}
+END_TEST
+
+
+START_TEST(scope_off_the_rfc6749_grammar_grants_nothing)
+{
+    token_info  info;
+
+    for (const char *s : { R"({"active":true,"scope":"a  b"})",
+                           R"({"active":true,"scope":" a"})",
+                           R"({"active":true,"scope":"a "})",
+                           R"({"active":true,"scope":""})",
+                           R"({"active":true,"scope":"a\"b"})",
+                           R"({"active":true,"scope":"a\\b"})",
+                           R"({"active":true,"scope":"caf\u00e9"})" })
+    {
+        ck_assert_status(parse(s, info), status::ok);
+        ck_assert_string_eq(claim(info, "scope"), "<absent>");
+    }
+
+    ck_assert_status(parse(R"({"active":true,"scope":"a b ~!"})", info),
+                     status::ok);
+    ck_assert_string_eq(claim(info, "scope"), "a b ~!");
+}
+END_TEST
+
+
+/*
+ * RFC 7662 §2.2 token_type; oidc-provider answers for a refresh token
+ * sent with token_type_hint=access_token (issue 11, finding 10).
+ */
+START_TEST(refresh_token_type_is_inactive)
+{
+    token_info  info;
+
+    for (const char *s : {
+             R"({"active":true,"token_type":"refresh_token"})",
+             R"({"active":true,"token_type":"Refresh_Token"})",
+             R"({"active":true,"token_type":"refresh"})",
+             R"({"active":true,"token_type":"REFRESH"})",
+             R"({"active":true,"sub":"u","scope":"a","token_type":)"
+             R"("urn:ietf:params:oauth:token-type:refresh_token"})" })
+    {
+        ck_assert_status(parse(s, info), status::inactive);
+        ck_assert(info.claims.empty());
+    }
+}
+END_TEST
+
+
+START_TEST(access_token_types_pass)
+{
+    token_info  info;
+
+    for (const char *s : {
+             R"({"active":true,"token_type":"Bearer"})",
+             R"({"active":true,"token_type":"bearer"})",
+             R"({"active":true,"token_type":"DPoP"})",
+             R"({"active":true,"token_type":"N_A"})",
+             R"({"active":true,"token_type":"refresh_tokens"})",
+             R"({"active":true,"token_type":""})",
+             R"({"active":true})" })
+    {
+        ck_assert_status(parse(s, info), status::ok);
+    }
+
+    ck_assert_status(parse(R"({"active":true,"token_type":"Bearer"})", info),
+                     status::ok);
+    ck_assert_string_eq(claim(info, "token_type"), "Bearer");
+}
+END_TEST
+
+
+START_TEST(token_type_of_wrong_type_is_malformed)
+{
+    token_info  info;
+
+    ck_assert_status(parse(R"({"active":true,"token_type":1})", info),
+                     status::malformed);
+    ck_assert_status(parse(R"({"active":true,"token_type":["Bearer"]})",
+                           info),
+                     status::malformed);
+    ck_assert_status(parse(R"({"active":true,"token_type":null})", info),
+                     status::malformed);
+    ck_assert_status(parse(R"({"active":false,"token_type":1})", info),
+                     status::inactive);
+}
+END_TEST
+
+
 START_TEST(control_bytes_in_claims_become_spaces)
 {
     token_info  info;
@@ -600,6 +755,13 @@ introspection_suite(void)
     tcase_add_test(tc, identity_claims_come_first);
     tcase_add_test(tc, active_is_not_in_the_record);
     tcase_add_test(tc, aud_array_is_space_joined);
+    tcase_add_test(tc, aud_string_with_a_space_is_one_value);
+    tcase_add_test(tc, aud_elements_keep_their_boundaries);
+    tcase_add_test(tc, scope_with_a_control_byte_grants_nothing);
+    tcase_add_test(tc, scope_off_the_rfc6749_grammar_grants_nothing);
+    tcase_add_test(tc, refresh_token_type_is_inactive);
+    tcase_add_test(tc, access_token_types_pass);
+    tcase_add_test(tc, token_type_of_wrong_type_is_malformed);
     tcase_add_test(tc, control_bytes_in_claims_become_spaces);
     tcase_add_test(tc, claim_values_as_text);
     tcase_add_test(tc, oversized_claim_is_skipped_others_kept);

@@ -10,6 +10,7 @@
 #include "unit.hpp"
 
 using api_auth::audience_matches;
+using api_auth::is_scope;
 using api_auth::positive_ttl;
 using api_auth::scope_satisfies;
 using api_auth::stale_deadline;
@@ -66,6 +67,37 @@ START_TEST(empty_audience_never_matches)
     ck_assert(!audience_matches("", "api"));
     ck_assert(!audience_matches("   ", "api"));
     ck_assert(!audience_matches("api", ""));
+}
+END_TEST
+
+
+START_TEST(scope_grammar_is_rfc6749)
+{
+    /* RFC 6749 §3.3 scope = scope-token *( SP scope-token ) */
+    ck_assert(is_scope("a"));
+    ck_assert(is_scope("orders.read orders.write"));
+    ck_assert(is_scope("!#$%&'()*+,-./0:;<=>?@A[]^_`{|}~"));
+
+    ck_assert(!is_scope(""));
+    ck_assert(!is_scope(" "));
+    ck_assert(!is_scope(" a"));
+    ck_assert(!is_scope("a "));
+    ck_assert(!is_scope("a  b"));
+}
+END_TEST
+
+
+START_TEST(scope_token_is_nqchar_only)
+{
+    /* NQCHAR = %x21 / %x23-5B / %x5D-7E */
+    ck_assert(!is_scope("orders.read\tadmin"));
+    ck_assert(!is_scope("a\nb"));
+    ck_assert(!is_scope("a\rb"));
+    ck_assert(!is_scope(std::string_view("a\0b", 3)));
+    ck_assert(!is_scope("a\x7f"));
+    ck_assert(!is_scope("a\"b"));
+    ck_assert(!is_scope("a\\b"));
+    ck_assert(!is_scope("caf\xc3\xa9"));
 }
 END_TEST
 
@@ -146,6 +178,8 @@ policy_suite(void)
     tcase_add_test(tc, scope_lists_tolerate_runs_of_spaces);
     tcase_add_test(tc, audience_matches_on_any_overlap);
     tcase_add_test(tc, empty_audience_never_matches);
+    tcase_add_test(tc, scope_grammar_is_rfc6749);
+    tcase_add_test(tc, scope_token_is_nqchar_only);
     tcase_add_test(tc, ttl_is_capped_by_max_ttl);
     tcase_add_test(tc, ttl_without_exp_is_max_ttl);
     tcase_add_test(tc, ttl_of_expired_token_is_zero);
