@@ -45,6 +45,9 @@ static ngx_int_t ngx_http_api_auth_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in) noexcept;
 
 
+/* the index of $request_body, see ngx_http_api_auth_oauth_resume() */
+static ngx_int_t  ngx_http_api_auth_request_body_index = NGX_ERROR;
+
 /* requests of this worker waiting for an introspection call in flight */
 static ngx_queue_t  ngx_http_api_auth_waiters;
 
@@ -109,6 +112,17 @@ ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
         }
 
         ctx->introspecting = 0;
+
+        /*
+         * A subrequest shares its parent's cache of variable values: the
+         * subrequest's $request_body (its token form, scrubbed since) must
+         * not stand for the parent's own body (security review, finding 9)
+         */
+
+        if (ngx_http_api_auth_request_body_index != NGX_ERROR) {
+            r->variables[ngx_http_api_auth_request_body_index].valid = 0;
+            r->variables[ngx_http_api_auth_request_body_index].not_found = 0;
+        }
 
         return ngx_http_api_auth_introspected(r, alcf, ctx);
     }
@@ -465,6 +479,20 @@ ngx_http_api_auth_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     ctx->sr_status = (rc == NGX_OK || rc == NGX_DONE)
                      ? r->headers_out.status : 0;
 
+    /*
+     * The call is over: scrub the token form now, before the subrequest's
+     * own access log line (log_subrequest on), where $request_body is
+     * then empty
+     */
+
+    if (ctx->body) {
+        ngx_explicit_memzero(ctx->body->start,
+                             ctx->body->end - ctx->body->start);
+        ctx->body = NULL;
+    }
+
+    r->request_body = NULL;
+
     if (r->out && r->out->buf) {
         ctx->sr_body.data = r->out->buf->pos;
         ctx->sr_body.len = r->out->buf->last - r->out->buf->pos;
@@ -496,8 +524,7 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
     api_auth::status     st;
     api_auth::token_info info;
 
-    /* the token is no longer needed in memory */
-    ngx_explicit_memzero(ctx->body->start, ctx->body->end - ctx->body->start);
+    /* the token form was scrubbed when the call ended (done) */
 
     if (ctx->sr_status != NGX_HTTP_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -774,6 +801,14 @@ ngx_http_api_auth_cleanup(void *data) noexcept
 ngx_int_t
 ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept
 {
+    ngx_str_t  name = ngx_string("request_body");
+
+    ngx_http_api_auth_request_body_index = ngx_http_get_variable_index(cf,
+                                                                       &name);
+    if (ngx_http_api_auth_request_body_index == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_api_auth_header_filter;
 
