@@ -43,6 +43,11 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 /* the longest max_ttl, negative_ttl or stale_if_error: 365 days */
 #define NGX_HTTP_API_AUTH_MAX_TTL    (365 * 86400)
 
+/* which directives a level writes itself (ngx_http_api_auth_lint) */
+#define NGX_HTTP_API_AUTH_HERE_METHODS   0x01
+#define NGX_HTTP_API_AUTH_HERE_SCOPE     0x02
+#define NGX_HTTP_API_AUTH_HERE_AUDIENCE  0x04
+
 /* Retry-After, in seconds, on 503 */
 #define NGX_HTTP_API_AUTH_RETRY      "5"
 
@@ -238,8 +243,15 @@ ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_http_api_auth_result_e result);
 
+/* ngx_http_api_auth_lint.cpp */
+void ngx_http_api_auth_lint(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf, ngx_uint_t here) noexcept;
+char *ngx_http_api_auth_realm(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+
 /* ngx_http_api_auth_phases.cpp */
 ngx_int_t ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept;
+void ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept;
 
 /* ngx_http_api_auth_oauth.cpp */
 ngx_int_t ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept;

@@ -573,7 +573,8 @@ ngx_http_api_auth_set_value(ngx_http_variable_value_t *v, ngx_str_t *s)
 static ngx_http_api_auth_ctx_t *
 ngx_http_api_auth_var_ctx(ngx_http_request_t *r) noexcept
 {
-    ngx_http_api_auth_ctx_t  *ctx;
+    ngx_http_api_auth_ctx_t       *ctx;
+    ngx_http_api_auth_loc_conf_t  *alcf;
 
     if (r != r->main) {
         ctx = ngx_http_api_auth_find_ctx(r);
@@ -583,7 +584,18 @@ ngx_http_api_auth_var_ctx(ngx_http_request_t *r) noexcept
         }
     }
 
-    return ngx_http_api_auth_find_ctx(r->main);
+    ctx = ngx_http_api_auth_find_ctx(r->main);
+
+    if (ctx == NULL) {
+        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+                   ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
+
+        if (alcf->methods) {
+            ngx_http_api_auth_check_early(r);
+        }
+    }
+
+    return ctx;
 }
 
 

@@ -64,7 +64,7 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
 
     { ngx_string("api_auth_realm"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_api_auth_realm,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_api_auth_loc_conf_t, realm),
       NULL },
@@ -255,8 +255,14 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_http_api_auth_loc_conf_t *conf =
         static_cast<ngx_http_api_auth_loc_conf_t *>(child);
 
+    ngx_uint_t                     here;
     ngx_http_api_auth_source_t    *src;
     ngx_http_api_auth_srv_conf_t  *ascf;
+
+    here = (conf->methods != NGX_CONF_UNSET_UINT
+            ? NGX_HTTP_API_AUTH_HERE_METHODS : 0)
+           | (conf->scope.data ? NGX_HTTP_API_AUTH_HERE_SCOPE : 0)
+           | (conf->audience.data ? NGX_HTTP_API_AUTH_HERE_AUDIENCE : 0);
 
     /* "api_auth" sets methods and "optional" together */
     if (conf->methods == NGX_CONF_UNSET_UINT) {
@@ -351,6 +357,8 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     if (ngx_http_api_auth_cache_namespace(cf, conf) != NGX_CONF_OK) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
+
+    ngx_http_api_auth_lint(cf, conf, here);
 
     return ngx_http_api_auth_challenges(cf, conf);
 }
@@ -952,6 +960,14 @@ ngx_http_api_auth_introspect(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                            "the authorization server in that location's "
                            "proxy_pass)", &value[1]);
         return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_strlchr(value[1].data, value[1].data + value[1].len, '?')) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "api_auth: \"api_auth_introspect\" \"%V\" has "
+                           "arguments: they become part of the URI that "
+                           "selects the location, not arguments of the "
+                           "subrequest", &value[1]);
     }
 
     alcf->introspect = value[1];

@@ -28,6 +28,8 @@ static ngx_int_t ngx_http_api_auth_access_first(ngx_http_request_t *r)
 static ngx_int_t ngx_http_api_auth_access_last(ngx_http_request_t *r)
     noexcept;
 static ngx_int_t ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept;
+static void ngx_http_api_auth_check_internal(ngx_http_request_t *r)
+    noexcept;
 static ngx_uint_t ngx_http_api_auth_basic_sent(ngx_http_request_t *r)
     noexcept;
 static ngx_int_t ngx_http_api_auth_remote_user(ngx_http_request_t *r,
@@ -150,6 +152,11 @@ ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept
     ngx_int_t                      rc;
     ngx_http_api_auth_loc_conf_t  *alcf;
 
+    if (ngx_http_api_auth_own_subrequest(r)) {
+        ngx_http_api_auth_check_internal(r);
+        return NGX_DECLINED;
+    }
+
     alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
                ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
 
@@ -172,10 +179,6 @@ ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept
         return NGX_DECLINED;
     }
 
-    if (ngx_http_api_auth_own_subrequest(r)) {
-        return NGX_DECLINED;
-    }
-
     rc = ngx_http_api_auth_handler(r);
 
     /* the rewrite phase finalizes on anything but DECLINED and DONE */
@@ -193,6 +196,84 @@ ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept
     default:
         return rc;
     }
+}
+
+
+/*
+ * The introspection location answers with the authorization server's
+ * verdict on any token: a client that can call it directly has an
+ * oracle and can make the server spend calls.  Found once the
+ * subrequest's location is known; said once per worker.
+ */
+
+static void
+ngx_http_api_auth_check_internal(ngx_http_request_t *r) noexcept
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    static ngx_uint_t  warned;
+
+    clcf = static_cast<ngx_http_core_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+
+    if (clcf->internal || warned) {
+        return;
+    }
+
+    warned = 1;
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "api_auth: the introspection location \"%V\" is not "
+                  "\"internal\": clients can call it directly",
+                  &clcf->name);
+}
+
+
+/*
+ * Read before the check, a $api_auth_* variable is empty: as the key of
+ * limit_req_zone or limit_conn_zone (PREACCESS) it limits nothing, since
+ * both skip empty keys.  Said once per worker.
+ */
+
+void
+ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept
+{
+    ngx_uint_t                  i;
+    ngx_http_phase_handler_t   *ph;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    static ngx_uint_t  warned, access = NGX_CONF_UNSET_UINT;
+
+    if (warned || r != r->main) {
+        return;
+    }
+
+    cmcf = static_cast<ngx_http_core_main_conf_t *>(
+               ngx_http_get_module_main_conf(r, ngx_http_core_module));
+
+    ph = cmcf->phase_engine.handlers;
+
+    if (access == NGX_CONF_UNSET_UINT) {
+        for (i = 0; ph[i].checker; i++) {
+            if (ph[i].checker == ngx_http_core_access_phase) {
+                break;
+            }
+        }
+
+        access = i;
+    }
+
+    if (r->phase_handler >= static_cast<ngx_int_t>(access)) {
+        return;
+    }
+
+    warned = 1;
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "api_auth: an $api_auth_* variable was read before the "
+                  "access phase, where it is still empty (e.g. as a "
+                  "limit_req_zone or limit_conn_zone key, which skip "
+                  "empty keys)");
 }
 
 
