@@ -19,6 +19,7 @@ extern "C" {
 #include <type_traits>
 
 #include "core/claims.hpp"
+#include "core/credentials.hpp"
 #include "core/digest.hpp"
 #include "core/keyfile.hpp"
 
@@ -238,10 +239,25 @@ extern "C" ngx_module_t  ngx_http_api_auth_module;
 
 /* ngx_http_api_auth_handler.cpp */
 ngx_int_t ngx_http_api_auth_handler(ngx_http_request_t *r) noexcept;
-ngx_int_t ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept;
+ngx_http_api_auth_ctx_t *ngx_http_api_auth_find_ctx(ngx_http_request_t *r)
+    noexcept;
+
+/* ngx_http_api_auth_keys.cpp */
+char *ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept;
+char *ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+ngx_int_t ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    api_auth::authorization *auth, ngx_uint_t bearer);
+
+/* ngx_http_api_auth_answer.cpp */
 ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_http_api_auth_result_e result);
+
+/* ngx_http_api_auth_variables.cpp */
+ngx_int_t ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept;
 
 /* ngx_http_api_auth_lint.cpp */
 void ngx_http_api_auth_lint(ngx_conf_t *cf,
@@ -275,6 +291,8 @@ ngx_table_elt_t *ngx_http_api_auth_push_header(ngx_pool_t *pool,
     noexcept;
 ngx_int_t ngx_http_api_auth_push_challenge(ngx_http_request_t *r,
     ngx_str_t *value) noexcept;
+ngx_int_t ngx_http_api_auth_read_file(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *text) noexcept;
 
 /* ngx_http_api_auth_cache.cpp */
 ngx_int_t ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)

@@ -11,6 +11,10 @@
 #include <openssl/rand.h>
 
 
+/* the largest key or secret file read into memory */
+#define NGX_HTTP_API_AUTH_MAX_FILE  (64 * 1024 * 1024)
+
+
 /*
  * The key of the correlation ids logged for unknown credentials, drawn
  * once per master process (the module stays loaded across reloads, so
@@ -133,4 +137,72 @@ ngx_http_api_auth_push_challenge(ngx_http_request_t *r, ngx_str_t *value)
     r->headers_out.www_authenticate = h;
 
     return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_api_auth_read_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *text)
+    noexcept
+{
+    u_char           *buf;
+    size_t            size;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_err_t         err;
+    ngx_file_info_t   fi;
+
+    fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        err = ngx_errno;
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, err,
+                           "api_auth: cannot open \"%V\"", name);
+        return NGX_ERROR;
+    }
+
+    buf = NULL;
+    size = 0;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "api_auth: cannot stat \"%V\"", name);
+        goto failed;
+    }
+
+    if (!ngx_is_file(&fi)
+        || ngx_file_size(&fi) > NGX_HTTP_API_AUTH_MAX_FILE)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"%V\" is not a regular file of at "
+                           "most 64 MB", name);
+        goto failed;
+    }
+
+    size = ngx_file_size(&fi);
+
+    buf = static_cast<u_char *>(ngx_pnalloc(cf->pool, size + 1));
+    if (buf == NULL) {
+        goto failed;
+    }
+
+    n = ngx_read_fd(fd, buf, size);
+
+    if (n == -1 || static_cast<size_t>(n) != size) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "api_auth: cannot read \"%V\"", name);
+        goto failed;
+    }
+
+    ngx_close_file(fd);
+
+    text->data = buf;
+    text->len = size;
+
+    return NGX_OK;
+
+failed:
+
+    ngx_close_file(fd);
+
+    return NGX_ERROR;
 }

@@ -1,0 +1,446 @@
+/*
+ * ngx_http_api_auth_module: API keys.  The key file and the key sources
+ * (directives), and the API-key resolver: which header holds a key, and
+ * whether it is one of the file's.
+ */
+
+#include "ngx_http_api_auth.h"
+
+#include "core/credentials.hpp"
+#include "core/policy.hpp"
+
+
+static void ngx_http_api_auth_destroy_keys(void *data) noexcept;
+static ngx_int_t ngx_http_api_auth_find_header(ngx_http_request_t *r,
+    ngx_str_t *name, ngx_str_t *value) noexcept;
+static ngx_int_t ngx_http_api_auth_key_check(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    ngx_uint_t type, std::string_view value);
+
+
+static void
+ngx_http_api_auth_destroy_keys(void *data) noexcept
+{
+    static_cast<api_auth::key_table *>(data)->~key_table();
+}
+
+
+char *
+ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t                 *value, text;
+    ngx_pool_cleanup_t        *cln;
+    api_auth::key_table       *keys;
+    api_auth::key_load_error   err;
+
+    if (alcf->keys != NGX_CONF_UNSET_PTR) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (ngx_conf_full_name(cf->cycle, &value[1], 1) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_api_auth_read_file(cf, &value[1], &text) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, sizeof(api_auth::key_table));
+    if (cln == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    keys = new (cln->data) api_auth::key_table();
+    cln->handler = ngx_http_api_auth_destroy_keys;
+
+    try {
+        if (!keys->load(std::string_view(reinterpret_cast<char *>(text.data),
+                                         text.len),
+                        err))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: key file \"%V\", line %uz: %*s",
+                               &value[1], err.line, err.reason.size(),
+                               err.reason.data());
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+    } catch (...) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: key file \"%V\": out of memory",
+                           &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (keys->size() == 0) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "api_auth: key file \"%V\" has no keys",
+                           &value[1]);
+    }
+
+    alcf->keys = keys;
+
+    return NGX_CONF_OK;
+}
+
+
+char *
+ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t                   *value, name;
+    ngx_uint_t                   i, j, type;
+    ngx_http_api_auth_source_t  *src, *s;
+
+    if (alcf->sources != NGX_CONF_UNSET_PTR) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    alcf->sources = ngx_array_create(cf->pool, cf->args->nelts - 1,
+                                     sizeof(ngx_http_api_auth_source_t));
+    if (alcf->sources == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        ngx_str_null(&name);
+
+        if (ngx_strcmp(value[i].data, "bearer") == 0) {
+            type = NGX_HTTP_API_AUTH_SRC_BEARER;
+
+        } else if (ngx_strcmp(value[i].data, "basic") == 0) {
+            type = NGX_HTTP_API_AUTH_SRC_BASIC;
+
+        } else if (ngx_strncmp(value[i].data, "header=", 7) == 0
+                   && value[i].len > 7)
+        {
+            type = NGX_HTTP_API_AUTH_SRC_HEADER;
+            name.data = value[i].data + 7;
+            name.len = value[i].len - 7;
+
+            for (j = 0; j < name.len; j++) {
+                u_char  c = ngx_tolower(name.data[j]);
+
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                      || c == '-' || c == '_'))
+                {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "api_auth: invalid header name in "
+                                       "\"%V\"", &value[i]);
+                    return static_cast<char *>(NGX_CONF_ERROR);
+                }
+            }
+
+            if (name.len == sizeof("authorization") - 1
+                && ngx_strncasecmp(name.data, (u_char *) "authorization",
+                                   name.len) == 0)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "api_auth: use \"bearer\" or \"basic\" "
+                                   "for the Authorization header");
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+
+            if (ngx_strlchr(name.data, name.data + name.len, '_')) {
+                ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                                   "api_auth: header \"%V\" has an "
+                                   "underscore: nginx ignores such headers "
+                                   "unless \"underscores_in_headers on\"",
+                                   &name);
+            }
+
+            ngx_strlow(name.data, name.data, name.len);
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid key source \"%V\", "
+                               "expected \"bearer\", \"basic\" or "
+                               "\"header=NAME\"", &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        s = static_cast<ngx_http_api_auth_source_t *>(alcf->sources->elts);
+
+        for (j = 0; j < alcf->sources->nelts; j++) {
+            if (s[j].type == type
+                && (type != NGX_HTTP_API_AUTH_SRC_HEADER
+                    || (s[j].header.len == name.len
+                        && ngx_strncmp(s[j].header.data, name.data,
+                                       name.len) == 0)))
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "api_auth: duplicate key source \"%V\"",
+                                   &value[i]);
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+        }
+
+        src = static_cast<ngx_http_api_auth_source_t *>(
+                  ngx_array_push(alcf->sources));
+        if (src == NULL) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        src->type = type;
+        src->header = name;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The API-key resolver: the first key source present decides.
+ * NGX_DECLINED: no key credential, or an unknown Bearer credential that
+ * an OAuth location may still take as a token; otherwise the decision.
+ */
+
+ngx_int_t
+ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    api_auth::authorization *auth, ngx_uint_t bearer)
+{
+    ngx_int_t                    rc;
+    ngx_str_t                    value;
+    ngx_uint_t                   i, found;
+    ngx_http_api_auth_source_t  *src;
+
+    src = static_cast<ngx_http_api_auth_source_t *>(alcf->sources->elts);
+    found = 0;
+
+    for (i = 0; i < alcf->sources->nelts && !found; i++) {
+
+        switch (src[i].type) {
+
+        case NGX_HTTP_API_AUTH_SRC_BEARER:
+            found = bearer;
+            break;
+
+        case NGX_HTTP_API_AUTH_SRC_BASIC:
+            found = (auth->kind == api_auth::scheme::basic);
+            break;
+
+        default: /* NGX_HTTP_API_AUTH_SRC_HEADER */
+            rc = ngx_http_api_auth_find_header(r, &src[i].header, &value);
+
+            if (rc == NGX_ERROR) {
+                ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                              "api_auth: duplicate or malformed "
+                              "\"%V\" header", &src[i].header);
+                return ngx_http_api_auth_reject(r, alcf, ctx,
+                                  ngx_http_api_auth_invalid_request);
+            }
+
+            if (rc == NGX_OK) {
+                auth->value = std::string_view(
+                                 reinterpret_cast<char *>(value.data),
+                                 value.len);
+                found = 1;
+            }
+        }
+
+        if (!found) {
+            continue;
+        }
+
+        rc = ngx_http_api_auth_key_check(r, alcf, ctx, src[i].type,
+                                         auth->value);
+
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+
+        /* not a known key: a bearer credential may still be a token */
+
+        if (src[i].type == NGX_HTTP_API_AUTH_SRC_BEARER
+            && (alcf->methods & NGX_HTTP_API_AUTH_OAUTH))
+        {
+            break;
+        }
+
+        return ngx_http_api_auth_reject(r, alcf, ctx,
+                                        ngx_http_api_auth_invalid_token);
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * The value of a custom key header.  NGX_DECLINED if absent, NGX_ERROR if
+ * sent twice or not a valid key, so that a client cannot smuggle a second
+ * value past a proxy that reads the first.
+ */
+
+static ngx_int_t
+ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_str_t *value) noexcept
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+    std::string_view  key;
+
+    value->len = 0;
+    value->data = NULL;
+
+    part = &r->headers_in.headers.part;
+    h = static_cast<ngx_table_elt_t *>(part->elts);
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = static_cast<ngx_table_elt_t *>(part->elts);
+            i = 0;
+        }
+
+        if (h[i].key.len != name->len
+            || ngx_strncmp(h[i].lowcase_key, name->data, name->len) != 0)
+        {
+            continue;
+        }
+
+        if (value->data != NULL) {
+            return NGX_ERROR;
+        }
+
+        *value = h[i].value;
+    }
+
+    if (value->data == NULL) {
+        return NGX_DECLINED;
+    }
+
+    key = api_auth::trim_ows(
+              std::string_view(reinterpret_cast<char *>(value->data),
+                               value->len));
+
+    if (api_auth::check_header_key(key) != api_auth::status::ok) {
+        return NGX_ERROR;
+    }
+
+    value->data = reinterpret_cast<u_char *>(const_cast<char *>(key.data()));
+    value->len = key.size();
+
+    return NGX_OK;
+}
+
+
+/*
+ * Checks an API key.  NGX_DECLINED: not a known key; otherwise the access
+ * decision.  Basic credentials are tried as the key itself first (GPT
+ * Actions send the pasted value verbatim), then as base64 "user:KEY" or
+ * "KEY:" (RFC 7617).
+ */
+
+static ngx_int_t
+ngx_http_api_auth_key_check(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    ngx_uint_t type, std::string_view value)
+{
+    u_char                     *buf;
+    size_t                      len;
+    time_t                      now;
+    api_auth::digest            d;
+    std::string_view            key;
+    const api_auth::key_entry  *entry;
+    char                        prefix[api_auth::digest_prefix_len];
+
+    api_auth::sha256(value.data(), value.size(), d);
+    entry = alcf->keys->find(d);
+
+    if (entry == NULL && type == NGX_HTTP_API_AUTH_SRC_BASIC) {
+
+        buf = static_cast<u_char *>(
+                  ngx_pnalloc(r->pool,
+                              api_auth::base64_decoded_max(value.size())));
+        if (buf == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (api_auth::base64_decode(value, buf, len) != api_auth::status::ok
+            || api_auth::basic_key(
+                   std::string_view(reinterpret_cast<char *>(buf), len), key)
+               != api_auth::status::ok)
+        {
+            ngx_explicit_memzero(buf, api_auth::base64_decoded_max(
+                                          value.size()));
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "api_auth: malformed Basic credentials");
+            return ngx_http_api_auth_reject(r, alcf, ctx,
+                                      ngx_http_api_auth_invalid_request);
+        }
+
+        api_auth::sha256(key.data(), key.size(), d);
+        ngx_explicit_memzero(buf, len);
+
+        entry = alcf->keys->find(d);
+    }
+
+    if (entry == NULL) {
+        ngx_http_api_auth_log_id(r->connection->log, d, prefix);
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "api_auth: unknown API key %*s",
+                      sizeof(prefix), prefix);
+        return NGX_DECLINED;
+    }
+
+    ctx->method = NGX_HTTP_API_AUTH_KEY;
+    ctx->client.data = reinterpret_cast<u_char *>(
+                           const_cast<char *>(entry->name.data()));
+    ctx->client.len = entry->name.size();
+    ctx->subject.data = reinterpret_cast<u_char *>(
+                            const_cast<char *>(entry->subject.data()));
+    ctx->subject.len = entry->subject.size();
+    ctx->scope.data = reinterpret_cast<u_char *>(
+                          const_cast<char *>(entry->scope.data()));
+    ctx->scope.len = entry->scope.size();
+
+    now = ngx_time();
+
+    if (entry->not_after && now >= entry->not_after) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "api_auth: API key \"%*s\" expired",
+                      entry->name.size(), entry->name.data());
+        return ngx_http_api_auth_reject(r, alcf, ctx,
+                                        ngx_http_api_auth_invalid_token);
+    }
+
+    if (!api_auth::scope_satisfies(
+            entry->scope,
+            std::string_view(reinterpret_cast<char *>(alcf->scope.data),
+                             alcf->scope.len)))
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "api_auth: API key \"%*s\" lacks scope \"%V\"",
+                      entry->name.size(), entry->name.data(), &alcf->scope);
+        return ngx_http_api_auth_reject(r, alcf, ctx,
+                                        ngx_http_api_auth_insufficient_scope);
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "api_auth key \"%s\" allowed", entry->name.c_str());
+
+    ctx->result = ngx_http_api_auth_allow;
+    ctx->decided = 1;
+    ctx->rc = NGX_OK;
+
+    return NGX_OK;
+}

@@ -1,0 +1,244 @@
+/*
+ * ngx_http_api_auth_module: the $api_auth_* variables.
+ *
+ * Each getter reads the decision of its request (see
+ * ngx_http_api_auth_find_ctx): values point into the key table or into
+ * r->pool, never into another request.
+ */
+
+#include "ngx_http_api_auth.h"
+
+
+static void ngx_http_api_auth_set_value(ngx_http_variable_value_t *v,
+    ngx_str_t *s) noexcept;
+static ngx_http_api_auth_ctx_t *ngx_http_api_auth_var_ctx(
+    ngx_http_request_t *r) noexcept;
+static ngx_int_t ngx_http_api_auth_result_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+static ngx_int_t ngx_http_api_auth_str_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+static ngx_int_t ngx_http_api_auth_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+
+
+static ngx_str_t  ngx_http_api_auth_results[] = {
+    ngx_string(""),
+    ngx_string("allow"),
+    ngx_string("anonymous"),
+    ngx_string("missing"),
+    ngx_string("invalid_request"),
+    ngx_string("invalid_token"),
+    ngx_string("insufficient_scope"),
+    ngx_string("unavailable")
+};
+
+static ngx_str_t  ngx_http_api_auth_cache_statuses[] = {
+    ngx_string(""),
+    ngx_string("HIT"),
+    ngx_string("MISS"),
+    ngx_string("STALE"),
+    ngx_string("BYPASS")
+};
+
+static ngx_str_t  ngx_http_api_auth_methods[] = {
+    ngx_string(""),
+    ngx_string("api_key"),
+    ngx_string("oauth")
+};
+
+
+#define ngx_http_api_auth_result_var        0
+#define ngx_http_api_auth_method_var        1
+#define ngx_http_api_auth_cache_status_var  2
+
+static ngx_http_variable_t  ngx_http_api_auth_vars[] = {
+
+    { ngx_string("api_auth_result"), NULL,
+      ngx_http_api_auth_result_variable, ngx_http_api_auth_result_var,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("api_auth_method"), NULL,
+      ngx_http_api_auth_result_variable, ngx_http_api_auth_method_var,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("api_auth_cache_status"), NULL,
+      ngx_http_api_auth_result_variable, ngx_http_api_auth_cache_status_var,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("api_auth_client"), NULL,
+      ngx_http_api_auth_str_variable,
+      offsetof(ngx_http_api_auth_ctx_t, client),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("api_auth_subject"), NULL,
+      ngx_http_api_auth_str_variable,
+      offsetof(ngx_http_api_auth_ctx_t, subject),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("api_auth_scope"), NULL,
+      ngx_http_api_auth_str_variable,
+      offsetof(ngx_http_api_auth_ctx_t, scope),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("api_auth_claim_"), NULL,
+      ngx_http_api_auth_claim_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE|NGX_HTTP_VAR_PREFIX, 0 },
+
+      ngx_http_null_variable
+};
+
+
+ngx_int_t
+ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_api_auth_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_api_auth_set_value(ngx_http_variable_value_t *v, ngx_str_t *s)
+    noexcept
+{
+    v->len = s->len;
+    v->data = s->data;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+}
+
+
+/*
+ * A subrequest that api_auth checked has its own decision; any other
+ * shows its main request's.
+ */
+
+static ngx_http_api_auth_ctx_t *
+ngx_http_api_auth_var_ctx(ngx_http_request_t *r) noexcept
+{
+    ngx_http_api_auth_ctx_t       *ctx;
+    ngx_http_api_auth_loc_conf_t  *alcf;
+
+    if (r != r->main) {
+        ctx = ngx_http_api_auth_find_ctx(r);
+
+        if (ctx != NULL) {
+            return ctx;
+        }
+    }
+
+    ctx = ngx_http_api_auth_find_ctx(r->main);
+
+    if (ctx == NULL) {
+        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+                   ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
+
+        if (alcf->methods) {
+            ngx_http_api_auth_check_early(r);
+        }
+    }
+
+    return ctx;
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_result_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept
+{
+    ngx_str_t                 empty = ngx_null_string;
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_api_auth_var_ctx(r);
+
+    if (ctx == NULL) {
+        ngx_http_api_auth_set_value(v, &empty);
+        return NGX_OK;
+    }
+
+    switch (data) {
+
+    case ngx_http_api_auth_result_var:
+        ngx_http_api_auth_set_value(v,
+                                    &ngx_http_api_auth_results[ctx->result]);
+        break;
+
+    case ngx_http_api_auth_method_var:
+        ngx_http_api_auth_set_value(v,
+                                    &ngx_http_api_auth_methods[ctx->method]);
+        break;
+
+    default: /* ngx_http_api_auth_cache_status_var */
+        ngx_http_api_auth_set_value(v, &ngx_http_api_auth_cache_statuses[
+                                           ctx->cache_status]);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_str_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept
+{
+    ngx_str_t                 empty = ngx_null_string;
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_api_auth_var_ctx(r);
+
+    /* a rejected credential names nobody, even if satisfy any lets it in */
+    if (ctx == NULL || ctx->result != ngx_http_api_auth_allow) {
+        ngx_http_api_auth_set_value(v, &empty);
+        return NGX_OK;
+    }
+
+    ngx_http_api_auth_set_value(v, reinterpret_cast<ngx_str_t *>(
+                                       reinterpret_cast<char *>(ctx) + data));
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept
+{
+    ngx_str_t                *name = reinterpret_cast<ngx_str_t *>(data);
+    ngx_str_t                 value;
+    std::string_view          claim;
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_api_auth_var_ctx(r);
+
+    ngx_str_null(&value);
+
+    if (ctx != NULL && ctx->result == ngx_http_api_auth_allow
+        && ctx->claims.len
+        && api_auth::claims_find(
+               std::string_view(reinterpret_cast<char *>(ctx->claims.data),
+                                ctx->claims.len),
+               std::string_view(reinterpret_cast<char *>(name->data)
+                                + sizeof("api_auth_claim_") - 1,
+                                name->len - (sizeof("api_auth_claim_") - 1)),
+               claim))
+    {
+        value.data = reinterpret_cast<u_char *>(
+                         const_cast<char *>(claim.data()));
+        value.len = claim.size();
+    }
+
+    ngx_http_api_auth_set_value(v, &value);
+
+    return NGX_OK;
+}
