@@ -193,7 +193,7 @@ typedef struct {
     ngx_int_t                         rc;         /* decision, once made */
 
     unsigned                          decided:1;
-    unsigned                          introspecting:1;
+    unsigned                          fetching:1;  /* our subrequest runs */
     unsigned                          waiting:1;
     unsigned                          done:1;     /* subrequest finished */
     unsigned                          has_stale:1;
@@ -208,7 +208,8 @@ typedef struct {
     api_auth::digest                  digest;     /* of the bearer token */
     api_auth::digest                  key;        /* its cache key */
     ngx_str_t                         token;      /* view, client header */
-    ngx_buf_t                        *body;       /* introspection body */
+    ngx_buf_t                        *body;       /* fetch body, scrubbed
+                                                     when the call ends */
     ngx_shm_zone_t                   *owner;      /* set while our call is
                                                      in flight */
     uint32_t                          owner_id;   /* our in-flight marker */
@@ -230,6 +231,17 @@ typedef struct {
     ngx_queue_t                       wait_link;  /* in this worker's list */
 } ngx_http_api_auth_ctx_t;
 
+/* what a fetch sends: the module's own method, headers and body */
+typedef struct {
+    ngx_str_t                        *uri;        /* internal location */
+    ngx_uint_t                        method;     /* NGX_HTTP_GET, ... */
+    ngx_str_t                         method_name;
+    ngx_str_t                         content_type;  /* with a body */
+    ngx_str_t                         accept;
+    ngx_str_t                         authorization; /* or empty */
+    ngx_buf_t                        *body;       /* or NULL */
+} ngx_http_api_auth_fetch_t;
+
 static_assert(std::is_trivially_destructible<ngx_http_api_auth_ctx_t>::value,
               "the request ctx lives in r->pool and is never destructed");
 
@@ -241,6 +253,7 @@ extern "C" ngx_module_t  ngx_http_api_auth_module;
 ngx_int_t ngx_http_api_auth_handler(ngx_http_request_t *r) noexcept;
 ngx_http_api_auth_ctx_t *ngx_http_api_auth_find_ctx(ngx_http_request_t *r)
     noexcept;
+void ngx_http_api_auth_cleanup(void *data) noexcept;
 
 /* ngx_http_api_auth_keys.cpp */
 char *ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -269,17 +282,32 @@ char *ngx_http_api_auth_realm(ngx_conf_t *cf, ngx_command_t *cmd,
 ngx_int_t ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept;
 void ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept;
 
-/* ngx_http_api_auth_oauth.cpp */
-ngx_int_t ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept;
-ngx_uint_t ngx_http_api_auth_own_subrequest(ngx_http_request_t *r) noexcept;
+/* ngx_http_api_auth_introspect.cpp */
+char *ngx_http_api_auth_introspect_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf) noexcept;
+char *ngx_http_api_auth_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_client_auth(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
 ngx_int_t ngx_http_api_auth_oauth(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 ngx_int_t ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
-void ngx_http_api_auth_cleanup(void *data) noexcept;
 ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t active);
+
+/* ngx_http_api_auth_fetch.cpp */
+ngx_int_t ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept;
+ngx_uint_t ngx_http_api_auth_own_subrequest(ngx_http_request_t *r) noexcept;
+ngx_int_t ngx_http_api_auth_fetch_start(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx, ngx_http_api_auth_fetch_t *f) noexcept;
+void ngx_http_api_auth_fetch_finish(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
+ngx_int_t ngx_http_api_auth_wait(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
+void ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept;
+void ngx_http_api_auth_fetch_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept;
 
 /* ngx_http_api_auth_util.cpp */
 extern api_auth::digest  ngx_http_api_auth_log_secret;

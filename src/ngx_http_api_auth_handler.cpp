@@ -192,3 +192,23 @@ ngx_http_api_auth_find_ctx(ngx_http_request_t *r) noexcept
 
     return NULL;
 }
+
+
+/* the request is going away: leave nothing behind that points to it */
+
+void
+ngx_http_api_auth_cleanup(void *data) noexcept
+{
+    ngx_http_api_auth_ctx_t *ctx = static_cast<ngx_http_api_auth_ctx_t *>(
+                                       data);
+
+    ngx_http_api_auth_fetch_cleanup(ctx);
+
+    if (ctx->owner) {
+        /* the request went away with its call: others may retry */
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
+                                        ctx->owner_id, 0);
+        ngx_http_api_auth_wake_waiters(ctx);
+        ctx->owner = NULL;
+    }
+}

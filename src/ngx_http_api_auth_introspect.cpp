@@ -1,5 +1,6 @@
 /*
- * ngx_http_api_auth_module: OAuth bearer tokens (RFC 7662 introspection).
+ * ngx_http_api_auth_module: OAuth bearer tokens (RFC 7662 introspection):
+ * the directives, the cache lookup, the call and its answer.
  *
  * A token is looked up in the shared cache by its SHA-256.  On a miss the
  * request introspects it with a non-blocking in-memory subrequest to the
@@ -18,41 +19,15 @@
 
 static ngx_int_t ngx_http_api_auth_lookup(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
-static ngx_int_t ngx_http_api_auth_introspect(ngx_http_request_t *r,
+static ngx_int_t ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 static ngx_int_t ngx_http_api_auth_introspected(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 static ngx_int_t ngx_http_api_auth_as_error(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     const char *cause);
-static ngx_int_t ngx_http_api_auth_done(ngx_http_request_t *r, void *data,
-    ngx_int_t rc) noexcept;
-static ngx_int_t ngx_http_api_auth_set_headers(ngx_http_request_t *r,
-    ngx_http_request_t *sr, ngx_http_api_auth_loc_conf_t *alcf, size_t len)
-    noexcept;
-static ngx_int_t ngx_http_api_auth_wait(ngx_http_request_t *r,
-    ngx_http_api_auth_ctx_t *ctx) noexcept;
-static void ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept;
-static void ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx)
-    noexcept;
 static ngx_int_t ngx_http_api_auth_keep_claims(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx, const u_char *data, size_t len) noexcept;
-static ngx_http_api_auth_ctx_t *ngx_http_api_auth_sr_ctx(
-    ngx_http_request_t *r) noexcept;
-static ngx_int_t ngx_http_api_auth_header_filter(ngx_http_request_t *r)
-    noexcept;
-static ngx_int_t ngx_http_api_auth_body_filter(ngx_http_request_t *r,
-    ngx_chain_t *in) noexcept;
-
-
-/* the index of $request_body, see ngx_http_api_auth_oauth_resume() */
-static ngx_int_t  ngx_http_api_auth_request_body_index = NGX_ERROR;
-
-/* requests of this worker waiting for an introspection call in flight */
-static ngx_queue_t  ngx_http_api_auth_waiters;
-
-static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
-static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
 
 
 ngx_int_t
@@ -91,7 +66,7 @@ ngx_http_api_auth_oauth(ngx_http_request_t *r,
 
     if (alcf->cache == NULL) {
         ctx->cache_status = ngx_http_api_auth_cache_bypass;
-        return ngx_http_api_auth_introspect(r, alcf, ctx);
+        return ngx_http_api_auth_introspect_start(r, alcf, ctx);
     }
 
     return ngx_http_api_auth_lookup(r, alcf, ctx);
@@ -106,23 +81,12 @@ ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
         return NGX_AGAIN;
     }
 
-    if (ctx->introspecting) {
+    if (ctx->fetching) {
         if (!ctx->done) {
             return NGX_AGAIN;
         }
 
-        ctx->introspecting = 0;
-
-        /*
-         * A subrequest shares its parent's cache of variable values: the
-         * subrequest's $request_body (its token form, scrubbed since) must
-         * not stand for the parent's own body (security review, finding 9)
-         */
-
-        if (ngx_http_api_auth_request_body_index != NGX_ERROR) {
-            r->variables[ngx_http_api_auth_request_body_index].valid = 0;
-            r->variables[ngx_http_api_auth_request_body_index].not_found = 0;
-        }
+        ngx_http_api_auth_fetch_finish(r, ctx);
 
         return ngx_http_api_auth_introspected(r, alcf, ctx);
     }
@@ -197,7 +161,7 @@ ngx_http_api_auth_lookup(ngx_http_request_t *r,
             ctx->has_stale = 1;
         }
 
-        return ngx_http_api_auth_introspect(r, alcf, ctx);
+        return ngx_http_api_auth_introspect_start(r, alcf, ctx);
     }
 }
 
@@ -311,39 +275,23 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
 }
 
 
+/*
+ * RFC 7662 §2.1: POST token=...&token_type_hint=access_token, with the
+ * client's credentials (client_secret_basic) when configured.
+ */
+
 static ngx_int_t
-ngx_http_api_auth_introspect(ngx_http_request_t *r,
+ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
 {
-    u_char                      *p;
-    size_t                       len;
-    ngx_buf_t                   *b;
-    ngx_chain_t                 *cl;
-    ngx_http_request_t          *sr;
-    ngx_http_post_subrequest_t  *ps;
-    std::string_view             token;
+    u_char                     *p;
+    size_t                      len;
+    ngx_buf_t                  *b;
+    std::string_view            token;
+    ngx_http_api_auth_fetch_t   f;
 
     token = std::string_view(reinterpret_cast<char *>(ctx->token.data),
                              ctx->token.len);
-
-    ps = static_cast<ngx_http_post_subrequest_t *>(
-             ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t)));
-    if (ps == NULL) {
-        return NGX_ERROR;
-    }
-
-    ps->handler = ngx_http_api_auth_done;
-    ps->data = ctx;
-
-    if (ngx_http_subrequest(r, &alcf->introspect, NULL, &sr, ps,
-                            NGX_HTTP_SUBREQUEST_WAITED
-                            |NGX_HTTP_SUBREQUEST_IN_MEMORY)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    /* RFC 7662 §2.1: token=...&token_type_hint=access_token */
 
     len = sizeof("token=") - 1 + api_auth::form_urlencoded_len(token)
           + sizeof("&token_type_hint=access_token") - 1;
@@ -360,158 +308,18 @@ ngx_http_api_auth_introspect(ngx_http_request_t *r,
                          sizeof("&token_type_hint=access_token") - 1);
     b->last_buf = 1;
 
-    ctx->body = b;
-
-    cl = ngx_alloc_chain_link(r->pool);
-    if (cl == NULL) {
-        return NGX_ERROR;
-    }
-
-    cl->buf = b;
-    cl->next = NULL;
-
-    sr->request_body = static_cast<ngx_http_request_body_t *>(
-                           ngx_pcalloc(r->pool,
-                                       sizeof(ngx_http_request_body_t)));
-    if (sr->request_body == NULL) {
-        return NGX_ERROR;
-    }
-
-    sr->request_body->bufs = cl;
-    sr->request_body->buf = b;
-
-    sr->method = NGX_HTTP_POST;
-    ngx_str_set(&sr->method_name, "POST");
-
-    if (ngx_http_api_auth_set_headers(r, sr, alcf, len) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    ctx->introspecting = 1;
+    f.uri = &alcf->introspect;
+    f.method = NGX_HTTP_POST;
+    ngx_str_set(&f.method_name, "POST");
+    ngx_str_set(&f.content_type, "application/x-www-form-urlencoded");
+    ngx_str_set(&f.accept, "application/json");
+    f.authorization = alcf->client_auth;
+    f.body = b;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "api_auth introspect \"%V\"", &alcf->introspect);
 
-    return NGX_AGAIN;
-}
-
-
-/*
- * The subrequest starts with a copy of the client's headers_in: replace
- * it with exactly the headers an introspection request needs.
- */
-
-static ngx_int_t
-ngx_http_api_auth_set_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
-    ngx_http_api_auth_loc_conf_t *alcf, size_t len) noexcept
-{
-    u_char           *p;
-    ngx_uint_t        i, n;
-    ngx_str_t         empty = ngx_null_string;
-    ngx_table_elt_t  *h, *hs[4];
-
-    static ngx_str_t  names[] = {
-        ngx_string("Content-Type"),
-        ngx_string("Content-Length"),
-        ngx_string("Accept"),
-        ngx_string("Authorization")
-    };
-
-    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
-
-    if (ngx_list_init(&sr->headers_in.headers, r->pool, 4,
-                      sizeof(ngx_table_elt_t))
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    sr->headers_in.server = r->headers_in.server;
-    sr->headers_in.content_length_n = len;
-    sr->headers_in.keep_alive_n = -1;
-
-    n = alcf->client_auth.len ? 4 : 3;
-
-    for (i = 0; i < n; i++) {
-        h = ngx_http_api_auth_push_header(r->pool, &sr->headers_in.headers,
-                                          &names[i], &empty, 1);
-        if (h == NULL) {
-            return NGX_ERROR;
-        }
-
-        hs[i] = h;
-    }
-
-    ngx_str_set(&hs[0]->value, "application/x-www-form-urlencoded");
-    sr->headers_in.content_type = hs[0];
-
-    p = static_cast<u_char *>(ngx_pnalloc(r->pool, NGX_SIZE_T_LEN));
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    hs[1]->value.data = p;
-    hs[1]->value.len = ngx_sprintf(p, "%uz", len) - p;
-    sr->headers_in.content_length = hs[1];
-
-    ngx_str_set(&hs[2]->value, "application/json");
-
-    if (n == 4) {
-        /* RFC 6749 §2.3.1 client_secret_basic, encoded at load time */
-        hs[3]->value = alcf->client_auth;
-        sr->headers_in.authorization = hs[3];
-    }
-
-    return NGX_OK;
-}
-
-
-/* runs in the subrequest: copy what it got, decide later in the parent */
-
-static ngx_int_t
-ngx_http_api_auth_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
-    noexcept
-{
-    ngx_http_api_auth_ctx_t *ctx = static_cast<ngx_http_api_auth_ctx_t *>(
-                                       data);
-
-    ctx->done = 1;
-    ctx->sr_status = (rc == NGX_OK || rc == NGX_DONE)
-                     ? r->headers_out.status : 0;
-
-    /*
-     * The call is over: scrub the token form now, before the subrequest's
-     * own access log line (log_subrequest on), where $request_body is
-     * then empty
-     */
-
-    if (ctx->body) {
-        ngx_explicit_memzero(ctx->body->start,
-                             ctx->body->end - ctx->body->start);
-        ctx->body = NULL;
-    }
-
-    r->request_body = NULL;
-
-    if (r->out && r->out->buf) {
-        ctx->sr_body.data = r->out->buf->pos;
-        ctx->sr_body.len = r->out->buf->last - r->out->buf->pos;
-    }
-
-    ctx->sr_encoded = (r->headers_out.content_encoding
-                       && r->headers_out.content_encoding->value.len);
-
-    ctx->sr_not_json = !api_auth::is_json_media_type(
-                            std::string_view(
-                                reinterpret_cast<char *>(
-                                    r->headers_out.content_type.data),
-                                r->headers_out.content_type.len));
-
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "api_auth introspection done s:%ui rc:%i",
-                   r->headers_out.status, rc);
-
-    return rc;
+    return ngx_http_api_auth_fetch_start(r, ctx, &f);
 }
 
 
@@ -661,260 +469,150 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
 }
 
 
-/*
- * Waits for the call in flight: woken by its owner in this worker, or by
- * a timer that polls the zone for an owner in another worker (5 ms,
- * doubling to 40 ms).  The in-flight marker expires after
- * NGX_HTTP_API_AUTH_PENDING seconds, which bounds the wait.
- */
-
-static ngx_int_t
-ngx_http_api_auth_wait(ngx_http_request_t *r, ngx_http_api_auth_ctx_t *ctx)
+char *
+ngx_http_api_auth_introspect_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept
 {
-    if (ngx_http_api_auth_waiters.prev == NULL) {
-        ngx_queue_init(&ngx_http_api_auth_waiters);
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t  *value;
+
+    if (alcf->introspect.data) {
+        return const_cast<char *>("is duplicate");
     }
 
-    ctx->wait_delay = ctx->wait_delay ? ngx_min(ctx->wait_delay * 2, 40) : 5;
+    value = static_cast<ngx_str_t *>(cf->args->elts);
 
-    if (ctx->wait_start == 0) {
-        ctx->wait_start = ngx_current_msec ? ngx_current_msec : 1;
+    if (value[1].len == 0 || value[1].data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth_introspect\" takes a local "
+                           "URI such as \"/_introspect\", not \"%V\" (put "
+                           "the authorization server in that location's "
+                           "proxy_pass)", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    ctx->wait_ev.handler = ngx_http_api_auth_wake_handler;
-    ctx->wait_ev.data = r;
-    ctx->wait_ev.log = r->connection->log;
+    if (ngx_strlchr(value[1].data, value[1].data + value[1].len, '?')) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "api_auth: \"api_auth_introspect\" \"%V\" has "
+                           "arguments: they become part of the URI that "
+                           "selects the location, not arguments of the "
+                           "subrequest", &value[1]);
+    }
 
-    ngx_add_timer(&ctx->wait_ev, ctx->wait_delay);
+    alcf->introspect = value[1];
 
-    ngx_queue_insert_tail(&ngx_http_api_auth_waiters, &ctx->wait_link);
-    ctx->waiting = 1;
-
-    return NGX_AGAIN;
+    return NGX_CONF_OK;
 }
 
 
-static void
-ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept
+char *
+ngx_http_api_auth_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept
 {
-    ngx_connection_t         *c;
-    ngx_http_request_t       *r;
-    ngx_http_api_auth_ctx_t  *ctx;
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
 
-    r = static_cast<ngx_http_request_t *>(ev->data);
-    c = r->connection;
+    ngx_str_t  *value;
 
-    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
-              ngx_http_get_module_ctx(r, ngx_http_api_auth_module));
-
-    if (ctx->waiting) {
-        ngx_queue_remove(&ctx->wait_link);
-        ctx->waiting = 0;
+    if (alcf->secret_file.data) {
+        return const_cast<char *>("is duplicate");
     }
 
-    ngx_http_set_log_request(c->log, r);
+    value = static_cast<ngx_str_t *>(cf->args->elts);
 
-    r->write_event_handler(r);
-
-    ngx_http_run_posted_requests(c);
-}
-
-
-static void
-ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept
-{
-    ngx_queue_t              *q, *next;
-    ngx_http_api_auth_ctx_t  *w;
-
-    if (ngx_http_api_auth_waiters.prev == NULL) {
-        return;
+    if (ngx_conf_full_name(cf->cycle, &value[1], 1) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    for (q = ngx_queue_head(&ngx_http_api_auth_waiters);
-         q != ngx_queue_sentinel(&ngx_http_api_auth_waiters);
-         q = next)
-    {
-        next = ngx_queue_next(q);
-        w = ngx_queue_data(q, ngx_http_api_auth_ctx_t, wait_link);
+    alcf->secret_file = value[1];
 
-        if (!api_auth::digest_equal(w->key, ctx->key)) {
-            continue;
-        }
-
-        ngx_queue_remove(q);
-        w->waiting = 0;
-
-        if (w->wait_ev.timer_set) {
-            ngx_del_timer(&w->wait_ev);
-        }
-
-        ngx_post_event(&w->wait_ev, &ngx_posted_events);
-    }
-}
-
-
-/* the request is going away: leave nothing behind that points to it */
-
-void
-ngx_http_api_auth_cleanup(void *data) noexcept
-{
-    ngx_http_api_auth_ctx_t *ctx = static_cast<ngx_http_api_auth_ctx_t *>(
-                                       data);
-
-    if (ctx->waiting) {
-        ngx_queue_remove(&ctx->wait_link);
-        ctx->waiting = 0;
-    }
-
-    if (ctx->wait_ev.timer_set) {
-        ngx_del_timer(&ctx->wait_ev);
-    }
-
-    if (ctx->wait_ev.posted) {
-        ngx_delete_posted_event(&ctx->wait_ev);
-    }
-
-    if (ctx->owner) {
-        /* the request went away with its call: others may retry */
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
-                                        ctx->owner_id, 0);
-        ngx_http_api_auth_wake_waiters(ctx);
-        ctx->owner = NULL;
-    }
-
-    if (ctx->body) {
-        ngx_explicit_memzero(ctx->body->start,
-                             ctx->body->end - ctx->body->start);
-    }
+    return NGX_CONF_OK;
 }
 
 
 /*
- * An introspection response larger than the in-memory buffer of the
- * subrequest (subrequest_output_buffer_size, at most 64k here) would make
- * nginx's postpone filter fail, and with it the client's connection.  These
- * filters, first in the chain, drop such a body instead, so that the
- * parent answers 503 like for any other bad response.
+ * RFC 6749 §2.3.1 client_secret_basic: both parts form-urlencoded before
+ * base64.  The plaintext secret is scrubbed from memory once encoded.
  */
 
-ngx_int_t
-ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept
+char *
+ngx_http_api_auth_client_auth(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
 {
-    ngx_str_t  name = ngx_string("request_body");
+    u_char     *p, *pair;
+    size_t      len;
+    ngx_str_t   secret;
 
-    ngx_http_api_auth_request_body_index = ngx_http_get_variable_index(cf,
-                                                                       &name);
-    if (ngx_http_api_auth_request_body_index == NGX_ERROR) {
-        return NGX_ERROR;
+    if (conf->client_auth.len) {
+        return NGX_CONF_OK;
     }
 
-    ngx_http_next_header_filter = ngx_http_top_header_filter;
-    ngx_http_top_header_filter = ngx_http_api_auth_header_filter;
+    if (conf->client_id.len == 0 && conf->secret_file.len == 0) {
+        return NGX_CONF_OK;
+    }
 
-    ngx_http_next_body_filter = ngx_http_top_body_filter;
-    ngx_http_top_body_filter = ngx_http_api_auth_body_filter;
+    if (conf->client_id.len == 0 || conf->secret_file.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth_client_id\" and "
+                           "\"api_auth_client_secret_file\" must be set "
+                           "together");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
 
-    return NGX_OK;
-}
-
-
-/* one of the module's own introspection subrequests */
-
-ngx_uint_t
-ngx_http_api_auth_own_subrequest(ngx_http_request_t *r) noexcept
-{
-    return r != r->main && r->post_subrequest
-           && r->post_subrequest->handler == ngx_http_api_auth_done;
-}
-
-
-static ngx_http_api_auth_ctx_t *
-ngx_http_api_auth_sr_ctx(ngx_http_request_t *r) noexcept
-{
-    if (r == r->main || r->post_subrequest == NULL
-        || r->post_subrequest->handler != ngx_http_api_auth_done)
+    if (ngx_http_api_auth_read_file(cf, &conf->secret_file, &secret)
+        != NGX_OK)
     {
-        return NULL;
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    return static_cast<ngx_http_api_auth_ctx_t *>(r->post_subrequest->data);
-}
-
-
-static size_t
-ngx_http_api_auth_body_limit(ngx_http_request_t *r) noexcept
-{
-    ngx_http_core_loc_conf_t  *clcf;
-
-    clcf = static_cast<ngx_http_core_loc_conf_t *>(
-               ngx_http_get_module_loc_conf(r, ngx_http_core_module));
-
-    return ngx_min(clcf->subrequest_output_buffer_size,
-                   api_auth::max_introspection_body);
-}
-
-
-static ngx_int_t
-ngx_http_api_auth_header_filter(ngx_http_request_t *r) noexcept
-{
-    ngx_http_api_auth_ctx_t  *ctx;
-
-    ctx = ngx_http_api_auth_sr_ctx(r);
-
-    if (ctx != NULL && r->headers_out.content_length_n > 0
-        && static_cast<size_t>(r->headers_out.content_length_n)
-           > ngx_http_api_auth_body_limit(r))
+    /* a trailing newline is how editors save a one-line file */
+    while (secret.len
+           && (secret.data[secret.len - 1] == '\n'
+               || secret.data[secret.len - 1] == '\r'
+               || secret.data[secret.len - 1] == ' '))
     {
-        ctx->sr_too_big = 1;
-        r->headers_out.content_length_n = -1;
+        secret.len--;
     }
 
-    return ngx_http_next_header_filter(r);
-}
-
-
-static ngx_int_t
-ngx_http_api_auth_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
-    noexcept
-{
-    ngx_chain_t              *cl;
-    ngx_http_api_auth_ctx_t  *ctx;
-
-    ctx = ngx_http_api_auth_sr_ctx(r);
-
-    if (ctx == NULL) {
-        return ngx_http_next_body_filter(r, in);
+    if (secret.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: client secret file \"%V\" is empty",
+                           &conf->secret_file);
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    /*
-     * An upstream that fails after the header (a Content-Length it does
-     * not honour, a chunked body without its last chunk) ends the
-     * subrequest with rc 0 and status 200, but never sends the last
-     * buffer: the answer is complete only when that buffer passed.
-     */
-    for (cl = in; cl; cl = cl->next) {
-        if (cl->buf->last_in_chain || cl->buf->last_buf) {
-            ctx->sr_complete = 1;
-        }
+    std::string_view  id(reinterpret_cast<char *>(conf->client_id.data),
+                         conf->client_id.len);
+    std::string_view  sec(reinterpret_cast<char *>(secret.data), secret.len);
+
+    len = api_auth::form_urlencoded_len(id) + 1
+          + api_auth::form_urlencoded_len(sec);
+
+    pair = static_cast<u_char *>(ngx_pnalloc(cf->temp_pool, len));
+    if (pair == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    if (!ctx->sr_too_big) {
-        for (cl = in; cl; cl = cl->next) {
-            ctx->sr_size += ngx_buf_size(cl->buf);
-        }
+    p = reinterpret_cast<u_char *>(
+            api_auth::form_urlencode(id, reinterpret_cast<char *>(pair)));
+    *p++ = ':';
+    api_auth::form_urlencode(sec, reinterpret_cast<char *>(p));
 
-        if (ctx->sr_size <= ngx_http_api_auth_body_limit(r)) {
-            return ngx_http_next_body_filter(r, in);
-        }
-
-        ctx->sr_too_big = 1;
+    conf->client_auth.len = sizeof("Basic ") - 1
+                            + api_auth::base64_encoded_len(len);
+    conf->client_auth.data = static_cast<u_char *>(
+                                 ngx_pnalloc(cf->pool, conf->client_auth.len));
+    if (conf->client_auth.data == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    for (cl = in; cl; cl = cl->next) {
-        cl->buf->pos = cl->buf->last;
-        cl->buf->file_pos = cl->buf->file_last;
-    }
+    p = ngx_cpymem(conf->client_auth.data, "Basic ", sizeof("Basic ") - 1);
+    api_auth::base64_encode(pair, len, reinterpret_cast<char *>(p));
 
-    return NGX_OK;
+    ngx_explicit_memzero(pair, len);
+    ngx_explicit_memzero(secret.data, secret.len);
+
+    return NGX_CONF_OK;
 }
