@@ -11,6 +11,7 @@
 #   make bench-alloc       heap allocations per request on the hot paths
 #   make fuzz [FUZZ_SECONDS=60]   libFuzzer targets of src/core
 #   make test-asan | test-valgrind   the suite under sanitizers / memcheck
+#   make test-matrix [LEGS="system trixie sid"]   the suite on other nginx
 #   make clean
 
 SHELL := /bin/bash
@@ -47,7 +48,8 @@ UNIT_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -g \
                  -fsanitize=address,undefined -fno-sanitize-recover=all
 
 .PHONY: module deps test-deps unit test integration run smoke lint key clean \
-        test-asan test-valgrind bench bench-alloc bench-callgrind fuzz
+        test-asan test-valgrind bench bench-alloc bench-callgrind fuzz \
+        test-matrix
 
 deps:
 	@util/deps.sh $(BUILD_DEPS)
@@ -169,6 +171,15 @@ test-asan: test-deps $(ASAN_MODULE)
 	@if ls $(SAN_REPORTS)/* >/dev/null 2>&1; then \
 	    cat $(SAN_REPORTS)/*; echo "test-asan: sanitizer reports above"; exit 1; \
 	else echo "test-asan: no sanitizer report"; fi
+
+# the suite with other nginx builds, one leg each (util/matrix.sh): the
+# installed one, and Debian trixie's and sid's nginx fetched with a
+# private apt configuration; never part of make test
+LEGS ?= system trixie sid
+
+test-matrix: test-deps
+	@util/deps.sh dpkg-dev
+	@util/matrix.sh $(LEGS)
 
 # the whole integration suite with nginx under valgrind memcheck
 test-valgrind: test-deps module
