@@ -12,6 +12,7 @@
 #   make fuzz [FUZZ_SECONDS=60]   libFuzzer targets of src/core
 #   make test-asan | test-valgrind   the suite under sanitizers / memcheck
 #   make test-matrix [LEGS="system trixie sid"]   the suite on other nginx
+#   make deb | test-deb   the Debian package; install it, one request, purge
 #   make clean
 
 SHELL := /bin/bash
@@ -49,7 +50,7 @@ UNIT_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -g \
 
 .PHONY: module deps test-deps unit test integration run smoke lint key clean \
         test-asan test-valgrind bench bench-alloc bench-callgrind fuzz \
-        test-matrix
+        test-matrix deb test-deb
 
 deps:
 	@util/deps.sh $(BUILD_DEPS)
@@ -180,6 +181,19 @@ LEGS ?= system trixie sid
 test-matrix: test-deps
 	@util/deps.sh dpkg-dev
 	@util/matrix.sh $(LEGS)
+
+# the Debian package (debian/: dh + dh_nginx) in build/, and its test:
+# installed with apt-get, nginx -t with the stock nginx.conf plus a site
+# on 127.0.0.1, one request with and without a key, then purged again
+DEB_DEPS := debhelper dpkg-dev nginx-dev libjansson-dev libssl-dev g++
+
+deb:
+	@util/deps.sh $(DEB_DEPS)
+	@util/deb.sh
+
+test-deb: deb
+	@util/deps.sh curl
+	util/deb-test.sh
 
 # the whole integration suite with nginx under valgrind memcheck
 test-valgrind: test-deps module
