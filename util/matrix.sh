@@ -6,18 +6,23 @@
 #                also accepted as 1.22 or bookworm
 #   trixie, sid  (any Debian suite) that suite's nginx, nginx-dev and
 #                libnginx-mod-http-echo, fetched with apt-get download
+#   /some/dir    an nginx source tree (nginx.org, freenginx, Angie) built
+#                there with --with-compat --with-debug and the echo module
+#                (--add-dynamic-module): objs/nginx (objs/angie) and
+#                objs/ngx_http_echo_module.so; the module is built from a
+#                copy of the tree with NGINX_CONF_FLAGS
 #
 # A suite's packages come through a private apt configuration under
 # build/matrix/<leg>/apt (its own sources.list, lists, cache and status,
 # signed by the system's Debian archive keyring); the system's sources,
 # lists, cache and state are neither used nor changed.  Its apt.conf.d
 # is still read, for the local policy (a proxy, or a frozen mirror's
-# Acquire::Check-Valid-Until "false").  The packages are unpacked with dpkg-deb -x into
-# build/matrix/<leg>/root; the module is built against that nginx-dev
-# tree in build/matrix/<leg>/nginx.  When the binary does not run with
-# Debian 12's libraries (sid: newer glibc, OpenSSL, PCRE2), it runs with
-# the libraries its package depends on, from the same suite, through
-# that suite's own ld.so (--library-path).
+# Acquire::Check-Valid-Until "false").  The packages are unpacked with
+# dpkg-deb -x into build/matrix/<leg>/root; the module is built against
+# that nginx-dev tree in build/matrix/<leg>/nginx.  When the binary
+# does not run with Debian 12's libraries (sid: newer glibc, OpenSSL,
+# PCRE2), it runs with the libraries its package depends on, from the
+# same suite, through that suite's own ld.so (--library-path).
 #
 # usage: util/matrix.sh LEG...   (make test-matrix LEGS="...")
 # environment: MAKE, DEBIAN_MIRROR (default http://deb.debian.org/debian)
@@ -122,7 +127,7 @@ rc=0
 
 for leg in "$@"; do
     start=$(date +%s)
-    dir=$matrix/$leg
+    dir=$matrix/${leg##*/}
     root=$dir/root
     version=-
     result=
@@ -135,6 +140,16 @@ for leg in "$@"; do
         echo=/usr/lib/nginx/modules/ngx_http_echo_module.so
         runs="system"
         ;;
+    /*)
+        bin=$leg/objs/nginx
+        [ -x "$bin" ] || bin=$leg/objs/angie
+        src=$leg
+        echo=$leg/objs/ngx_http_echo_module.so
+        runs="system"
+        [ -x "$bin" ] && [ -f "$echo" ] ||
+            result="FAIL (no $bin or $echo)"
+        leg=${leg##*/}
+        ;;
     *)
         mkdir -p "$dir"
         echo "== $leg: fetching nginx, nginx-dev, libnginx-mod-http-echo"
@@ -143,7 +158,7 @@ for leg in "$@"; do
     esac
 
     if [ -z "$result" ]; then
-        version=$("$bin" -v 2>&1 | sed 's/^nginx version: //')
+        version=$("$bin" -v 2>&1 | head -1 | sed 's/^.* version: //')
         echo "== $leg: $version ($runs): building and running the suite"
         mkdir -p "$dir"
         log=$dir/integration.log
@@ -161,13 +176,13 @@ for leg in "$@"; do
 
     case $result in PASS*) ;; *) rc=1 ;; esac
     secs=$(( $(date +%s) - start ))
-    rows+=("$(printf '%-8s %-14s %-18s %-28s %dm%02ds' "$leg" "$version" \
+    rows+=("$(printf '%-14s %-14s %-16s %-28s %dm%02ds' "$leg" "$version" \
               "${runs:--}" "$result" $((secs / 60)) $((secs % 60)))")
 done
 
 echo
 echo "==== test-matrix ===="
-printf '%-8s %-14s %-18s %-28s %s\n' leg "nginx -v" "libraries" \
+printf '%-14s %-14s %-16s %-28s %s\n' leg "nginx -v" "libraries" \
     "make integration" time
 printf '%s\n' "${rows[@]}" | tee "$matrix/results.txt"
 exit $rc
