@@ -185,7 +185,8 @@ test-matrix: test-deps
 # the Debian package (debian/: dh + dh_nginx) in build/, and its test:
 # installed with apt-get, nginx -t with the stock nginx.conf plus a site
 # on 127.0.0.1, one request with and without a key, then purged again
-DEB_DEPS := debhelper dpkg-dev nginx-dev libjansson-dev libssl-dev g++
+DEB_DEPS := build-essential debhelper dpkg-dev nginx-dev libjansson-dev \
+            libssl-dev
 
 deb:
 	@util/deps.sh $(DEB_DEPS)
