@@ -37,8 +37,6 @@ multiarch=x86_64-linux-gnu
 
 [ $# -gt 0 ] || set -- system trixie sid
 
-die() { echo "matrix: $*" >&2; exit 1; }
-
 # apt-get with the leg's private configuration (APT_CONFIG is read
 # first; it points the sources, preferences, keys, lists, cache and
 # status away from /etc/apt, /var/lib/apt and /var/cache/apt)
@@ -176,13 +174,13 @@ for leg in "$@"; do
 
     case $result in PASS*) ;; *) rc=1 ;; esac
     secs=$(( $(date +%s) - start ))
-    rows+=("$(printf '%-14s %-14s %-16s %-28s %dm%02ds' "$leg" "$version" \
+    rows+=("$(printf '%-17s %-17s %-16s %-28s %dm%02ds' "$leg" "$version" \
               "${runs:--}" "$result" $((secs / 60)) $((secs % 60)))")
 done
 
 echo
 echo "==== test-matrix ===="
-printf '%-14s %-14s %-16s %-28s %s\n' leg "nginx -v" "libraries" \
+printf '%-17s %-17s %-16s %-28s %s\n' leg "nginx -v" "libraries" \
     "make integration" time
 printf '%s\n' "${rows[@]}" | tee "$matrix/results.txt"
 exit $rc
