@@ -11,15 +11,28 @@
 #   make bench-alloc       heap allocations per request on the hot paths
 #   make fuzz [FUZZ_SECONDS=60]   libFuzzer targets of src/core
 #   make test-asan | test-valgrind   the suite under sanitizers / memcheck
+#   make test-matrix [LEGS="system trixie sid"]   the suite on other nginx
+#   make deb | test-deb   the Debian package; install it, one request, purge
 #   make clean
 
 SHELL := /bin/bash
-comma := ,
 .DEFAULT_GOAL := module
 
-NGINX_SRC  ?= /usr/share/nginx/src
-NGINX_BIN  ?= /usr/sbin/nginx
+# the nginx to build against and test with: a source tree configured as
+# that binary was (Debian's nginx-dev: conf_flags), the binary, and the
+# echo module built for it (the suite's fixtures use echo)
+NGINX_SRC   ?= /usr/share/nginx/src
+NGINX_BIN   ?= /usr/sbin/nginx
+ECHO_MODULE ?= /usr/lib/nginx/modules/ngx_http_echo_module.so
+# configure flags of a tree without conf_flags (nginx.org, freenginx,
+# Angie); the binary must have --with-compat too
+NGINX_CONF_FLAGS ?= --with-compat --with-debug
+# cc/ld options where the tree's conf_flags carry none (Debian 12's don't)
+NGINX_CC_OPT ?= -g -O2 -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2
+NGINX_LD_OPT ?= -Wl,-z,relro -Wl,-z,now
+# one build directory per nginx (e.g. BUILD=build/matrix/<leg>)
 BUILD      := $(CURDIR)/build
+override BUILD := $(abspath $(BUILD))
 MODULE     := $(BUILD)/nginx/objs/ngx_http_api_auth_module.so
 TEST_MODULE = $(MODULE)
 
@@ -36,7 +49,8 @@ UNIT_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -g \
                  -fsanitize=address,undefined -fno-sanitize-recover=all
 
 .PHONY: module deps test-deps unit test integration run smoke lint key clean \
-        test-asan test-valgrind bench bench-alloc bench-callgrind fuzz
+        test-asan test-valgrind bench bench-alloc bench-callgrind fuzz \
+        test-matrix deb test-deb
 
 deps:
 	@util/deps.sh $(BUILD_DEPS)
@@ -46,21 +60,33 @@ test-deps: deps
 
 module: deps $(MODULE)
 
-# configure a copy of Debian's nginx tree in $(1) with cc-opt $(2), ld-opt $(3)
+# configure a copy of the nginx tree in $(1): its conf_flags (else
+# NGINX_CONF_FLAGS), --with-cc-opt/--with-ld-opt from conf_flags (sid's
+# carry their own) else $(2)/$(3), and $(4)/$(5) appended to those, so
+# that they win (the sanitizer build); nginx takes only the last
+# --with-cc-opt it is given, so each is passed once
 define configure_nginx
 	rm -rf $(1)
 	mkdir -p $(dir $(1))
 	cp -r $(NGINX_SRC) $(1)
-	cd $(1) && . ./conf_flags && ./configure \
-	    --with-cc-opt="$(2)" --with-ld-opt="$(3)" \
-	    "$${NGX_CONF_FLAGS[@]}" --add-dynamic-module=$(CURDIR) >configure.log \
+	cd $(1) && NGX_CONF_FLAGS=($(NGINX_CONF_FLAGS)) && \
+	if [ -f conf_flags ]; then . ./conf_flags; fi && \
+	cc="$(2)" && ld="$(3)" && flags=() && \
+	for f in "$${NGX_CONF_FLAGS[@]}"; do \
+	    case $$f in \
+	    --with-cc-opt=*) cc=$${f#*=} ;; \
+	    --with-ld-opt=*) ld=$${f#*=} ;; \
+	    *) flags+=("$$f") ;; \
+	    esac; \
+	done && \
+	conf=./configure && { [ -x $$conf ] || conf=./auto/configure; } && \
+	$$conf --with-cc-opt="$$cc $(4)" --with-ld-opt="$$ld $(5)" \
+	    "$${flags[@]}" --add-dynamic-module=$(CURDIR) >configure.log \
 	    || { tail -20 configure.log; exit 1; }
 endef
 
 $(BUILD)/nginx/objs/Makefile: config config.make
-	$(call configure_nginx,$(BUILD)/nginx,\
-	    -g -O2 -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2,\
-	    -Wl$(comma)-z$(comma)relro -Wl$(comma)-z$(comma)now)
+	$(call configure_nginx,$(BUILD)/nginx,$(NGINX_CC_OPT),$(NGINX_LD_OPT))
 
 $(MODULE): $(BUILD)/nginx/objs/Makefile $(SRCS)
 	$(MAKE) -s -C $(BUILD)/nginx -f objs/Makefile modules
@@ -71,8 +97,8 @@ ASAN_MODULE := $(BUILD)/asan/nginx/objs/ngx_http_api_auth_module.so
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 $(BUILD)/asan/nginx/objs/Makefile: config config.make
-	$(call configure_nginx,$(BUILD)/asan/nginx,\
-	    -g -O1 -fPIC -fno-omit-frame-pointer $(SAN_FLAGS),$(SAN_FLAGS))
+	$(call configure_nginx,$(BUILD)/asan/nginx,-g -fPIC,,\
+	    -O1 -fno-omit-frame-pointer $(SAN_FLAGS),$(SAN_FLAGS))
 
 $(ASAN_MODULE): $(BUILD)/asan/nginx/objs/Makefile $(SRCS)
 	$(MAKE) -s -C $(BUILD)/asan/nginx -f objs/Makefile modules
@@ -103,7 +129,7 @@ integration: test-deps module
 	@rm -rf $(SUITE_LOGS) && mkdir -p $(SUITE_LOGS)
 	@set +e; \
 	TEST_NGINX_BINARY=$(NGINX_BIN) \
-	TEST_NGINX_LOAD_MODULES="$(TEST_MODULE) /usr/lib/nginx/modules/ngx_http_echo_module.so" \
+	TEST_NGINX_LOAD_MODULES="$(TEST_MODULE) $(ECHO_MODULE)" \
 	TEST_NGINX_DATA_DIR=$(CURDIR)/t/data \
 	TEST_NGINX_AS_PORT=$(AS_PORT_TEST) \
 	TEST_NGINX_COLLECT_LOGS=$(SUITE_LOGS) \
@@ -134,6 +160,9 @@ SAN_RUNTIME := $(shell gcc -print-file-name=libasan.so) \
                $(shell gcc -print-file-name=libubsan.so)
 
 test-asan: test-deps $(ASAN_MODULE)
+	@nm -D $(ASAN_MODULE) | grep -qw __asan_init || \
+	    { echo "test-asan: $(ASAN_MODULE) has no ASan (__asan_init)"; \
+	      exit 1; }
 	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan:detect_leaks=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/util/lsan.supp:print_suppressions=0 \
@@ -143,6 +172,29 @@ test-asan: test-deps $(ASAN_MODULE)
 	@if ls $(SAN_REPORTS)/* >/dev/null 2>&1; then \
 	    cat $(SAN_REPORTS)/*; echo "test-asan: sanitizer reports above"; exit 1; \
 	else echo "test-asan: no sanitizer report"; fi
+
+# the suite with other nginx builds, one leg each (util/matrix.sh): the
+# installed one, and Debian trixie's and sid's nginx fetched with a
+# private apt configuration; never part of make test
+LEGS ?= system trixie sid
+
+test-matrix: test-deps
+	@util/deps.sh dpkg-dev
+	@util/matrix.sh $(LEGS)
+
+# the Debian package (debian/: dh + dh_nginx) in build/, and its test:
+# installed with apt-get, nginx -t with the stock nginx.conf plus a site
+# on 127.0.0.1, one request with and without a key, then purged again
+DEB_DEPS := build-essential debhelper dpkg-dev nginx-dev libjansson-dev \
+            libssl-dev
+
+deb:
+	@util/deps.sh $(DEB_DEPS)
+	@util/deb.sh
+
+test-deb: deb
+	@util/deps.sh curl
+	util/deb-test.sh
 
 # the whole integration suite with nginx under valgrind memcheck
 test-valgrind: test-deps module

@@ -57,7 +57,7 @@ GET /t
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
---- response_body_like: 401 Authorization Required
+--- response_body_like: 401 (?:Authorization Required|Unauthorized)
 --- no_error_log
 [error]
 [alert]
@@ -458,7 +458,7 @@ qr/api_auth: unknown API key [0-9a-f]{8}\b/
 [401, 200]
 --- response_body_like eval
 [
-    qr/401 Authorization Required/,
+    qr/401 (?:Authorization Required|Unauthorized)/,
     qr/^public$/,
 ]
 --- no_error_log
@@ -713,7 +713,7 @@ Authorization: Bearer test-key-unknown-9999
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- response_body_like: 401 Authorization Required
+--- response_body_like: 401 (?:Authorization Required|Unauthorized)
 --- no_error_log
 [error]
 [alert]

@@ -592,7 +592,7 @@ Authorization: Bearer test-key-partner-x-0002
 --- response_body_like eval
 [
     qr/^ok$/,
-    qr/401 Authorization Required/,
+    qr/401 (?:Authorization Required|Unauthorized)/,
     qr{^/t 200 allow api_key client=partner-x subject=acct-42 scope="orders.read"\n/bad\?x 401 missing  client= subject= scope=""\n}m,
 ]
 --- no_error_log

@@ -81,7 +81,7 @@ GET /t
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api"
---- response_body_like: 401 Authorization Required
+--- response_body_like: 401 (?:Authorization Required|Unauthorized)
 --- error_log
 api_auth: no credentials were provided
 --- no_error_log
@@ -115,7 +115,7 @@ Authorization: Bearer tok-010-3-revoked
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- response_body_like: 401 Authorization Required
+--- response_body_like: 401 (?:Authorization Required|Unauthorized)
 --- error_log eval
 qr/\[info\] .*api_auth: token (?!e4139443)[0-9a-f]{8} is not active/
 --- no_error_log eval
@@ -853,7 +853,7 @@ Authorization: Bearer tok-010-25-inherit
     '!WWW-Authenticate',
 ]
 --- response_body_like eval
-[qr/403 Forbidden/, qr/401 Authorization Required/, qr/\Aallow\n\z/]
+[qr/403 Forbidden/, qr/401 (?:Authorization Required|Unauthorized)/, qr/\Aallow\n\z/]
 --- no_error_log
 [error]
 [alert]

@@ -40,7 +40,7 @@ Authorization: Bearer tok-012-1-down
 --- response_headers
 Retry-After: 5
 !WWW-Authenticate
---- response_body_like: 503 Service Temporarily Unavailable
+--- response_body_like: 503 Service (?:Temporarily )?Unavailable
 --- error_log
 api_auth: introspection failed: status 500
 --- no_error_log eval

@@ -240,7 +240,7 @@ Authorization: Bearer tok-060-1-refused
 --- response_headers
 Retry-After: 5
 !WWW-Authenticate
---- response_body_like: 503 Service Temporarily Unavailable
+--- response_body_like: 503 Service (?:Temporarily )?Unavailable
 --- error_log eval
 [
     qr/\[error\] .*connect\(\) failed \(111: Connection refused\) while connecting to upstream/,
