@@ -20,6 +20,7 @@ main()
     srunner_add_suite(sr, policy_suite());
     srunner_add_suite(sr, introspection_suite());
     srunner_add_suite(sr, claims_suite());
+    srunner_add_suite(sr, challenge_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -38,5 +38,6 @@ Suite *keyfile_suite(void);
 Suite *policy_suite(void);
 Suite *introspection_suite(void);
 Suite *claims_suite(void);
+Suite *challenge_suite(void);
 
 #endif
