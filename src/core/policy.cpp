@@ -1,8 +1,10 @@
 /*
  * api_auth core: authorization policy and cache arithmetic.  Pure
- * functions of their arguments; no allocation.
+ * functions of their arguments, no allocation; only building a
+ * scope_implications table (configuration time) allocates.
  */
 
+#include <algorithm>
 #include <limits>
 
 #include "policy.hpp"
@@ -85,6 +87,134 @@ scope_satisfies(std::string_view granted, std::string_view required) noexcept
     /* a required token that is missing from granted ends the search */
     return !any_token(required, [granted](std::string_view t) noexcept {
         return !has_token(granted, t);
+    });
+}
+
+
+namespace {
+
+template <typename T>
+auto
+find_entry(T &entries, std::string_view scope) noexcept
+{
+    auto  it = std::lower_bound(entries.begin(), entries.end(), scope,
+                                [](const auto &e, std::string_view s) {
+                                    return std::string_view(e.scope) < s;
+                                });
+
+    return (it != entries.end() && it->scope == scope) ? it : entries.end();
+}
+
+}  // namespace
+
+
+status
+scope_implications::add(std::string_view scope,
+                        std::string_view implied) noexcept
+{
+    if (!is_scope(scope) || scope.find(' ') != std::string_view::npos
+        || !is_scope(implied))
+    {
+        return status::malformed;
+    }
+
+    try {
+        /* work on a copy: the table stays as it was on failure */
+        std::vector<entry>  next(entries_);
+        auto                it = find_entry(next, scope);
+
+        if (it == next.end()) {
+            entry  e{std::string(scope), std::string(implied), {}};
+
+            it = next.insert(std::lower_bound(next.begin(), next.end(), e,
+                                              [](const entry &a,
+                                                 const entry &b) {
+                                                  return a.scope < b.scope;
+                                              }),
+                             std::move(e));
+
+        } else {
+            it->direct += ' ';
+            it->direct += implied;
+        }
+
+        /* closures by a walk from each scope; "seen" stops cycles */
+        for (entry &e : next) {
+            std::vector<std::string_view>  seen{e.scope}, todo{e.direct};
+
+            e.closure.clear();
+
+            while (!todo.empty()) {
+                std::string_view  list = todo.back();
+
+                todo.pop_back();
+
+                /* any_token() is noexcept; this walk may throw */
+                for (size_t i = 0, end; i < list.size(); i = end + 1) {
+                    end = std::min(list.find(' ', i), list.size());
+
+                    std::string_view  t = list.substr(i, end - i);
+
+                    if (t.empty()
+                        || std::find(seen.begin(), seen.end(), t)
+                           != seen.end())
+                    {
+                        continue;
+                    }
+
+                    seen.push_back(t);
+
+                    if (!e.closure.empty()) {
+                        e.closure += ' ';
+                    }
+
+                    e.closure += t;
+
+                    auto  sub = find_entry(next, t);
+
+                    if (sub != next.end()) {
+                        todo.push_back(sub->direct);
+                    }
+                }
+            }
+        }
+
+        entries_.swap(next);
+
+    } catch (...) {
+        return status::internal;
+    }
+
+    return status::ok;
+}
+
+
+std::string_view
+scope_implications::implied(std::string_view scope) const noexcept
+{
+    auto  it = find_entry(entries_, scope);
+
+    return it == entries_.end() ? std::string_view() : it->closure;
+}
+
+
+bool
+scope_satisfies(std::string_view granted, std::string_view required,
+                const scope_implications &implies) noexcept
+{
+    if (implies.empty()) {
+        return scope_satisfies(granted, required);
+    }
+
+    return !any_token(required, [&](std::string_view r) noexcept {
+        if (has_token(granted, r)) {
+            return false;
+        }
+
+        /* missing unless some granted token implies it */
+        return !any_token(granted, [&](std::string_view g) noexcept {
+            return has_token(implies.implied(g), r);
+        });
     });
 }
 

@@ -11,8 +11,13 @@
 #ifndef API_AUTH_CORE_POLICY_HPP
 #define API_AUTH_CORE_POLICY_HPP
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "status.hpp"
 
 namespace api_auth {
 
@@ -26,6 +31,57 @@ namespace api_auth {
 /* every space-delimited token of required is in granted (exact match) */
 [[nodiscard]] bool scope_satisfies(std::string_view granted,
                                    std::string_view required) noexcept;
+
+/*
+ * api_auth_scope_implies SCOPE IMPLIED...: scope hierarchies, built at
+ * configuration time.  Implication is transitive ("admin write; write
+ * read" lets admin satisfy read) because that is what a hierarchy means
+ * to the person writing it, and a one-level table would make the order
+ * of directives matter.  Cycles are allowed and harmless (each scope is
+ * visited once); a scope never implies itself.  Repeating a SCOPE adds
+ * to its list.  Implication is not reflected in challenges: a 403 names
+ * the required scopes as configured.
+ */
+class scope_implications {
+public:
+    /*
+     * scope: one scope token; implied: is_scope() (single spaces).
+     *   ok         added, closures recomputed;
+     *   malformed  either argument fails the grammar; the table is
+     *              unchanged;
+     *   internal   allocation failure; the table is unchanged.
+     */
+    [[nodiscard]] status add(std::string_view scope,
+                             std::string_view implied) noexcept;
+
+    /* what scope implies, transitively, space-delimited; "" for none */
+    [[nodiscard]] std::string_view implied(std::string_view scope)
+        const noexcept;
+
+    [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
+
+    /* the number of scopes that imply something */
+    [[nodiscard]] size_t size() const noexcept { return entries_.size(); }
+
+private:
+    struct entry {
+        std::string  scope;
+        std::string  direct;     /* as configured, space-delimited */
+        std::string  closure;    /* transitive, without scope itself */
+    };
+
+    std::vector<entry>  entries_;    /* sorted by scope */
+};
+
+/*
+ * scope_satisfies() where each granted token also grants what it implies.
+ * No allocation: one binary search per granted token that is not itself
+ * required.
+ */
+[[nodiscard]] bool scope_satisfies(std::string_view granted,
+                                   std::string_view required,
+                                   const scope_implications &implies)
+    noexcept;
 
 /* some token of aud equals some token of accepted; empty aud never matches */
 [[nodiscard]] bool audience_matches(std::string_view aud,

@@ -20,6 +20,9 @@ main()
     srunner_add_suite(sr, policy_suite());
     srunner_add_suite(sr, introspection_suite());
     srunner_add_suite(sr, claims_suite());
+    srunner_add_suite(sr, challenge_suite());
+    srunner_add_suite(sr, url_suite());
+    srunner_add_suite(sr, resource_metadata_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

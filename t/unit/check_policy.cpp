@@ -12,6 +12,7 @@
 using api_auth::audience_matches;
 using api_auth::is_scope;
 using api_auth::positive_ttl;
+using api_auth::scope_implications;
 using api_auth::scope_satisfies;
 using api_auth::stale_deadline;
 
@@ -164,6 +165,142 @@ START_TEST(stale_deadline_saturates)
 END_TEST
 
 
+START_TEST(implied_scope_satisfies_requirement)
+{
+    scope_implications  imp;
+
+    /* SPEC: api_auth_scope_implies mcp.admin mcp.read mcp.write; */
+    ck_assert_status(imp.add("mcp.admin", "mcp.read mcp.write"), status::ok);
+
+    ck_assert(scope_satisfies("mcp.admin", "mcp.read", imp));
+    ck_assert(scope_satisfies("mcp.admin", "mcp.write mcp.read", imp));
+    ck_assert(scope_satisfies("x mcp.admin", "mcp.admin mcp.read", imp));
+    ck_assert(!scope_satisfies("mcp.admin", "mcp.delete", imp));
+    ck_assert(!scope_satisfies("mcp.admin", "mcp.read mcp.delete", imp));
+}
+END_TEST
+
+
+START_TEST(implication_is_one_way)
+{
+    scope_implications  imp;
+
+    ck_assert_status(imp.add("mcp.admin", "mcp.read"), status::ok);
+
+    ck_assert(!scope_satisfies("mcp.read", "mcp.admin", imp));
+    ck_assert(!scope_satisfies("", "mcp.read", imp));
+    ck_assert(!scope_satisfies("mcp.adminx", "mcp.read", imp));
+    ck_assert(!scope_satisfies("mcp", "mcp.read", imp));
+}
+END_TEST
+
+
+START_TEST(implication_is_transitive)
+{
+    scope_implications  imp;
+
+    /* written child first: the order of directives does not matter */
+    ck_assert_status(imp.add("write", "read"), status::ok);
+    ck_assert_status(imp.add("admin", "write"), status::ok);
+    ck_assert_status(imp.add("read", "list"), status::ok);
+
+    ck_assert(scope_satisfies("admin", "read", imp));
+    ck_assert(scope_satisfies("admin", "list write", imp));
+    ck_assert(scope_satisfies("write", "list", imp));
+    ck_assert(!scope_satisfies("write", "admin", imp));
+    ck_assert_string_eq(imp.implied("admin"), "write read list");
+    ck_assert_string_eq(imp.implied("list"), "");
+}
+END_TEST
+
+
+START_TEST(implication_cycles_terminate)
+{
+    scope_implications  imp;
+
+    ck_assert_status(imp.add("a", "b"), status::ok);
+    ck_assert_status(imp.add("b", "c"), status::ok);
+    ck_assert_status(imp.add("c", "a"), status::ok);
+    ck_assert_status(imp.add("d", "d"), status::ok);
+
+    ck_assert(scope_satisfies("a", "c", imp));
+    ck_assert(scope_satisfies("c", "b", imp));
+    ck_assert(!scope_satisfies("a", "d", imp));
+    ck_assert(scope_satisfies("d", "d", imp));
+
+    /* a scope never lists itself, each other scope once */
+    ck_assert_string_eq(imp.implied("a"), "b c");
+    ck_assert_string_eq(imp.implied("c"), "a b");
+    ck_assert_string_eq(imp.implied("d"), "");
+}
+END_TEST
+
+
+START_TEST(repeated_scope_adds_to_its_list)
+{
+    scope_implications  imp;
+
+    ck_assert_status(imp.add("admin", "read"), status::ok);
+    ck_assert_status(imp.add("admin", "write read"), status::ok);
+
+    ck_assert_uint_eq(imp.size(), 1);
+    ck_assert_string_eq(imp.implied("admin"), "read write");
+    ck_assert(scope_satisfies("admin", "read write", imp));
+}
+END_TEST
+
+
+START_TEST(implication_arguments_are_rfc6749_scopes)
+{
+    scope_implications  imp;
+
+    ck_assert_status(imp.add("", "read"), status::malformed);
+    ck_assert_status(imp.add("a b", "read"), status::malformed);
+    ck_assert_status(imp.add("admin", ""), status::malformed);
+    ck_assert_status(imp.add("admin", "read  write"), status::malformed);
+    ck_assert_status(imp.add("admin", "re\"ad"), status::malformed);
+    ck_assert_status(imp.add("ad\tmin", "read"), status::malformed);
+
+    /* a refused directive leaves the table as it was */
+    ck_assert(imp.empty());
+    ck_assert(!scope_satisfies("admin", "read", imp));
+}
+END_TEST
+
+
+START_TEST(empty_table_is_plain_scope_check)
+{
+    scope_implications  imp;
+
+    ck_assert(imp.empty());
+    ck_assert(scope_satisfies("a b", "b a", imp));
+    ck_assert(scope_satisfies("a", "", imp));
+    ck_assert(!scope_satisfies("a", "b", imp));
+    ck_assert_string_eq(imp.implied("a"), "");
+}
+END_TEST
+
+
+START_TEST(implication_lookup_is_exact)
+{
+    scope_implications  imp;
+
+    ck_assert_status(imp.add("b", "x"), status::ok);
+    ck_assert_status(imp.add("a", "y"), status::ok);
+    ck_assert_status(imp.add("c", "z"), status::ok);
+
+    /* sorted table: every entry found, no prefix or case match */
+    ck_assert_string_eq(imp.implied("a"), "y");
+    ck_assert_string_eq(imp.implied("b"), "x");
+    ck_assert_string_eq(imp.implied("c"), "z");
+    ck_assert_string_eq(imp.implied("B"), "");
+    ck_assert_string_eq(imp.implied("bb"), "");
+    ck_assert_string_eq(imp.implied(""), "");
+    ck_assert(scope_satisfies("  c   a ", "z y", imp));
+}
+END_TEST
+
+
 Suite *
 policy_suite(void)
 {
@@ -187,6 +324,14 @@ policy_suite(void)
     tcase_add_test(tc, stale_deadline_without_exp);
     tcase_add_test(tc, stale_deadline_never_passes_exp);
     tcase_add_test(tc, stale_deadline_saturates);
+    tcase_add_test(tc, implied_scope_satisfies_requirement);
+    tcase_add_test(tc, implication_is_one_way);
+    tcase_add_test(tc, implication_is_transitive);
+    tcase_add_test(tc, implication_cycles_terminate);
+    tcase_add_test(tc, repeated_scope_adds_to_its_list);
+    tcase_add_test(tc, implication_arguments_are_rfc6749_scopes);
+    tcase_add_test(tc, empty_table_is_plain_scope_check);
+    tcase_add_test(tc, implication_lookup_is_exact);
 
     suite_add_tcase(s, tc);
 

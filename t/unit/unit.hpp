@@ -38,5 +38,8 @@ Suite *keyfile_suite(void);
 Suite *policy_suite(void);
 Suite *introspection_suite(void);
 Suite *claims_suite(void);
+Suite *challenge_suite(void);
+Suite *url_suite(void);
+Suite *resource_metadata_suite(void);
 
 #endif
