@@ -470,8 +470,8 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
 
 
 char *
-ngx_http_api_auth_introspect_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-    noexcept
+ngx_http_api_auth_introspect_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept
 {
     ngx_http_api_auth_loc_conf_t *alcf =
         static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
