@@ -154,7 +154,11 @@ static_assert(std::is_trivially_copyable<ngx_http_api_auth_node_t>::value,
 static_assert(offsetof(ngx_http_api_auth_node_t, data) <= 128,
               "a negative entry fits one 128-byte slab slot");
 
+/* the node and shctx layout; a zone of another layout is never reused */
+#define NGX_HTTP_API_AUTH_SHM_VERSION  2
+
 typedef struct {
+    ngx_uint_t                    version;  /* first, in every layout */
     ngx_rbtree_t                  rbtree;
     ngx_rbtree_node_t             sentinel;
     ngx_queue_t                   queue;
@@ -265,6 +269,8 @@ ngx_int_t ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
     api_auth::authorization *auth, ngx_uint_t bearer);
 
 /* ngx_http_api_auth_answer.cpp */
+char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
 ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_http_api_auth_result_e result);
@@ -322,9 +328,25 @@ ngx_int_t ngx_http_api_auth_push_challenge(ngx_http_request_t *r,
 ngx_int_t ngx_http_api_auth_read_file(ngx_conf_t *cf, ngx_str_t *name,
     ngx_str_t *text) noexcept;
 
-/* ngx_http_api_auth_cache.cpp */
+/* ngx_http_api_auth_shm.cpp */
 ngx_int_t ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     noexcept;
+ngx_http_api_auth_node_t *ngx_http_api_auth_lookup_locked(
+    ngx_http_api_auth_zone_t *zone, const u_char *digest) noexcept;
+void ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
+    ngx_http_api_auth_node_t *node) noexcept;
+ngx_http_api_auth_node_t *ngx_http_api_auth_alloc_locked(
+    ngx_http_api_auth_zone_t *zone, const api_auth::digest &d, size_t len,
+    time_t now, ngx_uint_t answer) noexcept;
+uint32_t ngx_http_api_auth_new_owner() noexcept;
+
+/* ngx_http_api_auth_cache.cpp */
+char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
 ngx_http_api_auth_lookup_e ngx_http_api_auth_cache_acquire(
     ngx_shm_zone_t *shm_zone, const api_auth::digest &d, time_t now,
     ngx_msec_t since, ngx_http_api_auth_record_t *rec, uint32_t *owner)

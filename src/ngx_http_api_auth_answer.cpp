@@ -6,6 +6,89 @@
 
 #include "ngx_http_api_auth.h"
 
+#include "core/challenge.hpp"
+
+
+static ngx_int_t ngx_http_api_auth_keep(ngx_conf_t *cf, ngx_str_t *dst,
+    const std::string &src) noexcept;
+
+
+static_assert(api_auth::method_api_key == NGX_HTTP_API_AUTH_KEY
+              && api_auth::method_oauth == NGX_HTTP_API_AUTH_OAUTH,
+              "the core's method bits are the adapter's");
+
+
+/*
+ * The location's four WWW-Authenticate values, built once here (core:
+ * challenge.cpp) and copied into the configuration's pool.
+ */
+
+char *
+ngx_http_api_auth_challenges(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    ngx_uint_t                   i;
+    api_auth::challenges         out;
+    api_auth::challenge_input    in;
+    ngx_http_api_auth_source_t  *src;
+
+    in.realm = std::string_view(reinterpret_cast<char *>(conf->realm.data),
+                                conf->realm.len);
+    in.methods = static_cast<unsigned>(conf->methods);
+    in.basic_source = false;
+    in.scope = std::string_view(reinterpret_cast<char *>(conf->scope.data),
+                                conf->scope.len);
+    in.resource = false;
+    in.metadata_url = std::string_view();
+
+    if (conf->methods & NGX_HTTP_API_AUTH_KEY) {
+        src = static_cast<ngx_http_api_auth_source_t *>(conf->sources->elts);
+
+        for (i = 0; i < conf->sources->nelts; i++) {
+            if (src[i].type == NGX_HTTP_API_AUTH_SRC_BASIC) {
+                in.basic_source = true;
+            }
+        }
+    }
+
+    if (api_auth::build_challenges(in, out) != api_auth::status::ok) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: cannot build the challenges of "
+                           "realm \"%V\"", &conf->realm);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_api_auth_keep(cf, &conf->challenge_missing, out.missing)
+           != NGX_OK
+        || ngx_http_api_auth_keep(cf, &conf->challenge_request,
+                                  out.invalid_request) != NGX_OK
+        || ngx_http_api_auth_keep(cf, &conf->challenge_token,
+                                  out.invalid_token) != NGX_OK
+        || ngx_http_api_auth_keep(cf, &conf->challenge_scope,
+                                  out.insufficient_scope) != NGX_OK)
+    {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_keep(ngx_conf_t *cf, ngx_str_t *dst,
+    const std::string &src) noexcept
+{
+    dst->data = static_cast<u_char *>(ngx_pnalloc(cf->pool, src.size()));
+    if (dst->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(dst->data, src.data(), src.size());
+    dst->len = src.size();
+
+    return NGX_OK;
+}
+
 
 /*
  * Records the decision and returns the status for the access phase; the

@@ -1,11 +1,9 @@
 /*
- * ngx_http_api_auth_module: the introspection cache in shared memory.
- *
- * limit_req's lifecycle and shape: a slab pool holding an rbtree keyed by
- * the token digest and an LRU queue.  A node is a fixed POD header and
- * the token's claims record in one allocation.  A node may also carry an
- * in-flight marker ("pending") so that one introspection call serves all
- * workers.  Raw tokens are never stored: only their SHA-256.
+ * ngx_http_api_auth_module: the token cache: api_auth_cache_zone and
+ * api_auth_cache, the namespaces of the zone, and token records (an
+ * answer, or an in-flight marker) on top of the store
+ * (ngx_http_api_auth_shm.cpp).  Raw tokens are never stored: only their
+ * SHA-256, combined with the namespace.
  *
  * Every function takes the zone mutex itself and holds it only around
  * POD copies; nothing here logs except ALERT and debug, or can throw.
@@ -14,492 +12,8 @@
 #include "ngx_http_api_auth.h"
 
 
-#define ngx_http_api_auth_node_size(len)                                      \
-    (offsetof(ngx_http_api_auth_node_t, data) + (len))
-
-/* least recently used nodes looked at to make room for one node */
-#define NGX_HTTP_API_AUTH_SCAN  32
-
-/* neither fresh, nor usable on errors, nor in flight */
-#define ngx_http_api_auth_useless(node, now)                                  \
-    ((node)->expires <= (now) && (node)->stale <= (now)                       \
-     && (node)->pending <= (now))
-
-/* when this worker last logged a failed allocation */
-static time_t  ngx_http_api_auth_last_alert;
-
-
-static void ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel) noexcept;
-static ngx_http_api_auth_node_t *ngx_http_api_auth_lookup_locked(
-    ngx_http_api_auth_zone_t *zone, const u_char *digest) noexcept;
-static void ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
-    ngx_http_api_auth_node_t *node) noexcept;
-static size_t ngx_http_api_auth_slot_size(ngx_slab_pool_t *shpool,
-    size_t size) noexcept;
-static u_char *ngx_http_api_auth_page(ngx_http_api_auth_zone_t *zone,
-    ngx_http_api_auth_node_t *node) noexcept;
-static void ngx_http_api_auth_evict_page_locked(
-    ngx_http_api_auth_zone_t *zone, ngx_http_api_auth_node_t *victim,
-    u_char *page) noexcept;
-static void *ngx_http_api_auth_evict_locked(ngx_http_api_auth_zone_t *zone,
-    size_t size, time_t now, ngx_uint_t answer) noexcept;
-static ngx_http_api_auth_node_t *ngx_http_api_auth_alloc_locked(
-    ngx_http_api_auth_zone_t *zone, const api_auth::digest &d, size_t len,
-    time_t now, ngx_uint_t answer) noexcept;
-
-
-ngx_int_t
-ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data) noexcept
-{
-    ngx_http_api_auth_zone_t *ozone = static_cast<ngx_http_api_auth_zone_t *>(
-                                          data);
-
-    size_t                     len;
-    ngx_http_api_auth_zone_t  *zone;
-
-    zone = static_cast<ngx_http_api_auth_zone_t *>(shm_zone->data);
-
-    if (ozone) {
-        /* reload: keep the entries (the node layout has no settings) */
-        zone->sh = ozone->sh;
-        zone->shpool = ozone->shpool;
-
-        return NGX_OK;
-    }
-
-    zone->shpool = reinterpret_cast<ngx_slab_pool_t *>(shm_zone->shm.addr);
-
-    if (shm_zone->shm.exists) {
-        zone->sh = static_cast<ngx_http_api_auth_shctx_t *>(
-                       zone->shpool->data);
-
-        return NGX_OK;
-    }
-
-    zone->sh = static_cast<ngx_http_api_auth_shctx_t *>(
-                   ngx_slab_alloc(zone->shpool,
-                                  sizeof(ngx_http_api_auth_shctx_t)));
-    if (zone->sh == NULL) {
-        return NGX_ERROR;
-    }
-
-    zone->shpool->data = zone->sh;
-
-    ngx_rbtree_init(&zone->sh->rbtree, &zone->sh->sentinel,
-                    ngx_http_api_auth_rbtree_insert_value);
-
-    ngx_queue_init(&zone->sh->queue);
-
-    zone->sh->entries = 0;
-    zone->sh->evicted = 0;
-
-    len = sizeof(" in api_auth zone \"\"") + shm_zone->shm.name.len;
-
-    zone->shpool->log_ctx = static_cast<u_char *>(
-                                ngx_slab_alloc(zone->shpool, len));
-    if (zone->shpool->log_ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_sprintf(zone->shpool->log_ctx, " in api_auth zone \"%V\"%Z",
-                &shm_zone->shm.name);
-
-    zone->shpool->log_nomem = 0;
-
-    return NGX_OK;
-}
-
-
-static void
-ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel) noexcept
-{
-    ngx_rbtree_node_t         **p;
-    ngx_http_api_auth_node_t   *n, *t;
-
-    for ( ;; ) {
-
-        if (node->key < temp->key) {
-            p = &temp->left;
-
-        } else if (node->key > temp->key) {
-            p = &temp->right;
-
-        } else { /* node->key == temp->key */
-
-            n = reinterpret_cast<ngx_http_api_auth_node_t *>(node);
-            t = reinterpret_cast<ngx_http_api_auth_node_t *>(temp);
-
-            p = (ngx_memcmp(n->digest, t->digest, sizeof(n->digest)) < 0)
-                ? &temp->left : &temp->right;
-        }
-
-        if (*p == sentinel) {
-            break;
-        }
-
-        temp = *p;
-    }
-
-    *p = node;
-    node->parent = temp;
-    node->left = sentinel;
-    node->right = sentinel;
-    ngx_rbt_red(node);
-}
-
-
-static ngx_rbtree_key_t
-ngx_http_api_auth_key(const u_char *digest) noexcept
-{
-    ngx_rbtree_key_t  key;
-
-    ngx_memcpy(&key, digest, sizeof(key));
-
-    return key;
-}
-
-
-/* the zone mutex must be held */
-
-static ngx_http_api_auth_node_t *
-ngx_http_api_auth_lookup_locked(ngx_http_api_auth_zone_t *zone,
-    const u_char *digest) noexcept
-{
-    ngx_int_t                  rc;
-    ngx_rbtree_key_t           key;
-    ngx_rbtree_node_t         *node, *sentinel;
-    ngx_http_api_auth_node_t  *n;
-
-    key = ngx_http_api_auth_key(digest);
-
-    node = zone->sh->rbtree.root;
-    sentinel = zone->sh->rbtree.sentinel;
-
-    while (node != sentinel) {
-
-        if (key < node->key) {
-            node = node->left;
-            continue;
-        }
-
-        if (key > node->key) {
-            node = node->right;
-            continue;
-        }
-
-        n = reinterpret_cast<ngx_http_api_auth_node_t *>(node);
-
-        rc = ngx_memcmp(digest, n->digest, sizeof(n->digest));
-
-        if (rc == 0) {
-            return n;
-        }
-
-        node = (rc < 0) ? node->left : node->right;
-    }
-
-    return NULL;
-}
-
-
-/* the zone mutex must be held */
-
-static void
-ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
-    ngx_http_api_auth_node_t *node) noexcept
-{
-    ngx_queue_remove(&node->queue);
-    ngx_rbtree_delete(&zone->sh->rbtree, &node->node);
-    ngx_slab_free_locked(zone->shpool, node);
-
-    zone->sh->entries--;
-}
-
-
-/*
- * The size ngx_slab_alloc_locked() really takes for size bytes: a power
- * of two of at least 1 << min_shift up to half a page, whole pages above
- * that.  Freeing a node of the same slot size always makes room for
- * another of that size; freeing nodes of other sizes does so only when
- * it leaves a whole page free.
- */
-
-static size_t
-ngx_http_api_auth_slot_size(ngx_slab_pool_t *shpool, size_t size) noexcept
-{
-    size_t  slot;
-
-    if (size > ngx_pagesize / 2) {
-        return ngx_align(size, ngx_pagesize);
-    }
-
-    for (slot = static_cast<size_t>(1) << shpool->min_shift;
-         slot < size;
-         slot <<= 1)
-    {
-        /* void */
-    }
-
-    return slot;
-}
-
-
-/*
- * The slab page that holds node, or NULL if it also holds the zone's own
- * allocations (sh, log_ctx), which evicting its nodes would not free.
- */
-
-static u_char *
-ngx_http_api_auth_page(ngx_http_api_auth_zone_t *zone,
-    ngx_http_api_auth_node_t *node) noexcept
-{
-    u_char  *p, *page, *start;
-
-    start = zone->shpool->start;
-    p = reinterpret_cast<u_char *>(node);
-
-    page = start + (static_cast<size_t>(p - start) & ~(ngx_pagesize - 1));
-
-    p = reinterpret_cast<u_char *>(zone->sh);
-
-    if (p >= page && p < page + ngx_pagesize) {
-        return NULL;
-    }
-
-    p = zone->shpool->log_ctx;
-
-    if (p >= page && p < page + ngx_pagesize) {
-        return NULL;
-    }
-
-    return page;
-}
-
-
-/*
- * Evicts every node in the slab page of victim, slots of victim's size,
- * so that the page is free for a node of any size.  A slot holds a live
- * node if the tree finds that very slot under the digest the slot holds;
- * a free slot's leftover bytes never lead back to their own address.
- * Nodes in flight there go too: their calls then end as if they had
- * placed no marker.  The zone mutex must be held.
- */
-
-static void
-ngx_http_api_auth_evict_page_locked(ngx_http_api_auth_zone_t *zone,
-    ngx_http_api_auth_node_t *victim, u_char *page) noexcept
-{
-    size_t                     slot;
-    u_char                    *p;
-    ngx_http_api_auth_node_t  *node;
-
-    slot = ngx_http_api_auth_slot_size(zone->shpool,
-               ngx_http_api_auth_node_size(victim->len));
-
-    if (slot >= ngx_pagesize) {
-        /* the node has its page to itself */
-        ngx_http_api_auth_delete_locked(zone, victim);
-        zone->sh->evicted++;
-        return;
-    }
-
-    for (p = page; p + slot <= page + ngx_pagesize; p += slot) {
-        node = reinterpret_cast<ngx_http_api_auth_node_t *>(p);
-
-        if (ngx_http_api_auth_lookup_locked(zone, node->digest) == node) {
-            ngx_http_api_auth_delete_locked(zone, node);
-            zone->sh->evicted++;
-        }
-    }
-}
-
-
-/*
- * Makes room for size bytes after the slab refused them, looking at no
- * more than the NGX_HTTP_API_AUTH_SCAN least recently used nodes:
- *
- *   - nodes of no more use among them are dropped, whatever their size;
- *   - an in-flight marker (answer == 0) stops there: it never evicts an
- *     entry that still answers;
- *   - an answer evicts the least recently used of them whose slot size
- *     is its own: exactly one entry, and the retry cannot fail;
- *   - if none is, the page of the least recently used of them: one page
- *     that then holds many nodes of the size that needed it, so that
- *     over a run of misses each costs about its own size, as plain LRU
- *     by bytes would.
- *
- * Nodes in flight are left alone: their call is about to replace them.
- * Returns the allocation or NULL.  The zone mutex must be held.
- */
-
-static void *
-ngx_http_api_auth_evict_locked(ngx_http_api_auth_zone_t *zone, size_t size,
-    time_t now, ngx_uint_t answer) noexcept
-{
-    size_t                     slot;
-    u_char                    *page, *vpage;
-    ngx_uint_t                 i;
-    ngx_queue_t               *q, *prev;
-    ngx_http_api_auth_node_t  *node, *same, *victim;
-
-    slot = ngx_http_api_auth_slot_size(zone->shpool, size);
-
-    same = NULL;
-    victim = NULL;
-    vpage = NULL;
-
-    q = ngx_queue_last(&zone->sh->queue);
-
-    for (i = 0; i < NGX_HTTP_API_AUTH_SCAN; i++) {
-
-        if (q == ngx_queue_sentinel(&zone->sh->queue)) {
-            break;
-        }
-
-        prev = ngx_queue_prev(q);
-        node = ngx_queue_data(q, ngx_http_api_auth_node_t, queue);
-        q = prev;
-
-        if (ngx_http_api_auth_useless(node, now)) {
-            ngx_http_api_auth_delete_locked(zone, node);
-            continue;
-        }
-
-        if (node->pending > now) {
-            continue;
-        }
-
-        if (ngx_http_api_auth_slot_size(zone->shpool,
-                ngx_http_api_auth_node_size(node->len)) == slot)
-        {
-            if (same == NULL) {
-                same = node;
-            }
-
-            continue;
-        }
-
-        if (victim == NULL) {
-            page = ngx_http_api_auth_page(zone, node);
-
-            if (page != NULL) {
-                victim = node;
-                vpage = page;
-            }
-        }
-    }
-
-    if (!answer) {
-        return ngx_slab_alloc_locked(zone->shpool, size);
-    }
-
-    if (same != NULL) {
-        ngx_http_api_auth_delete_locked(zone, same);
-        zone->sh->evicted++;
-
-    } else if (victim != NULL) {
-        ngx_http_api_auth_evict_page_locked(zone, victim, vpage);
-    }
-
-    return ngx_slab_alloc_locked(zone->shpool, size);
-}
-
-
-/*
- * Allocates and links a node for digest d with room for a len-byte
- * record.  First drops up to two least recently used nodes that are of no
- * more use (limit_req_expire); if the slab is still full, makes room
- * (ngx_http_api_auth_evict_locked) or gives up: the request then goes on
- * with its answer uncached, or without an in-flight marker (answer == 0).
- * The zone mutex must be held.
- */
-
-static ngx_http_api_auth_node_t *
-ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
-    const api_auth::digest &d, size_t len, time_t now, ngx_uint_t answer)
-    noexcept
-{
-    size_t                     size;
-    ngx_uint_t                 i;
-    ngx_queue_t               *q;
-    ngx_http_api_auth_node_t  *node;
-
-    for (i = 0; i < 2 && !ngx_queue_empty(&zone->sh->queue); i++) {
-        q = ngx_queue_last(&zone->sh->queue);
-        node = ngx_queue_data(q, ngx_http_api_auth_node_t, queue);
-
-        if (!ngx_http_api_auth_useless(node, now)) {
-            break;
-        }
-
-        ngx_http_api_auth_delete_locked(zone, node);
-    }
-
-    size = ngx_http_api_auth_node_size(len);
-
-    node = static_cast<ngx_http_api_auth_node_t *>(
-               ngx_slab_alloc_locked(zone->shpool, size));
-
-    if (node == NULL) {
-        node = static_cast<ngx_http_api_auth_node_t *>(
-                   ngx_http_api_auth_evict_locked(zone, size, now, answer));
-    }
-
-    if (node == NULL) {
-        if (!answer) {
-            /* expected in a full zone: the call goes on uncoalesced */
-            ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ngx_cycle->log, 0,
-                           "api_auth cache: no room for an in-flight "
-                           "marker");
-            return NULL;
-        }
-
-        /*
-         * the request goes on uncached; a zone whose oldest entries are
-         * all in flight would otherwise log this on every miss
-         */
-        if (ngx_time() - ngx_http_api_auth_last_alert >= 10) {
-            ngx_http_api_auth_last_alert = ngx_time();
-            ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
-                          "api_auth: could not allocate node%s "
-                          "(logged at most every 10s)",
-                          zone->shpool->log_ctx);
-        }
-
-        return NULL;
-    }
-
-    ngx_memzero(node, ngx_http_api_auth_node_size(0));
-    ngx_memcpy(node->digest, d.data(), sizeof(node->digest));
-    node->node.key = ngx_http_api_auth_key(d.data());
-    node->len = static_cast<uint16_t>(len);
-
-    ngx_rbtree_insert(&zone->sh->rbtree, &node->node);
-    ngx_queue_insert_head(&zone->sh->queue, &node->queue);
-
-    zone->sh->entries++;
-
-    return node;
-}
-
-
-/*
- * A new in-flight marker's owner: unique among the calls of this worker,
- * and with the pid mixed in, almost surely among the workers.  Only the
- * owner of the current marker may clear it: a call that outlived its
- * marker (a slow server, NGX_HTTP_API_AUTH_PENDING) and ends after
- * another request took over must not end the newer call's marker.
- */
-
-static uint32_t
-ngx_http_api_auth_new_owner() noexcept
-{
-    static uint32_t  calls;
-
-    return static_cast<uint32_t>(ngx_pid) * 2654435761u + ++calls;
-}
+static char *ngx_http_api_auth_cache_share(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_str_t *value) noexcept;
 
 
 /*
@@ -671,4 +185,304 @@ ngx_http_api_auth_cache_release(ngx_shm_zone_t *shm_zone,
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+char *
+ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    u_char                    *p;
+    ssize_t                    size;
+    ngx_str_t                 *value, name, s;
+    ngx_shm_zone_t            *shm_zone;
+    ngx_http_api_auth_zone_t  *zone;
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (ngx_strncmp(value[1].data, "zone=", 5) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: invalid parameter \"%V\", expected "
+                           "\"zone=NAME:SIZE\"", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    name.data = value[1].data + 5;
+
+    p = reinterpret_cast<u_char *>(
+            const_cast<char *>(ngx_strchr(name.data, ':')));
+
+    if (p == NULL || p == name.data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: invalid zone \"%V\", expected "
+                           "\"zone=NAME:SIZE\"", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    name.len = p - name.data;
+
+    s.data = p + 1;
+    s.len = value[1].data + value[1].len - s.data;
+
+    size = ngx_parse_size(&s);
+
+    if (size == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: invalid zone size \"%V\"", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (size < static_cast<ssize_t>(8 * ngx_pagesize)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: zone \"%V\" is too small", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    shm_zone = ngx_shared_memory_add(cf, &name, size,
+                                     &ngx_http_api_auth_module);
+    if (shm_zone == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (shm_zone->data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: duplicate zone \"%V\"", &name);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    zone = static_cast<ngx_http_api_auth_zone_t *>(
+               ngx_pcalloc(cf->pool, sizeof(ngx_http_api_auth_zone_t)));
+    if (zone == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    shm_zone->init = ngx_http_api_auth_init_zone;
+    shm_zone->data = zone;
+
+    return NGX_CONF_OK;
+}
+
+
+char *
+ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    time_t      *t;
+    ngx_str_t   *value, s;
+    ngx_uint_t   i;
+
+    if (alcf->cache != NGX_CONF_UNSET_PTR) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        if (cf->args->nelts != 2) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: \"off\" takes no other parameter");
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        alcf->cache = NULL;
+        return NGX_CONF_OK;
+    }
+
+    alcf->cache = ngx_shared_memory_add(cf, &value[1], 0,
+                                        &ngx_http_api_auth_module);
+    if (alcf->cache == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "max_ttl=", 8) == 0) {
+            t = &alcf->max_ttl;
+            s.data = value[i].data + 8;
+
+        } else if (ngx_strncmp(value[i].data, "negative_ttl=", 13) == 0) {
+            t = &alcf->negative_ttl;
+            s.data = value[i].data + 13;
+
+        } else if (ngx_strncmp(value[i].data, "stale_if_error=", 15) == 0) {
+            t = &alcf->stale_if_error;
+            s.data = value[i].data + 15;
+
+        } else if (ngx_strncmp(value[i].data, "namespace=", 10) == 0) {
+            if (ngx_http_api_auth_cache_share(cf, alcf, &value[i])
+                != NGX_CONF_OK)
+            {
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+
+            continue;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid parameter \"%V\"",
+                               &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        s.len = value[i].data + value[i].len - s.data;
+
+        if (*t != NGX_CONF_UNSET) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: duplicate parameter \"%V\"",
+                               &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        *t = ngx_parse_time(&s, 1);
+
+        if (*t == static_cast<time_t>(NGX_ERROR)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid time in \"%V\"", &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        /* a bound keeps now + ttl far from time_t overflow */
+        if (*t > NGX_HTTP_API_AUTH_MAX_TTL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: time in \"%V\" is more than 365d",
+                               &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    if (alcf->max_ttl == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"max_ttl\" must be at least 1s");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* "namespace=NAME": a complex value, possibly with variables */
+
+static char *
+ngx_http_api_auth_cache_share(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_str_t *value) noexcept
+{
+    ngx_str_t                          name;
+    ngx_http_compile_complex_value_t   ccv;
+
+    if (alcf->cache_share != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: duplicate parameter \"%V\"", value);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    name.data = value->data + 10;
+    name.len = value->len - 10;
+
+    if (name.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: empty \"namespace=\"");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    alcf->cache_share = static_cast<ngx_http_complex_value_t *>(
+                            ngx_palloc(cf->pool,
+                                       sizeof(ngx_http_complex_value_t)));
+    if (alcf->cache_share == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = &name;
+    ccv.complex_value = alcf->cache_share;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * One zone may serve locations that ask different authorization servers,
+ * or keep answers for different times.  Where an introspection location
+ * leads is nginx's configuration (proxy_pass, a map on $host, ...), which
+ * the module cannot read, so by default an entry is shared only by
+ * locations of one server block, of one configuration load, with the same
+ * api_auth_introspect URI, client id and cache times, and only for
+ * requests to the same host (the request completes the namespace with
+ * its host: a map on $host picks the server per host).  A reload starts
+ * a new namespace: the old entries are never read again and age out.
+ *
+ * "namespace=NAME" states that every location naming it asks the same
+ * authorization server: they share entries across server blocks and
+ * across reloads; NAME may contain variables (e.g. tenant-$host).
+ */
+
+char *
+ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    u_char                         *p, *last;
+    size_t                          len;
+    ngx_http_core_srv_conf_t       *cscf;
+    ngx_http_api_auth_main_conf_t  *amcf;
+
+    if (!(conf->methods & NGX_HTTP_API_AUTH_OAUTH) || conf->cache == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    cscf = static_cast<ngx_http_core_srv_conf_t *>(
+               ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module));
+    amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
+               ngx_http_conf_get_module_main_conf(cf,
+                                                  ngx_http_api_auth_module));
+
+    len = sizeof("api_auth cache 2 shared") + sizeof(amcf->nonce) * 2
+          + NGX_PTR_SIZE * 2 + conf->introspect.len + conf->client_id.len
+          + 3 * NGX_TIME_T_LEN + 8;
+
+    if (conf->cache_share) {
+        len += conf->cache_share->value.len;
+    }
+
+    p = static_cast<u_char *>(ngx_pnalloc(cf->temp_pool, len));
+    if (p == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    /* NUL-separated: no field can run into the next */
+
+    if (conf->cache_share == NULL) {
+        /* the nonce has a fixed length: it needs no separator */
+        last = ngx_cpymem(p, amcf->nonce, sizeof(amcf->nonce));
+        last = ngx_snprintf(last, len - sizeof(amcf->nonce),
+                            "api_auth cache 2%Z%p%Z%V%Z%V%Z%T %T %T", cscf,
+                            &conf->introspect, &conf->client_id,
+                            conf->max_ttl, conf->negative_ttl,
+                            conf->stale_if_error);
+
+        conf->cache_ns_request = 1;
+
+    } else {
+        last = ngx_snprintf(p, len, "api_auth cache 2 shared%Z%V%Z%T %T %T"
+                            "%Z", &conf->client_id, conf->max_ttl,
+                            conf->negative_ttl, conf->stale_if_error);
+
+        if (conf->cache_share->lengths == NULL) {
+            last = ngx_cpymem(last, conf->cache_share->value.data,
+                              conf->cache_share->value.len);
+        }
+
+        conf->cache_ns_request = (conf->cache_share->lengths != NULL);
+    }
+
+    api_auth::sha256(p, last - p, conf->cache_ns);
+
+    return NGX_CONF_OK;
 }

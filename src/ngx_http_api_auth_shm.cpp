@@ -1,0 +1,538 @@
+/*
+ * ngx_http_api_auth_module: the store in shared memory.
+ *
+ * limit_req's lifecycle and shape: a slab pool holding an rbtree keyed by
+ * a digest and an LRU queue.  A node is a fixed POD header and a record
+ * in one allocation; it may carry an in-flight marker ("pending") so that
+ * one call serves all workers.  The zone's shared context carries the
+ * layout version: a zone kept across a reload by another version of the
+ * module is refused, never read with the wrong layout.
+ *
+ * Functions named _locked run under the zone mutex, which their caller
+ * (ngx_http_api_auth_cache.cpp) holds only around POD copies.
+ */
+
+#include "ngx_http_api_auth.h"
+
+
+#define ngx_http_api_auth_node_size(len)                                      \
+    (offsetof(ngx_http_api_auth_node_t, data) + (len))
+
+/* least recently used nodes looked at to make room for one node */
+#define NGX_HTTP_API_AUTH_SCAN  32
+
+/* neither fresh, nor usable on errors, nor in flight */
+#define ngx_http_api_auth_useless(node, now)                                  \
+    ((node)->expires <= (now) && (node)->stale <= (now)                       \
+     && (node)->pending <= (now))
+
+/* when this worker last logged a failed allocation */
+static time_t  ngx_http_api_auth_last_alert;
+
+
+static ngx_int_t ngx_http_api_auth_check_layout(ngx_shm_zone_t *shm_zone,
+    ngx_http_api_auth_zone_t *zone) noexcept;
+static void ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel) noexcept;
+static ngx_rbtree_key_t ngx_http_api_auth_cache_node_key(
+    const u_char *digest) noexcept;
+static size_t ngx_http_api_auth_slot_size(ngx_slab_pool_t *shpool,
+    size_t size) noexcept;
+static u_char *ngx_http_api_auth_page(ngx_http_api_auth_zone_t *zone,
+    ngx_http_api_auth_node_t *node) noexcept;
+static void ngx_http_api_auth_evict_page_locked(
+    ngx_http_api_auth_zone_t *zone, ngx_http_api_auth_node_t *victim,
+    u_char *page) noexcept;
+static void *ngx_http_api_auth_evict_locked(ngx_http_api_auth_zone_t *zone,
+    size_t size, time_t now, ngx_uint_t answer) noexcept;
+
+
+ngx_int_t
+ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data) noexcept
+{
+    ngx_http_api_auth_zone_t *ozone = static_cast<ngx_http_api_auth_zone_t *>(
+                                          data);
+
+    size_t                     len;
+    ngx_http_api_auth_zone_t  *zone;
+
+    zone = static_cast<ngx_http_api_auth_zone_t *>(shm_zone->data);
+
+    if (ozone) {
+        /* reload: keep the entries (the node layout has no settings) */
+        zone->sh = ozone->sh;
+        zone->shpool = ozone->shpool;
+
+        return ngx_http_api_auth_check_layout(shm_zone, zone);
+    }
+
+    zone->shpool = reinterpret_cast<ngx_slab_pool_t *>(shm_zone->shm.addr);
+
+    if (shm_zone->shm.exists) {
+        zone->sh = static_cast<ngx_http_api_auth_shctx_t *>(
+                       zone->shpool->data);
+
+        return ngx_http_api_auth_check_layout(shm_zone, zone);
+    }
+
+    zone->sh = static_cast<ngx_http_api_auth_shctx_t *>(
+                   ngx_slab_alloc(zone->shpool,
+                                  sizeof(ngx_http_api_auth_shctx_t)));
+    if (zone->sh == NULL) {
+        return NGX_ERROR;
+    }
+
+    zone->shpool->data = zone->sh;
+
+    ngx_rbtree_init(&zone->sh->rbtree, &zone->sh->sentinel,
+                    ngx_http_api_auth_rbtree_insert_value);
+
+    ngx_queue_init(&zone->sh->queue);
+
+    zone->sh->version = NGX_HTTP_API_AUTH_SHM_VERSION;
+    zone->sh->entries = 0;
+    zone->sh->evicted = 0;
+
+    len = sizeof(" in api_auth zone \"\"") + shm_zone->shm.name.len;
+
+    zone->shpool->log_ctx = static_cast<u_char *>(
+                                ngx_slab_alloc(zone->shpool, len));
+    if (zone->shpool->log_ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(zone->shpool->log_ctx, " in api_auth zone \"%V\"%Z",
+                &shm_zone->shm.name);
+
+    zone->shpool->log_nomem = 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A zone kept across a reload was made by the module of the old cycle,
+ * which may be another version (a new load_module path): its nodes are
+ * read only if their layout is this one, as limit_req refuses a zone of
+ * another key.
+ */
+
+static ngx_int_t
+ngx_http_api_auth_check_layout(ngx_shm_zone_t *shm_zone,
+    ngx_http_api_auth_zone_t *zone) noexcept
+{
+    if (zone->sh->version == NGX_HTTP_API_AUTH_SHM_VERSION) {
+        return NGX_OK;
+    }
+
+    ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                  "api_auth_cache_zone \"%V\" was created by another "
+                  "version of the module, whose layout this one cannot "
+                  "read: restart nginx, or give the zone another name",
+                  &shm_zone->shm.name);
+
+    return NGX_ERROR;
+}
+
+
+static void
+ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel) noexcept
+{
+    ngx_rbtree_node_t         **p;
+    ngx_http_api_auth_node_t   *n, *t;
+
+    for ( ;; ) {
+
+        if (node->key < temp->key) {
+            p = &temp->left;
+
+        } else if (node->key > temp->key) {
+            p = &temp->right;
+
+        } else { /* node->key == temp->key */
+
+            n = reinterpret_cast<ngx_http_api_auth_node_t *>(node);
+            t = reinterpret_cast<ngx_http_api_auth_node_t *>(temp);
+
+            p = (ngx_memcmp(n->digest, t->digest, sizeof(n->digest)) < 0)
+                ? &temp->left : &temp->right;
+        }
+
+        if (*p == sentinel) {
+            break;
+        }
+
+        temp = *p;
+    }
+
+    *p = node;
+    node->parent = temp;
+    node->left = sentinel;
+    node->right = sentinel;
+    ngx_rbt_red(node);
+}
+
+
+static ngx_rbtree_key_t
+ngx_http_api_auth_cache_node_key(const u_char *digest) noexcept
+{
+    ngx_rbtree_key_t  key;
+
+    ngx_memcpy(&key, digest, sizeof(key));
+
+    return key;
+}
+
+
+/* the zone mutex must be held */
+
+ngx_http_api_auth_node_t *
+ngx_http_api_auth_lookup_locked(ngx_http_api_auth_zone_t *zone,
+    const u_char *digest) noexcept
+{
+    ngx_int_t                  rc;
+    ngx_rbtree_key_t           key;
+    ngx_rbtree_node_t         *node, *sentinel;
+    ngx_http_api_auth_node_t  *n;
+
+    key = ngx_http_api_auth_cache_node_key(digest);
+
+    node = zone->sh->rbtree.root;
+    sentinel = zone->sh->rbtree.sentinel;
+
+    while (node != sentinel) {
+
+        if (key < node->key) {
+            node = node->left;
+            continue;
+        }
+
+        if (key > node->key) {
+            node = node->right;
+            continue;
+        }
+
+        n = reinterpret_cast<ngx_http_api_auth_node_t *>(node);
+
+        rc = ngx_memcmp(digest, n->digest, sizeof(n->digest));
+
+        if (rc == 0) {
+            return n;
+        }
+
+        node = (rc < 0) ? node->left : node->right;
+    }
+
+    return NULL;
+}
+
+
+/* the zone mutex must be held */
+
+void
+ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
+    ngx_http_api_auth_node_t *node) noexcept
+{
+    ngx_queue_remove(&node->queue);
+    ngx_rbtree_delete(&zone->sh->rbtree, &node->node);
+    ngx_slab_free_locked(zone->shpool, node);
+
+    zone->sh->entries--;
+}
+
+
+/*
+ * The size ngx_slab_alloc_locked() really takes for size bytes: a power
+ * of two of at least 1 << min_shift up to half a page, whole pages above
+ * that.  Freeing a node of the same slot size always makes room for
+ * another of that size; freeing nodes of other sizes does so only when
+ * it leaves a whole page free.
+ */
+
+static size_t
+ngx_http_api_auth_slot_size(ngx_slab_pool_t *shpool, size_t size) noexcept
+{
+    size_t  slot;
+
+    if (size > ngx_pagesize / 2) {
+        return ngx_align(size, ngx_pagesize);
+    }
+
+    for (slot = static_cast<size_t>(1) << shpool->min_shift;
+         slot < size;
+         slot <<= 1)
+    {
+        /* void */
+    }
+
+    return slot;
+}
+
+
+/*
+ * The slab page that holds node, or NULL if it also holds the zone's own
+ * allocations (sh, log_ctx), which evicting its nodes would not free.
+ */
+
+static u_char *
+ngx_http_api_auth_page(ngx_http_api_auth_zone_t *zone,
+    ngx_http_api_auth_node_t *node) noexcept
+{
+    u_char  *p, *page, *start;
+
+    start = zone->shpool->start;
+    p = reinterpret_cast<u_char *>(node);
+
+    page = start + (static_cast<size_t>(p - start) & ~(ngx_pagesize - 1));
+
+    p = reinterpret_cast<u_char *>(zone->sh);
+
+    if (p >= page && p < page + ngx_pagesize) {
+        return NULL;
+    }
+
+    p = zone->shpool->log_ctx;
+
+    if (p >= page && p < page + ngx_pagesize) {
+        return NULL;
+    }
+
+    return page;
+}
+
+
+/*
+ * Evicts every node in the slab page of victim, slots of victim's size,
+ * so that the page is free for a node of any size.  A slot holds a live
+ * node if the tree finds that very slot under the digest the slot holds;
+ * a free slot's leftover bytes never lead back to their own address.
+ * Nodes in flight there go too: their calls then end as if they had
+ * placed no marker.  The zone mutex must be held.
+ */
+
+static void
+ngx_http_api_auth_evict_page_locked(ngx_http_api_auth_zone_t *zone,
+    ngx_http_api_auth_node_t *victim, u_char *page) noexcept
+{
+    size_t                     slot;
+    u_char                    *p;
+    ngx_http_api_auth_node_t  *node;
+
+    slot = ngx_http_api_auth_slot_size(zone->shpool,
+               ngx_http_api_auth_node_size(victim->len));
+
+    if (slot >= ngx_pagesize) {
+        /* the node has its page to itself */
+        ngx_http_api_auth_delete_locked(zone, victim);
+        zone->sh->evicted++;
+        return;
+    }
+
+    for (p = page; p + slot <= page + ngx_pagesize; p += slot) {
+        node = reinterpret_cast<ngx_http_api_auth_node_t *>(p);
+
+        if (ngx_http_api_auth_lookup_locked(zone, node->digest) == node) {
+            ngx_http_api_auth_delete_locked(zone, node);
+            zone->sh->evicted++;
+        }
+    }
+}
+
+
+/*
+ * Makes room for size bytes after the slab refused them, looking at no
+ * more than the NGX_HTTP_API_AUTH_SCAN least recently used nodes:
+ *
+ *   - nodes of no more use among them are dropped, whatever their size;
+ *   - an in-flight marker (answer == 0) stops there: it never evicts an
+ *     entry that still answers;
+ *   - an answer evicts the least recently used of them whose slot size
+ *     is its own: exactly one entry, and the retry cannot fail;
+ *   - if none is, the page of the least recently used of them: one page
+ *     that then holds many nodes of the size that needed it, so that
+ *     over a run of misses each costs about its own size, as plain LRU
+ *     by bytes would.
+ *
+ * Nodes in flight are left alone: their call is about to replace them.
+ * Returns the allocation or NULL.  The zone mutex must be held.
+ */
+
+static void *
+ngx_http_api_auth_evict_locked(ngx_http_api_auth_zone_t *zone, size_t size,
+    time_t now, ngx_uint_t answer) noexcept
+{
+    size_t                     slot;
+    u_char                    *page, *vpage;
+    ngx_uint_t                 i;
+    ngx_queue_t               *q, *prev;
+    ngx_http_api_auth_node_t  *node, *same, *victim;
+
+    slot = ngx_http_api_auth_slot_size(zone->shpool, size);
+
+    same = NULL;
+    victim = NULL;
+    vpage = NULL;
+
+    q = ngx_queue_last(&zone->sh->queue);
+
+    for (i = 0; i < NGX_HTTP_API_AUTH_SCAN; i++) {
+
+        if (q == ngx_queue_sentinel(&zone->sh->queue)) {
+            break;
+        }
+
+        prev = ngx_queue_prev(q);
+        node = ngx_queue_data(q, ngx_http_api_auth_node_t, queue);
+        q = prev;
+
+        if (ngx_http_api_auth_useless(node, now)) {
+            ngx_http_api_auth_delete_locked(zone, node);
+            continue;
+        }
+
+        if (node->pending > now) {
+            continue;
+        }
+
+        if (ngx_http_api_auth_slot_size(zone->shpool,
+                ngx_http_api_auth_node_size(node->len)) == slot)
+        {
+            if (same == NULL) {
+                same = node;
+            }
+
+            continue;
+        }
+
+        if (victim == NULL) {
+            page = ngx_http_api_auth_page(zone, node);
+
+            if (page != NULL) {
+                victim = node;
+                vpage = page;
+            }
+        }
+    }
+
+    if (!answer) {
+        return ngx_slab_alloc_locked(zone->shpool, size);
+    }
+
+    if (same != NULL) {
+        ngx_http_api_auth_delete_locked(zone, same);
+        zone->sh->evicted++;
+
+    } else if (victim != NULL) {
+        ngx_http_api_auth_evict_page_locked(zone, victim, vpage);
+    }
+
+    return ngx_slab_alloc_locked(zone->shpool, size);
+}
+
+
+/*
+ * Allocates and links a node for digest d with room for a len-byte
+ * record.  First drops up to two least recently used nodes that are of no
+ * more use (limit_req_expire); if the slab is still full, makes room
+ * (ngx_http_api_auth_evict_locked) or gives up: the request then goes on
+ * with its answer uncached, or without an in-flight marker (answer == 0).
+ * The zone mutex must be held.
+ */
+
+ngx_http_api_auth_node_t *
+ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
+    const api_auth::digest &d, size_t len, time_t now, ngx_uint_t answer)
+    noexcept
+{
+    size_t                     size;
+    ngx_uint_t                 i;
+    ngx_queue_t               *q;
+    ngx_http_api_auth_node_t  *node;
+
+    for (i = 0; i < 2 && !ngx_queue_empty(&zone->sh->queue); i++) {
+        q = ngx_queue_last(&zone->sh->queue);
+        node = ngx_queue_data(q, ngx_http_api_auth_node_t, queue);
+
+        if (!ngx_http_api_auth_useless(node, now)) {
+            break;
+        }
+
+        ngx_http_api_auth_delete_locked(zone, node);
+    }
+
+    size = ngx_http_api_auth_node_size(len);
+
+    node = static_cast<ngx_http_api_auth_node_t *>(
+               ngx_slab_alloc_locked(zone->shpool, size));
+
+    if (node == NULL) {
+        node = static_cast<ngx_http_api_auth_node_t *>(
+                   ngx_http_api_auth_evict_locked(zone, size, now, answer));
+    }
+
+    if (node == NULL) {
+        if (!answer) {
+            /* expected in a full zone: the call goes on uncoalesced */
+            ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ngx_cycle->log, 0,
+                           "api_auth cache: no room for an in-flight "
+                           "marker");
+            return NULL;
+        }
+
+        /*
+         * the request goes on uncached; a zone whose oldest entries are
+         * all in flight would otherwise log this on every miss
+         */
+        if (ngx_time() - ngx_http_api_auth_last_alert >= 10) {
+            ngx_http_api_auth_last_alert = ngx_time();
+            ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
+                          "api_auth: could not allocate node%s "
+                          "(logged at most every 10s)",
+                          zone->shpool->log_ctx);
+        }
+
+        return NULL;
+    }
+
+    ngx_memzero(node, ngx_http_api_auth_node_size(0));
+    ngx_memcpy(node->digest, d.data(), sizeof(node->digest));
+    node->node.key = ngx_http_api_auth_cache_node_key(d.data());
+    node->len = static_cast<uint16_t>(len);
+
+    ngx_rbtree_insert(&zone->sh->rbtree, &node->node);
+    ngx_queue_insert_head(&zone->sh->queue, &node->queue);
+
+    zone->sh->entries++;
+
+    return node;
+}
+
+
+/*
+ * A new in-flight marker's owner, unique among the live workers: the
+ * worker's process slot (no two live workers share one) in the high 10
+ * bits, and a counter in the low 22 that starts at a random value, so
+ * that a new worker in the slot of one that is still finishing its calls
+ * (after a reload) does not repeat its ids.  Only the owner of the
+ * current marker may clear it: a call that outlived its marker (a slow
+ * server, NGX_HTTP_API_AUTH_PENDING) and ends after another request took
+ * over must not end the newer call's marker.
+ */
+
+uint32_t
+ngx_http_api_auth_new_owner() noexcept
+{
+    static uint32_t  calls;
+    static ngx_int_t  pid;
+
+    if (pid != ngx_pid) {
+        pid = ngx_pid;
+        calls = static_cast<uint32_t>(ngx_random());
+    }
+
+    calls++;
+
+    return (static_cast<uint32_t>(ngx_process_slot) & 0x3ff) << 22
+           | (calls & 0x3fffff);
+}
