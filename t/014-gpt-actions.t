@@ -7,6 +7,7 @@
 #   API Key / Basic, base64(user:KEY)    Authorization: Basic dXNlcjp...
 #   API Key / Basic, base64(KEY:)        Authorization: Basic dGVzdC1...
 #   API Key / Custom, X-Api-Key          X-Api-Key: KEY
+#   API Key / Custom, Authorization      Authorization: KEY (no scheme)
 #   OAuth / Bearer                       Authorization: Bearer TOKEN
 #   OAuth / Basic                        Authorization: Basic TOKEN (a gap)
 #
@@ -260,4 +261,145 @@ api_auth: no credentials were provided
     'api_auth introspect "',
     qr/^(?!.*\[debug\]).*tok-014-7-chatgpt-user/,
     qr/api_auth.*tok-014-7-chatgpt-user/,
+]
+
+
+
+=== TEST 8: API Key / Custom, header name Authorization: Authorization: KEY, no scheme
+--- config eval
+::orders(<<'_EOC_')
+        api_auth api_key;
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=Authorization;
+_EOC_
+--- request
+GET /orders
+--- more_headers
+Authorization: test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+api_key gpt-prod gpt-prod [orders.read orders.write] authorization=[] x-api-key=[]
+--- response_headers
+X-Remote-User: []
+--- no_error_log eval
+[
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
+    qr/api_auth.*test-key-gpt-prod-0001/,
+]
+
+
+
+=== TEST 9: Custom Authorization next to bearer and basic: the raw key passes
+--- config eval
+::orders(<<'_EOC_')
+        api_auth api_key;
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer basic header=Authorization;
+_EOC_
+--- request
+GET /orders
+--- more_headers
+Authorization: test-key-partner-x-0002
+--- error_code: 200
+--- response_body
+api_key partner-x acct-42 [orders.read] authorization=[] x-api-key=[]
+--- response_headers
+X-Remote-User: []
+--- no_error_log eval
+[
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/^(?!.*\[debug\]).*test-key-partner-x-0002/,
+    qr/api_auth.*test-key-partner-x-0002/,
+]
+
+
+
+=== TEST 10: Custom Authorization next to bearer and basic: Bearer KEY still goes to bearer
+--- config eval
+::orders(<<'_EOC_')
+        api_auth api_key;
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer basic header=Authorization;
+_EOC_
+--- request
+GET /orders
+--- more_headers
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+api_key gpt-prod gpt-prod [orders.read orders.write] authorization=[] x-api-key=[]
+--- response_headers
+X-Remote-User: []
+--- no_error_log eval
+[
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
+    qr/api_auth.*test-key-gpt-prod-0001/,
+]
+
+
+
+=== TEST 11: Custom Authorization next to bearer and basic: Basic base64("user:KEY") still goes to basic
+--- config eval
+::orders(<<'_EOC_')
+        api_auth api_key;
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer basic header=Authorization;
+_EOC_
+--- request
+GET /orders
+--- more_headers
+Authorization: Basic dXNlcjp0ZXN0LWtleS1ncHQtcHJvZC0wMDAx
+--- error_code: 200
+--- response_body
+api_key gpt-prod gpt-prod [orders.read orders.write] authorization=[] x-api-key=[]
+--- response_headers
+X-Remote-User: []
+--- no_error_log eval
+[
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/api_auth.*dXNlcjp0ZXN0LWtleS1ncHQtcHJvZC0wMDAx/,
+    qr/api_auth.*test-key-gpt-prod-0001/,
+]
+
+
+
+=== TEST 12: Custom Authorization: an unknown raw key is 401 invalid_token, logged by a keyed id only
+--- config eval
+::orders(<<'_EOC_')
+        api_auth api_key;
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=Authorization;
+_EOC_
+--- request
+GET /orders
+--- more_headers
+Authorization: test-key-gpt-unknown-0404
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_token"
+X-Remote-User: []
+--- error_log eval
+qr/api_auth: unknown API key [0-9a-f]{8}\b/
+--- no_error_log eval
+[
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+    qr/^(?!.*\[debug\]).*test-key-gpt-unknown-0404/,
+    qr/api_auth.*test-key-gpt-unknown-0404/,
 ]
