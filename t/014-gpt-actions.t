@@ -2,6 +2,7 @@
 # sent exactly as ChatGPT sends it, against the configuration line the
 # README's "GPT Actions" section gives for that option:
 #
+#   None                                 (nothing)
 #   API Key / Bearer                     Authorization: Bearer KEY
 #   API Key / Basic, the key pasted      Authorization: Basic KEY
 #   API Key / Basic, base64(user:KEY)    Authorization: Basic dXNlcjp...
@@ -403,3 +404,23 @@ qr/api_auth: unknown API key [0-9a-f]{8}\b/
     qr/^(?!.*\[debug\]).*test-key-gpt-unknown-0404/,
     qr/api_auth.*test-key-gpt-unknown-0404/,
 ]
+
+
+
+=== TEST 13: None: api_auth off (the default): no credential, the API is told nobody
+--- config eval
+::orders(<<'_EOC_')
+        api_auth off;
+_EOC_
+--- request
+GET /orders
+--- error_code: 200
+--- response_body
+   [] authorization=[] x-api-key=[]
+--- response_headers
+X-Remote-User: []
+--- no_error_log
+[error]
+[alert]
+[emerg]
+unexpected exception
