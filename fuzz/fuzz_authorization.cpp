@@ -1,9 +1,11 @@
 /*
  * Authorization header values (credentials.hpp): parse_authorization,
- * is_token68, base64_decode and basic_key on what a Bearer or Basic
- * header carries, and check_header_key on the same bytes.
+ * parse_authorization_key, is_token68, base64_decode and basic_key on
+ * what a Bearer or Basic header carries, and check_header_key on the same
+ * bytes.
  */
 
+#include <string>
 #include <vector>
 
 #include "credentials.hpp"
@@ -68,6 +70,43 @@ basic(std::string_view value)
 }
 
 
+/*
+ * header=Authorization: Bearer and Basic exactly as parse_authorization
+ * reads them, anything else the whole trimmed value as a key that passes
+ * check_header_key, or malformed
+ */
+static void
+raw_key(std::string_view in)
+{
+    authorization     a, b;
+    status            rc;
+    std::string_view  v = trim_ows(in), word = v.substr(0, v.find(' '));
+    std::string       lower(word);
+
+    for (char &c : lower) {
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
+    }
+
+    rc = parse_authorization_key(in, a);
+
+    if (lower == "bearer" || lower == "basic") {
+        FUZZ_CHECK(rc == parse_authorization(in, b));
+        FUZZ_CHECK(a.kind == b.kind && a.value == b.value);
+        return;
+    }
+
+    if (rc != status::ok) {
+        FUZZ_CHECK(check_header_key(v) != status::ok);
+        FUZZ_CHECK(a.kind == scheme::other && a.value.empty());
+        return;
+    }
+
+    FUZZ_CHECK(a.kind == scheme::key && a.value == v);
+    FUZZ_CHECK(a.value.data() == v.data());
+    FUZZ_CHECK(check_header_key(a.value) == status::ok);
+}
+
+
 extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -84,6 +123,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* the key straight from the input too, as a Basic value would be */
     basic(in);
+    raw_key(in);
 
     if (parse_authorization(in, a) != status::ok) {
         FUZZ_CHECK(a.kind == scheme::other && a.value.empty());

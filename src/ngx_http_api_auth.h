@@ -37,6 +37,8 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 #define NGX_HTTP_API_AUTH_SRC_BEARER  0
 #define NGX_HTTP_API_AUTH_SRC_BASIC   1
 #define NGX_HTTP_API_AUTH_SRC_HEADER  2
+/* header=Authorization: a value with no Bearer or Basic scheme is a key */
+#define NGX_HTTP_API_AUTH_SRC_AUTHZ   3
 
 /* how long other requests wait for an introspection call in flight */
 #define NGX_HTTP_API_AUTH_PENDING    10
@@ -264,6 +266,9 @@ char *ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept;
 char *ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+ngx_int_t ngx_http_api_auth_parse_authorization(
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_table_elt_t *h,
+    api_auth::authorization *auth) noexcept;
 ngx_int_t ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     api_auth::authorization *auth, ngx_uint_t bearer);

@@ -109,12 +109,7 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     }
 
     if (h != NULL) {
-        if (api_auth::parse_authorization(
-                std::string_view(reinterpret_cast<char *>(h->value.data),
-                                 h->value.len),
-                auth)
-            != api_auth::status::ok)
-        {
+        if (ngx_http_api_auth_parse_authorization(alcf, h, &auth) != NGX_OK) {
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "api_auth: malformed Authorization header");
             return ngx_http_api_auth_reject(r, alcf, ctx,

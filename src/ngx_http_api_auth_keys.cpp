@@ -143,14 +143,16 @@ ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                 }
             }
 
+            /*
+             * GPT's "Custom" auth type with the header name Authorization
+             * sends the key with no scheme; Bearer and Basic values stay
+             * with those sources (ngx_http_api_auth_parse_authorization())
+             */
             if (name.len == sizeof("authorization") - 1
                 && ngx_strncasecmp(name.data, (u_char *) "authorization",
                                    name.len) == 0)
             {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "api_auth: use \"bearer\" or \"basic\" "
-                                   "for the Authorization header");
-                return static_cast<char *>(NGX_CONF_ERROR);
+                type = NGX_HTTP_API_AUTH_SRC_AUTHZ;
             }
 
             if (ngx_strlchr(name.data, name.data + name.len, '_')) {
@@ -202,6 +204,43 @@ ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 /*
+ * Parses the Authorization header.  Where api_auth_key_source lists
+ * header=Authorization (and api_key is on), a value without a Bearer or
+ * Basic scheme is the key itself, with the syntax of any custom key
+ * header; elsewhere it is another scheme, which is no credential
+ * (RFC 6750 §3.1).  NGX_ERROR: malformed.
+ */
+
+ngx_int_t
+ngx_http_api_auth_parse_authorization(ngx_http_api_auth_loc_conf_t *alcf,
+    ngx_table_elt_t *h, api_auth::authorization *auth) noexcept
+{
+    ngx_uint_t                   i;
+    api_auth::status             rc;
+    std::string_view             value;
+    ngx_http_api_auth_source_t  *src;
+
+    value = std::string_view(reinterpret_cast<char *>(h->value.data),
+                             h->value.len);
+
+    if (alcf->methods & NGX_HTTP_API_AUTH_KEY) {
+        src = static_cast<ngx_http_api_auth_source_t *>(alcf->sources->elts);
+
+        for (i = 0; i < alcf->sources->nelts; i++) {
+            if (src[i].type == NGX_HTTP_API_AUTH_SRC_AUTHZ) {
+                rc = api_auth::parse_authorization_key(value, *auth);
+                return rc == api_auth::status::ok ? NGX_OK : NGX_ERROR;
+            }
+        }
+    }
+
+    rc = api_auth::parse_authorization(value, *auth);
+
+    return rc == api_auth::status::ok ? NGX_OK : NGX_ERROR;
+}
+
+
+/*
  * The API-key resolver: the first key source present decides.
  * NGX_DECLINED: no key credential, or an unknown Bearer credential that
  * an OAuth location may still take as a token; otherwise the decision.
@@ -230,6 +269,10 @@ ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
 
         case NGX_HTTP_API_AUTH_SRC_BASIC:
             found = (auth->kind == api_auth::scheme::basic);
+            break;
+
+        case NGX_HTTP_API_AUTH_SRC_AUTHZ:
+            found = (auth->kind == api_auth::scheme::key);
             break;
 
         default: /* NGX_HTTP_API_AUTH_SRC_HEADER */

@@ -5,7 +5,11 @@
 # order of the directive is the precedence), that a source not listed is
 # not read, that the Basic challenge is offered only when basic is a
 # source, that a duplicated custom header is a 400, and the directive's
-# configuration errors.
+# configuration errors.  header=Authorization (GPT's "Custom" type with
+# the header name Authorization): a value without a Bearer or Basic
+# scheme is the key, with the syntax of any key header (a space makes it
+# a 400); Bearer and Basic values keep their sources; locations that do
+# not list it keep RFC 6750's rule (no scheme of ours: no credential).
 #
 # Keys in t/data/keys/keys.txt (fake test values):
 #   gpt-prod   test-key-gpt-prod-0001   scope="orders.read orders.write"
@@ -549,19 +553,30 @@ invalid header name in "header=X-API:Key"
 
 
 
-=== TEST 25: header=Authorization is refused (bearer and basic read it)
+=== TEST 25: header=Authorization is accepted (any case): a value with no scheme is the key
 --- config
     location = /t {
         api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
         api_auth_key_source header=authorization;
         api_auth api_key;
-        echo "ok";
+        echo "$api_auth_client";
     }
 --- request
 GET /t
---- must_die
---- error_log
-use "bearer" or "basic" for the Authorization header
+--- more_headers
+Authorization: test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+gpt-prod
+--- no_error_log eval
+[
+    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
+    qr/api_auth.*test-key-gpt-prod-0001/,
+    "[error]",
+    "[alert]",
+    "[emerg]",
+    "unexpected exception",
+]
 
 
 
@@ -578,3 +593,215 @@ GET /t
 --- must_die
 --- error_log
 duplicate key source "header=x-api-key"
+
+
+
+=== TEST 27: header=Authorization twice, in other case: configuration error
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=Authorization bearer header=AUTHORIZATION;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- must_die
+--- error_log
+duplicate key source "header=authorization"
+
+
+
+=== TEST 28: header=Authorization: a value with a space ("Digest abc") is no key: 400 invalid_request, as in any key header
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer basic header=Authorization;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Digest test-key-gpt-prod-0001
+--- error_code: 400
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_request"
+--- error_log
+api_auth: malformed Authorization header
+--- no_error_log eval
+[
+    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
+    "[error]",
+    "[alert]",
+]
+
+
+
+=== TEST 29: header=Authorization only: Bearer is a scheme the location does not read: 401, no credential
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source header=Authorization;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-gpt-prod-0001
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api"
+--- error_log
+api_auth: no credentials were provided
+--- no_error_log eval
+[
+    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
+    "[error]",
+    "[alert]",
+]
+
+
+
+=== TEST 30: header=Authorization: a malformed Bearer value stays malformed (not a raw key)
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer header=Authorization;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer
+--- error_code: 400
+--- response_headers
+WWW-Authenticate: Bearer realm="api", error="invalid_request"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 31: without header=Authorization, a value with no scheme is still no credential (RFC 6750)
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_key_source bearer basic header=X-API-Key;
+        api_auth api_key;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: test-key-gpt-prod-0001
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api", Basic realm="api"
+--- error_log
+api_auth: no credentials were provided
+--- no_error_log eval
+[
+    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
+    "[error]",
+    "[alert]",
+]
+
+
+
+=== TEST 32: header=Authorization inherited into an oauth-only location: key sources are not read there
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_key_source header=Authorization;
+
+    location = /_introspect {
+        internal;
+        return 500;
+    }
+    location = /t {
+        api_auth oauth;
+        api_auth_introspect /_introspect;
+        echo "ok";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: test-key-gpt-prod-0001
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="api"
+--- error_log
+api_auth: no credentials were provided
+--- no_error_log eval
+[
+    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
+    "[error]",
+    "[alert]",
+]
+
+
+
+=== TEST 33: header=Authorization with api_key oauth: a raw key is a key
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_key_source header=Authorization;
+
+    location = /_introspect {
+        internal;
+        return 500;
+    }
+    location = /t {
+        api_auth api_key oauth;
+        api_auth_introspect /_introspect;
+        echo "$api_auth_method $api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: test-key-gpt-prod-0001
+--- error_code: 200
+--- response_body
+api_key gpt-prod
+--- no_error_log eval
+[
+    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
+    'api_auth introspect "',
+    "[error]",
+    "[alert]",
+]
+
+
+
+=== TEST 34: header=Authorization with api_key oauth: a Bearer token still goes to introspection
+--- config
+    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_key_source header=Authorization;
+
+    location = /_introspect {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
+    }
+    location = /mock_as {
+        default_type application/json;
+        return 200 '{"active":true,"client_id":"c1"}';
+    }
+    location = /t {
+        api_auth api_key oauth;
+        api_auth_introspect /_introspect;
+        echo "$api_auth_method $api_auth_client";
+    }
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer tok-002-34-oauth
+--- error_code: 200
+--- response_body
+oauth c1
+--- no_error_log eval
+[
+    qr/^(?!.*\[debug\]).*tok-002-34-oauth/,
+    "[error]",
+    "[alert]",
+]

@@ -2,7 +2,11 @@
 # of the table below is sent, as raw bytes, to an API-key location (/k,
 # sources bearer and basic), an OAuth location (/o, whose authorization
 # server answers {"active":false} to every token) and a custom-header
-# location (/h, api_auth_key_source header=X-API-Key).  Each answer must be
+# location (/h, api_auth_key_source header=X-API-Key); the Authorization
+# rows also go to a raw-key location (/a, api_auth_key_source bearer basic
+# header=Authorization), where they end as at /k except that a value with
+# no Bearer or Basic scheme is a key (a space in it makes it a 400, as in
+# any key header: the /a column of %raw_scheme).  Each answer must be
 # the status and challenge of SPEC.md "Responses" (or nginx's own plain
 # 400 when nginx rejects the request line or header before the access
 # phase), never a 500, and the log must hold no [alert], [crit] or
@@ -139,6 +143,34 @@ my @auth = (
     [ '100 KB value (over the buffer)', "Authorization: Bearer " . ('d' x 102400), 'plain', 'plain' ],
 );
 
+# /a where it differs from /k: the rows that are another scheme at /k
+my %raw_scheme = (
+    'Negotiate'                => 'req',
+    'Digest with auth-params'  => 'req',
+    'Token scheme'             => 'req',
+    'Bearerx scheme'           => 'req',
+    'scheme only, unknown'     => 'tok',
+    'a bare key, no scheme'    => 'ok',
+    'DPoP scheme'              => 'req',
+);
+
+# more raw keys for /a: [ name, header line(s), /a ]
+my @raw = (
+    [ 'raw key, tabs around',         "Authorization:\t$KEY\t",           'ok' ],
+    [ 'raw key, spaces around',       "Authorization:   $KEY   ",         'ok' ],
+    [ 'raw key, lower-case name',     "authorization: $KEY",              'ok' ],
+    [ 'raw unknown key',              "Authorization: nope",              'tok' ],
+    [ 'raw key with a colon',         "Authorization: u:$KEY",            'tok' ],
+    [ 'raw key in quotes',            "Authorization: \"$KEY\"",          'tok' ],
+    [ 'raw key, then a second word',  "Authorization: $KEY extra",        'req' ],
+    [ 'raw key with a tab inside',    "Authorization: test\tkey",         'req' ],
+    [ 'raw key, UTF-8',               "Authorization: t\xc3\xa9st",        'req' ],
+    [ 'raw key, DEL',                 "Authorization: ab\x7fc",           'req' ],
+    [ 'raw key, NUL',                 "Authorization: ab\x00c",           'plain' ],
+    [ 'raw 8 KB unknown key',         "Authorization: " . ('k' x 8192),   'tok' ],
+    [ 'raw key and X-API-Key both',   "Authorization: nope\r\nX-API-Key: $KEY", 'tok' ],
+);
+
 # the custom header source: [ name, header line(s), /h ]
 my @custom = (
     [ 'X-API-Key, known key',         "X-API-Key: $KEY",                  'ok' ],
@@ -160,6 +192,7 @@ my @custom = (
 
 my %challenge = (
     k => 'Bearer realm="api", Basic realm="api"',
+    a => 'Bearer realm="api", Basic realm="api"',
     o => 'Bearer realm="api"',
     h => 'Bearer realm="api"',
 );
@@ -190,6 +223,12 @@ my $config = <<'_EOC_';
         api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
         api_auth api_key;
         api_auth_key_source header=X-API-Key;
+        echo "ok";
+    }
+    location = /a {
+        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth api_key;
+        api_auth_key_source bearer basic header=Authorization;
         echo "ok";
     }
     location = /o {
@@ -227,6 +266,14 @@ my $block = sub {
 for my $c (@auth) {
     $block->($c->[0], 'k', $c->[1], $c->[2]);
     $block->($c->[0], 'o', $c->[1], $c->[3]);
+}
+
+for my $c (@auth) {
+    $block->($c->[0], 'a', $c->[1], $raw_scheme{$c->[0]} // $c->[2]);
+}
+
+for my $c (@raw) {
+    $block->($c->[0], 'a', $c->[1], $c->[2]);
 }
 
 for my $c (@custom) {

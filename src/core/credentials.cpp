@@ -148,6 +148,32 @@ parse_authorization(std::string_view header, authorization &out) noexcept
 }
 
 
+status
+parse_authorization_key(std::string_view header, authorization &out)
+    noexcept
+{
+    std::string_view  name;
+
+    header = trim_ows(header);
+    name = header.substr(0, header.find(' '));
+
+    if (equals_ci(name, "bearer") || equals_ci(name, "basic")) {
+        return parse_authorization(header, out);
+    }
+
+    out.kind = scheme::key;
+    out.value = header;
+
+    if (check_header_key(header) != status::ok) {
+        out.kind = scheme::other;
+        out.value = std::string_view();
+        return status::malformed;
+    }
+
+    return status::ok;
+}
+
+
 bool
 is_token68(std::string_view s) noexcept
 {

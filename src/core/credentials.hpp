@@ -21,6 +21,8 @@ namespace api_auth {
 enum class scheme {
     bearer,
     basic,
+    key,                    /* no scheme: the whole value is an API key
+                               (parse_authorization_key) */
     other                   /* a scheme this module does not read */
 };
 
@@ -44,6 +46,20 @@ struct authorization {
  */
 [[nodiscard]] status parse_authorization(std::string_view header,
                                          authorization &out) noexcept;
+
+/*
+ * Parses an Authorization value where the location also reads API keys
+ * sent with no scheme (api_auth_key_source header=Authorization, GPT's
+ * "Custom" auth type with the header name Authorization).  A value whose
+ * first word (up to the first SP) is "Bearer" or "Basic", in any case, is
+ * parsed by parse_authorization, with the same results.  Any other value
+ * is the key itself: kind == scheme::key, value the whole value after
+ * trim_ows, and ok only if check_header_key accepts it.  So "Digest abc"
+ * is malformed here, as it would be in X-API-Key: no key has a space, and
+ * no other scheme is "no credential" at such a location.
+ */
+[[nodiscard]] status parse_authorization_key(std::string_view header,
+                                             authorization &out) noexcept;
 
 /* token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
 [[nodiscard]] bool is_token68(std::string_view s) noexcept;

@@ -400,6 +400,98 @@ START_TEST(header_key_must_be_visible_ascii)
 END_TEST
 
 
+/* parse_authorization_key: api_auth_key_source header=Authorization */
+
+static api_auth::status
+parse_key(std::string_view h, authorization &a)
+{
+    return api_auth::parse_authorization_key(h, a);
+}
+
+
+START_TEST(raw_key_is_the_whole_value)
+{
+    authorization  a;
+
+    ck_assert_status(parse_key("test-key-abc", a), status::ok);
+    ck_assert(a.kind == scheme::key);
+    ck_assert_string_eq(a.value, "test-key-abc");
+
+    ck_assert_status(parse_key(" \tk/+=.~_!#$%&*^`|'-9== \t", a),
+                     status::ok);
+    ck_assert(a.kind == scheme::key);
+    ck_assert_string_eq(a.value, "k/+=.~_!#$%&*^`|'-9==");
+}
+END_TEST
+
+
+START_TEST(raw_key_mode_keeps_bearer_and_basic)
+{
+    authorization  a;
+
+    ck_assert_status(parse_key("Bearer abc", a), status::ok);
+    ck_assert(a.kind == scheme::bearer);
+    ck_assert_string_eq(a.value, "abc");
+
+    ck_assert_status(parse_key("bAsIc  abc=", a), status::ok);
+    ck_assert(a.kind == scheme::basic);
+    ck_assert_string_eq(a.value, "abc=");
+
+    /* the same errors as parse_authorization */
+    ck_assert_status(parse_key("Bearer", a), status::malformed);
+    ck_assert_status(parse_key("basic ", a), status::malformed);
+    ck_assert_status(parse_key("Bearer a b", a), status::malformed);
+    ck_assert_status(parse_key("Bearer a,b", a), status::malformed);
+}
+END_TEST
+
+
+START_TEST(raw_key_may_start_like_a_scheme)
+{
+    authorization  a;
+
+    ck_assert_status(parse_key("Bearerx", a), status::ok);
+    ck_assert(a.kind == scheme::key);
+    ck_assert_string_eq(a.value, "Bearerx");
+
+    ck_assert_status(parse_key("basic:abc", a), status::ok);
+    ck_assert(a.kind == scheme::key);
+    ck_assert_string_eq(a.value, "basic:abc");
+}
+END_TEST
+
+
+START_TEST(raw_key_with_a_space_is_malformed)
+{
+    authorization  a;
+
+    /* another scheme is not "no credential" here: no key has a space */
+    ck_assert_status(parse_key("Digest abc", a), status::malformed);
+    ck_assert(a.kind == scheme::other);
+    ck_assert(a.value.empty());
+
+    ck_assert_status(parse_key("Negotiate abc", a), status::malformed);
+    ck_assert_status(parse_key("key1 key2", a), status::malformed);
+    ck_assert_status(parse_key("Bearer\tabc", a), status::malformed);
+}
+END_TEST
+
+
+START_TEST(raw_key_bad_bytes_are_malformed)
+{
+    authorization  a;
+
+    ck_assert_status(parse_key("", a), status::malformed);
+    ck_assert_status(parse_key(" \t ", a), status::malformed);
+    ck_assert_status(parse_key("ke\x01y", a), status::malformed);
+    ck_assert_status(parse_key("k\x7f", a), status::malformed);
+    ck_assert_status(parse_key("k\xc3\xa9y", a), status::malformed);
+    ck_assert_status(parse_key(std::string_view("k\0y", 3), a),
+                     status::malformed);
+}
+END_TEST
+
+
 Suite *
 credentials_suite(void)
 {
@@ -436,6 +528,11 @@ credentials_suite(void)
     tcase_add_test(tc, basic_password_may_contain_colons);
     tcase_add_test(tc, basic_without_colon_or_with_both_empty_is_malformed);
     tcase_add_test(tc, header_key_must_be_visible_ascii);
+    tcase_add_test(tc, raw_key_is_the_whole_value);
+    tcase_add_test(tc, raw_key_mode_keeps_bearer_and_basic);
+    tcase_add_test(tc, raw_key_may_start_like_a_scheme);
+    tcase_add_test(tc, raw_key_with_a_space_is_malformed);
+    tcase_add_test(tc, raw_key_bad_bytes_are_malformed);
 
     suite_add_tcase(s, tc);
 
