@@ -245,7 +245,7 @@ qr/api_auth: token [0-9a-f]{8} has the wrong audience/
 
 
 === TEST 7: server down: a cached token is served stale, or 503 without stale_if_error
-The first request caches the token for 1 s through the real server; then
+The first request caches the token for 2 s (not 1: entries expire on whole seconds) through the real server; then
 the server is unreachable (the introspection location's $as_port, set by
 the calling location, points at a closed port).
 --- http_config
@@ -261,7 +261,7 @@ the calling location, points at a closed port).
         set $as_port $TEST_NGINX_AS_PORT;
         api_auth oauth;
         api_auth_introspect /_introspect;
-        api_auth_cache e2e_stale max_ttl=1s stale_if_error=60s;
+        api_auth_cache e2e_stale max_ttl=2s stale_if_error=60s;
         echo "$api_auth_cache_status";
     }
 
@@ -269,7 +269,7 @@ the calling location, points at a closed port).
         set $as_port 9;
         api_auth oauth;
         api_auth_introspect /_introspect;
-        api_auth_cache e2e_stale max_ttl=1s stale_if_error=60s;
+        api_auth_cache e2e_stale max_ttl=2s stale_if_error=60s;
         echo "$api_auth_cache_status $api_auth_client";
     }
 
@@ -277,12 +277,12 @@ the calling location, points at a closed port).
         set $as_port 9;
         api_auth oauth;
         api_auth_introspect /_introspect;
-        api_auth_cache e2e_stale max_ttl=1s;
+        api_auth_cache e2e_stale max_ttl=2s;
         echo "$api_auth_cache_status";
     }
 
     location = /sleep {
-        echo_sleep 1.2;
+        echo_sleep 2.2;
         echo "slept";
     }
 
