@@ -42,5 +42,6 @@ Suite *challenge_suite(void);
 Suite *url_suite(void);
 Suite *resource_metadata_suite(void);
 Suite *jwt_suite(void);
+Suite *jwk_suite(void);
 
 #endif
