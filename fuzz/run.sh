@@ -14,13 +14,14 @@ cd "$(dirname "$0")/.."
 
 seconds=${FUZZ_SECONDS:-60}
 out=build/fuzz
-all=(authorization base64 keyfile introspection form scope url)
+all=(authorization base64 keyfile introspection form scope url jws jwks)
 targets=("${@:-${all[@]}}")
 
 # -max_len per target: headers and key lines are short, JSON bodies are not
 declare -A max_len=(
     [authorization]=4096 [base64]=4096 [keyfile]=16384
     [introspection]=65536 [form]=4096 [scope]=4096 [url]=4096
+    [jws]=9000 [jwks]=65536
 )
 
 if ! command -v clang++ >/dev/null; then
