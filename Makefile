@@ -9,6 +9,7 @@
 #   make key NAME=n [SCOPE="a b"]   print a new API key and its key-file line
 #   make bench [QUICK=1]   throughput/latency/CPU ratios against baselines
 #   make bench-alloc       heap allocations per request on the hot paths
+#   make bench-jwt         µs per JWT parse / signature check, per algorithm
 #   make fuzz [FUZZ_SECONDS=60]   libFuzzer targets of src/core
 #   make test-asan | test-valgrind   the suite under sanitizers / memcheck
 #   make test-matrix [LEGS="system trixie sid"]   the suite on other nginx
@@ -49,7 +50,8 @@ UNIT_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -g \
                  -fsanitize=address,undefined -fno-sanitize-recover=all
 
 .PHONY: module deps test-deps unit test integration run smoke lint key clean \
-        test-asan test-valgrind bench bench-alloc bench-callgrind fuzz \
+        test-asan test-valgrind bench bench-alloc bench-callgrind bench-jwt \
+        fuzz \
         test-matrix deb test-deb
 
 deps:
@@ -215,6 +217,16 @@ bench-alloc: module
 bench-callgrind: module
 	@util/deps.sh $(BENCH_DEPS) valgrind
 	NGINX_BIN=$(NGINX_BIN) MODULE=$(MODULE) bench/callgrind.sh
+
+# the core alone, optimised as the module is (-O2), no sanitizers
+$(BUILD)/bench-jwt: $(SRCS) bench/jwt_verify.cpp t/unit/jose.cpp
+	@mkdir -p $(BUILD)
+	g++ -std=c++17 -O2 -Wall -Wextra -Werror -Isrc/core -It/unit \
+	    src/core/*.cpp t/unit/jose.cpp bench/jwt_verify.cpp \
+	    $$(pkg-config --cflags --libs jansson libcrypto) -o $@
+
+bench-jwt: deps $(BUILD)/bench-jwt
+	$(BUILD)/bench-jwt $(ROUNDS)
 
 fuzz: deps
 	@util/deps.sh clang libclang-rt-14-dev
