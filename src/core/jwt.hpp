@@ -155,9 +155,12 @@ enum class jwt_reason : uint8_t {
 
 /*
  * A token that passed parse_jwt().  The views point into the token
- * passed to parse_jwt(), which must outlive them; everything else is a
- * copy.  scope holds an RFC 6749 §3.3 scope string or is empty (a
- * malformed scope grants nothing).
+ * passed to parse_jwt(), which must outlive them (the adapter's request
+ * buffer), and issuer into the policy's issuer storage (configuration);
+ * everything else is a copy.  About 1.2 KB and not trivially
+ * destructible: a local of the resolver, never a pool ctx or a shm
+ * record (the adapter copies what it caches).  scope holds an RFC 6749
+ * §3.3 scope string or is empty (a malformed scope grants nothing).
  */
 struct jwt {
     jws_alg           alg;
@@ -201,7 +204,8 @@ struct jwt {
 /*
  * The claim checks of parse_jwt() alone, on a decoded payload (JSON
  * text): fills the claim fields of out (issuer, subject, client, scope,
- * exp, nbf, iat) and returns jwt_reason::none, or the first failure.
+ * exp, nbf, iat) and returns jwt_reason::none, or the first failure
+ * (then those fields are unspecified; parse_jwt() resets them).
  * RFC 7519 §2 NumericDates are integers or finite reals (truncated) in
  * 0 .. 9999-12-31T23:59:59Z; anything else is refused.
  */
