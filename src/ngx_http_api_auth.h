@@ -323,8 +323,8 @@ void ngx_http_api_auth_fetch_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept;
 /* ngx_http_api_auth_util.cpp */
 extern api_auth::digest  ngx_http_api_auth_log_secret;
 ngx_int_t ngx_http_api_auth_init_secrets(void *nonce, size_t len) noexcept;
-void ngx_http_api_auth_log_id(ngx_log_t *log, const api_auth::digest &d,
-    char *out) noexcept;
+void ngx_http_api_auth_log_id(ngx_log_t *log, ngx_uint_t level,
+    const api_auth::digest &d, char *out) noexcept;
 ngx_table_elt_t *ngx_http_api_auth_push_header(ngx_pool_t *pool,
     ngx_list_t *list, ngx_str_t *name, ngx_str_t *value, ngx_uint_t request)
     noexcept;

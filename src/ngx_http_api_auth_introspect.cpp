@@ -34,15 +34,15 @@ ngx_int_t
 ngx_http_api_auth_oauth(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
 {
-    ngx_str_t         part;
-    api_auth::digest  ns;
+    ngx_str_t  part;
 
     ctx->method = NGX_HTTP_API_AUTH_OAUTH;
 
-    api_auth::sha256(ctx->token.data, ctx->token.len, ctx->digest);
-
     if (alcf->cache_ns_request) {
-        /* see ngx_http_api_auth_cache_namespace() */
+        /*
+         * see ngx_http_api_auth_cache_namespace(): one hash gives the key;
+         * the log id is then keyed by it too
+         */
 
         if (alcf->cache_share == NULL) {
             part = r->headers_in.server;
@@ -53,14 +53,19 @@ ngx_http_api_auth_oauth(ngx_http_request_t *r,
             return NGX_ERROR;
         }
 
-        api_auth::namespace_digest(alcf->cache_ns,
-                                   std::string_view(
-                                       reinterpret_cast<char *>(part.data),
-                                       part.len),
-                                   ns);
-        api_auth::cache_key(ctx->digest, ns, ctx->key);
+        api_auth::namespaced_key(alcf->cache_ns,
+                                 std::string_view(
+                                     reinterpret_cast<char *>(part.data),
+                                     part.len),
+                                 std::string_view(
+                                     reinterpret_cast<char *>(
+                                         ctx->token.data),
+                                     ctx->token.len),
+                                 ctx->key);
+        ctx->digest = ctx->key;
 
     } else {
+        api_auth::sha256(ctx->token.data, ctx->token.len, ctx->digest);
         api_auth::cache_key(ctx->digest, alcf->cache_ns, ctx->key);
     }
 
@@ -202,9 +207,9 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     std::string_view  record, v;
     char              prefix[api_auth::digest_prefix_len];
 
-    ngx_http_api_auth_log_id(r->connection->log, ctx->digest, prefix);
-
     if (!active) {
+        ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
+                                 ctx->digest, prefix);
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: token %*s is not active",
                       sizeof(prefix), prefix);
@@ -243,6 +248,8 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
                        reinterpret_cast<char *>(alcf->audience.data),
                        alcf->audience.len)))
         {
+            ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
+                                     ctx->digest, prefix);
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "api_auth: token %*s has the wrong audience",
                           sizeof(prefix), prefix);
@@ -257,6 +264,8 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
             std::string_view(reinterpret_cast<char *>(alcf->scope.data),
                              alcf->scope.len)))
     {
+        ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
+                                 ctx->digest, prefix);
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: token %*s lacks scope \"%V\"",
                       sizeof(prefix), prefix, &alcf->scope);
@@ -264,8 +273,12 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
                                         ngx_http_api_auth_insufficient_scope);
     }
 
+#if (NGX_DEBUG)
+    ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_DEBUG, ctx->digest,
+                             prefix);
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "api_auth token %*s allowed", sizeof(prefix), prefix);
+#endif
 
     ctx->result = ngx_http_api_auth_allow;
     ctx->decided = 1;
@@ -440,8 +453,6 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
 {
     char  prefix[api_auth::digest_prefix_len];
 
-    ngx_http_api_auth_log_id(r->connection->log, ctx->digest, prefix);
-
     if (cause) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "api_auth: introspection failed: %s", cause);
@@ -455,6 +466,8 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
     }
 
     if (ctx->has_stale) {
+        ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_WARN,
+                                 ctx->digest, prefix);
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "api_auth: serving stale introspection of token %*s",
                       sizeof(prefix), prefix);

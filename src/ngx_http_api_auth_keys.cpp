@@ -438,7 +438,7 @@ ngx_http_api_auth_key_check(ngx_http_request_t *r,
     }
 
     if (entry == NULL) {
-        ngx_http_api_auth_log_id(r->connection->log, d, prefix);
+        ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO, d, prefix);
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: unknown API key %*s",
                       sizeof(prefix), prefix);

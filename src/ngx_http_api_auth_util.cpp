@@ -52,15 +52,18 @@ ngx_http_api_auth_init_secrets(void *nonce, size_t len) noexcept
 /*
  * The correlation id of a credential for the error log: 8 hex digits of
  * HMAC-SHA256(log secret, SHA-256 of the credential), no NUL.  Computed
- * only where the log would show it (level warn or more verbose), so the
- * request path of a production log level pays nothing.
+ * only where the log would show a line of that level (the HMAC costs four
+ * SHA-256 blocks), so the request path of a production log level pays
+ * nothing.
  */
 
 void
-ngx_http_api_auth_log_id(ngx_log_t *log, const api_auth::digest &d,
-    char *out) noexcept
+ngx_http_api_auth_log_id(ngx_log_t *log, ngx_uint_t level,
+    const api_auth::digest &d, char *out) noexcept
 {
-    if (log->log_level < NGX_LOG_WARN) {
+    if (level == NGX_LOG_DEBUG ? !(log->log_level & NGX_LOG_DEBUG_HTTP)
+                               : log->log_level < level)
+    {
         ngx_memset(out, '-', api_auth::digest_prefix_len);
         return;
     }

@@ -71,16 +71,25 @@ cache_key(const digest &d, const digest &ns, digest &out) noexcept
 
 
 void
-namespace_digest(const digest &base, std::string_view part, digest &out)
-    noexcept
+namespaced_key(const digest &base, std::string_view part,
+               std::string_view token, digest &out) noexcept
 {
+    uint8_t     len[4];
     SHA256_CTX  ctx;
+
+    len[0] = static_cast<uint8_t>(part.size() >> 24);
+    len[1] = static_cast<uint8_t>(part.size() >> 16);
+    len[2] = static_cast<uint8_t>(part.size() >> 8);
+    len[3] = static_cast<uint8_t>(part.size());
 
     SHA256_Init(&ctx);
     SHA256_Update(&ctx, base.data(), base.size());
+    SHA256_Update(&ctx, len, sizeof(len));
     SHA256_Update(&ctx, part.data(), part.size());
+    SHA256_Update(&ctx, token.data(), token.size());
     SHA256_Final(out.data(), &ctx);
 
+    /* the state is derived from the (secret) token: do not leave it */
     OPENSSL_cleanse(&ctx, sizeof(ctx));
 }
 

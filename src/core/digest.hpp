@@ -35,13 +35,14 @@ void sha256(const void *data, size_t len, digest &out) noexcept;
 void cache_key(const digest &d, const digest &ns, digest &out) noexcept;
 
 /*
- * The namespace of one request: SHA-256(base || part), where base is the
- * configuration's share of the zone and part what the introspection
- * location may depend on (the request's host, or api_auth_cache
- * namespace=).  Never allocates.
+ * The cache key of a token where the namespace depends on the request:
+ * SHA-256(base || len(part) as 4 bytes || part || token), one hash for
+ * both (base: the configuration's share of the zone; part: the request's
+ * host, or the value of api_auth_cache namespace=).  The length prefix
+ * keeps part and token apart.  Never allocates.
  */
-void namespace_digest(const digest &base, std::string_view part,
-                      digest &out) noexcept;
+void namespaced_key(const digest &base, std::string_view part,
+                    std::string_view token, digest &out) noexcept;
 
 /*
  * HMAC-SHA256(secret, data) (RFC 2104), on the stack: the correlation id

@@ -275,21 +275,29 @@ START_TEST(log_id_is_keyed)
 END_TEST
 
 
-START_TEST(namespace_digest_is_sha256_of_both_parts)
+START_TEST(namespaced_key_separates_parts_and_tokens)
 {
-    digest  base, ns, ref, other;
+    digest       base, k, ref, other;
+    std::string  in;
 
     api_auth::sha256("base", 4, base);
-    api_auth::namespace_digest(base, "a.example", ns);
+    api_auth::namespaced_key(base, "a.example", "tok-1", k);
 
-    std::string  both(reinterpret_cast<const char *>(base.data()),
-                      base.size());
-    both += "a.example";
-    api_auth::sha256(both.data(), both.size(), ref);
-    ck_assert(api_auth::digest_equal(ns, ref));
+    /* SHA-256(base || 4-byte length || part || token) */
+    in.assign(reinterpret_cast<const char *>(base.data()), base.size());
+    in += std::string("\0\0\0\x09", 4);
+    in += "a.example";
+    in += "tok-1";
+    api_auth::sha256(in.data(), in.size(), ref);
+    ck_assert(api_auth::digest_equal(k, ref));
 
-    api_auth::namespace_digest(base, "b.example", other);
-    ck_assert(!api_auth::digest_equal(ns, other));
+    /* another host, another key */
+    api_auth::namespaced_key(base, "b.example", "tok-1", other);
+    ck_assert(!api_auth::digest_equal(k, other));
+
+    /* the length keeps the boundary: "a.exampl" + "etok-1" differs */
+    api_auth::namespaced_key(base, "a.exampl", "etok-1", other);
+    ck_assert(!api_auth::digest_equal(k, other));
 }
 END_TEST
 
@@ -316,7 +324,7 @@ digest_suite(void)
     tcase_add_test(tc, cache_key_separates_namespaces);
     tcase_add_test(tc, hmac_agrees_with_openssl_hmac);
     tcase_add_test(tc, log_id_is_keyed);
-    tcase_add_test(tc, namespace_digest_is_sha256_of_both_parts);
+    tcase_add_test(tc, namespaced_key_separates_parts_and_tokens);
 
     suite_add_tcase(s, tc);
 
