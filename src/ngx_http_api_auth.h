@@ -125,6 +125,13 @@ typedef struct {
     ngx_str_t                     scope;    /* required, space-delimited */
     ngx_str_t                     audience; /* accepted, space-delimited */
 
+    /* RFC 9728 / RFC 8707 (ngx_http_api_auth_prm.cpp) */
+    ngx_str_t                     resource; /* api_auth_resource, verbatim */
+    ngx_str_t                     metadata; /* its metadata URL; "" for
+                                               metadata=off */
+    ngx_str_t                     auth_servers;  /* issuers, space-
+                                                    delimited */
+
     /* WWW-Authenticate values, built once at merge time */
     ngx_str_t                     challenge_missing;
     ngx_str_t                     challenge_request;
@@ -288,6 +295,15 @@ void ngx_http_api_auth_lint(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf, ngx_uint_t here) noexcept;
 char *ngx_http_api_auth_realm(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+
+/* ngx_http_api_auth_prm.cpp */
+char *ngx_http_api_auth_resource(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_authorization_servers(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf) noexcept;
+char *ngx_http_api_auth_prm_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
 
 /* ngx_http_api_auth_phases.cpp */
 ngx_int_t ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept;

@@ -106,6 +106,20 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       offsetof(ngx_http_api_auth_loc_conf_t, audience),
       NULL },
 
+    { ngx_string("api_auth_resource"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_api_auth_resource,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_authorization_servers"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_authorization_servers,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -202,6 +216,9 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
      *     conf->client_auth = { 0, NULL };
      *     conf->scope = { 0, NULL };
      *     conf->audience = { 0, NULL };
+     *     conf->resource = { 0, NULL };
+     *     conf->metadata = { 0, NULL };
+     *     conf->auth_servers = { 0, NULL };
      *     conf->challenge_* = { 0, NULL };
      *     conf->cache_share = NULL;
      *     conf->cache_ns_request = 0;
@@ -321,6 +338,10 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
                            "api_auth: \"api_auth oauth\" requires "
                            "\"api_auth_introspect\" at the same or an "
                            "enclosing level");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_api_auth_prm_merge(cf, prev, conf) != NGX_CONF_OK) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
