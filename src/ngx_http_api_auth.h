@@ -124,6 +124,8 @@ typedef struct {
 
     ngx_str_t                     scope;    /* required, space-delimited */
     ngx_str_t                     audience; /* accepted, space-delimited */
+    ngx_flag_t                    audience_off;  /* "..._audience off":
+                                                    not the resource */
 
     /* RFC 9728 / RFC 8707 (ngx_http_api_auth_prm.cpp) */
     ngx_str_t                     resource; /* api_auth_resource, verbatim */

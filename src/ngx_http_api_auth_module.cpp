@@ -232,6 +232,7 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
     conf->max_ttl = NGX_CONF_UNSET;
     conf->negative_ttl = NGX_CONF_UNSET;
     conf->stale_if_error = NGX_CONF_UNSET;
+    conf->audience_off = NGX_CONF_UNSET;
 
     return conf;
 }
@@ -275,6 +276,13 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_str_value(conf->client_id, prev->client_id, "");
     ngx_conf_merge_str_value(conf->secret_file, prev->secret_file, "");
     ngx_conf_merge_str_value(conf->scope, prev->scope, "");
+
+    /* "off" is kept unset-or-not through the levels: the default audience
+     * is the resource of the level that uses it */
+    if (conf->audience.data == NULL) {
+        conf->audience_off = prev->audience_off;
+    }
+
     ngx_conf_merge_str_value(conf->audience, prev->audience, "");
 
     if (conf->sources == NGX_CONF_UNSET_PTR) {
@@ -429,16 +437,20 @@ ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept
 }
 
 
-/* space-joins the parameters into an ngx_str_t (scopes, audiences) */
+/*
+ * space-joins the parameters into an ngx_str_t (scopes, audiences);
+ * "api_auth_require_audience off" stores "" and sets audience_off
+ */
 
 static char *
 ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept
 {
-    u_char      *p;
-    size_t       len;
-    ngx_str_t   *value, *field;
-    ngx_uint_t   i, j;
+    u_char                        *p;
+    size_t                         len;
+    ngx_str_t                     *value, *field;
+    ngx_uint_t                     i, j;
+    ngx_http_api_auth_loc_conf_t  *alcf;
 
     field = reinterpret_cast<ngx_str_t *>(static_cast<char *>(conf)
                                           + cmd->offset);
@@ -449,6 +461,27 @@ ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = static_cast<ngx_str_t *>(cf->args->elts);
     len = 0;
+
+    if (cmd->offset == offsetof(ngx_http_api_auth_loc_conf_t, audience)) {
+        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+        for (i = 1; i < cf->args->nelts; i++) {
+            if (ngx_strcmp(value[i].data, "off") == 0) {
+                if (cf->args->nelts != 2) {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "api_auth: \"off\" takes no other "
+                                       "parameter");
+                    return static_cast<char *>(NGX_CONF_ERROR);
+                }
+
+                ngx_str_set(field, "");
+                alcf->audience_off = 1;
+                return NGX_CONF_OK;
+            }
+        }
+
+        alcf->audience_off = 0;
+    }
 
     for (i = 1; i < cf->args->nelts; i++) {
 
