@@ -23,8 +23,6 @@ static char *ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_int_t ngx_http_api_auth_init(ngx_conf_t *cf) noexcept;
 static char *ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
-static char *ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept;
 
 
 static ngx_command_t  ngx_http_api_auth_commands[] = {
@@ -120,6 +118,34 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       0,
       NULL },
 
+    { ngx_string("api_auth_scopes_supported"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_scopes_supported,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, scopes_supported),
+      NULL },
+
+    { ngx_string("api_auth_resource_name"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_resource_name,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_resource_documentation"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_resource_documentation,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_protected_resource_metadata"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
+      ngx_http_api_auth_prm_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -189,6 +215,7 @@ ngx_http_api_auth_create_srv_conf(ngx_conf_t *cf) noexcept
      * set by ngx_pcalloc():
      *
      *     ascf->any_location = 0;
+     *     ascf->resources = NULL;
      */
 
     return ngx_pcalloc(cf->pool, sizeof(ngx_http_api_auth_srv_conf_t));
@@ -219,6 +246,14 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
      *     conf->resource = { 0, NULL };
      *     conf->metadata = { 0, NULL };
      *     conf->auth_servers = { 0, NULL };
+     *     conf->scopes_supported = { 0, NULL };
+     *     conf->resource_name = { 0, NULL };
+     *     conf->resource_doc = { 0, NULL };
+     *     conf->prm = 0;
+     *     conf->prm_root = { 0, NULL };
+     *     conf->prm_cache = { 0, NULL };
+     *     conf->prm_server = NULL;
+     *     conf->prm_root_doc = NULL;
      *     conf->challenge_* = { 0, NULL };
      *     conf->cache_share = NULL;
      *     conf->cache_ns_request = 0;
@@ -264,6 +299,11 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
 
     ngx_conf_merge_uint_value(conf->methods, prev->methods, 0);
     ngx_conf_merge_value(conf->optional, prev->optional, 0);
+
+    if (conf->prm) {
+        /* the metadata is public, even under an inherited "api_auth" */
+        conf->methods = 0;
+    }
     ngx_conf_merge_str_value(conf->realm, prev->realm, "api");
     ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
     ngx_conf_merge_str_value(conf->introspect, prev->introspect, "");
@@ -442,7 +482,7 @@ ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept
  * "api_auth_require_audience off" stores "" and sets audience_off
  */
 
-static char *
+char *
 ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept
 {
@@ -529,6 +569,10 @@ static ngx_int_t
 ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
 {
     if (ngx_http_api_auth_init_phases(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_api_auth_prm_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 
