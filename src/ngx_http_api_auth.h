@@ -22,6 +22,7 @@ extern "C" {
 #include "core/credentials.hpp"
 #include "core/digest.hpp"
 #include "core/keyfile.hpp"
+#include "core/policy.hpp"
 
 
 static_assert(__cplusplus >= 201703L, "C++17 required");
@@ -152,6 +153,11 @@ typedef struct {
     ngx_str_t                     resource_name;
     ngx_str_t                     resource_doc;  /* documentation URL */
 
+    ngx_flag_t                    hide;     /* unset: on with a resource */
+    ngx_array_t                  *scrub;    /* ngx_str_t patterns, or NULL */
+    ngx_uint_t                    preflight;  /* 1: "pass" */
+    api_auth::scope_implications *implies;  /* or NULL */
+
     /* api_auth_protected_resource_metadata (this location serves it) */
     ngx_flag_t                    prm;
     ngx_str_t                     prm_root;      /* root=, or empty */
@@ -239,6 +245,8 @@ typedef struct {
     unsigned                          has_stale:1;
     unsigned                          sr_complete:1;  /* its last buffer
                                                          passed */
+    unsigned                          hidden:1;   /* credential header
+                                                     removed */
 
     ngx_str_t                         client;
     ngx_str_t                         subject;
@@ -344,6 +352,19 @@ ngx_int_t ngx_http_api_auth_prm_init(ngx_conf_t *cf) noexcept;
 char *ngx_http_api_auth_prm_merge(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
     noexcept;
+
+/* ngx_http_api_auth_hide.cpp */
+char *ngx_http_api_auth_scrub_headers(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+ngx_uint_t ngx_http_api_auth_hide_on(ngx_http_api_auth_loc_conf_t *alcf)
+    noexcept;
+ngx_int_t ngx_http_api_auth_hide(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+    noexcept;
+ngx_int_t ngx_http_api_auth_scrub(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf) noexcept;
+ngx_table_elt_t *ngx_http_api_auth_find_header(ngx_http_request_t *r,
+    ngx_str_t *name) noexcept;
 
 /* ngx_http_api_auth_phases.cpp */
 ngx_int_t ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept;

@@ -200,7 +200,7 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_uint_t active)
 {
     ngx_str_t         *aud;
-    std::string_view   record, v;
+    std::string_view   record, v, granted, required;
     char               prefix[api_auth::digest_prefix_len];
 
     ngx_http_api_auth_log_id(r->connection->log, ctx->digest, prefix);
@@ -261,11 +261,14 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
         }
     }
 
-    if (!api_auth::scope_satisfies(
-            std::string_view(reinterpret_cast<char *>(ctx->scope.data),
-                             ctx->scope.len),
-            std::string_view(reinterpret_cast<char *>(alcf->scope.data),
-                             alcf->scope.len)))
+    granted = std::string_view(reinterpret_cast<char *>(ctx->scope.data),
+                               ctx->scope.len);
+    required = std::string_view(reinterpret_cast<char *>(alcf->scope.data),
+                                alcf->scope.len);
+
+    if (!(alcf->implies
+          ? api_auth::scope_satisfies(granted, required, *alcf->implies)
+          : api_auth::scope_satisfies(granted, required)))
     {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: token %*s lacks scope \"%V\"",

@@ -21,8 +21,18 @@ static void *ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept;
 static char *ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child) noexcept;
 static ngx_int_t ngx_http_api_auth_init(ngx_conf_t *cf) noexcept;
+static char *ngx_http_api_auth_scope_implies(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf) noexcept;
+static void ngx_http_api_auth_destroy_implies(void *data) noexcept;
 static char *ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+
+
+static ngx_conf_enum_t  ngx_http_api_auth_preflight[] = {
+    { ngx_string("auth"), 0 },
+    { ngx_string("pass"), 1 },
+    { ngx_null_string, 0 }
+};
 
 
 static ngx_command_t  ngx_http_api_auth_commands[] = {
@@ -138,6 +148,34 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
+
+    { ngx_string("api_auth_hide_credential"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, hide),
+      NULL },
+
+    { ngx_string("api_auth_scrub_headers"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_scrub_headers,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_scope_implies"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_api_auth_scope_implies,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_preflight"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, preflight),
+      &ngx_http_api_auth_preflight },
 
     { ngx_string("api_auth_protected_resource_metadata"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
@@ -268,6 +306,11 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
     conf->negative_ttl = NGX_CONF_UNSET;
     conf->stale_if_error = NGX_CONF_UNSET;
     conf->audience_off = NGX_CONF_UNSET;
+    conf->hide = NGX_CONF_UNSET;
+    conf->scrub = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
+    conf->preflight = NGX_CONF_UNSET_UINT;
+    conf->implies = static_cast<api_auth::scope_implications *>(
+                        NGX_CONF_UNSET_PTR);
 
     return conf;
 }
@@ -324,6 +367,15 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     }
 
     ngx_conf_merge_str_value(conf->audience, prev->audience, "");
+
+    /* unset stays unset: the default depends on this level's resource */
+    if (conf->hide == NGX_CONF_UNSET) {
+        conf->hide = prev->hide;
+    }
+
+    ngx_conf_merge_ptr_value(conf->scrub, prev->scrub, NULL);
+    ngx_conf_merge_uint_value(conf->preflight, prev->preflight, 0);
+    ngx_conf_merge_ptr_value(conf->implies, prev->implies, NULL);
 
     if (conf->sources == NGX_CONF_UNSET_PTR) {
         if (prev->sources != NGX_CONF_UNSET_PTR) {
@@ -562,6 +614,68 @@ ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     field->len = p - field->data;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * api_auth_scope_implies SCOPE IMPLIED...: a level's lines build one
+ * table (core: policy.hpp), which replaces an enclosing level's.
+ */
+
+static char *
+ngx_http_api_auth_scope_implies(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t           *value;
+    ngx_uint_t           i;
+    api_auth::status     rc;
+    ngx_pool_cleanup_t  *cln;
+
+    if (alcf->implies == NGX_CONF_UNSET_PTR) {
+        cln = ngx_pool_cleanup_add(cf->pool,
+                                   sizeof(api_auth::scope_implications));
+        if (cln == NULL) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        /* noexcept constructor */
+        alcf->implies = new (cln->data) api_auth::scope_implications();
+        cln->handler = ngx_http_api_auth_destroy_implies;
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        rc = alcf->implies->add(
+                 std::string_view(reinterpret_cast<char *>(value[1].data),
+                                  value[1].len),
+                 std::string_view(reinterpret_cast<char *>(value[i].data),
+                                  value[i].len));
+
+        if (rc == api_auth::status::malformed) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid scope \"%V\" or \"%V\"",
+                               &value[1], &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        if (rc != api_auth::status::ok) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_api_auth_destroy_implies(void *data) noexcept
+{
+    static_cast<api_auth::scope_implications *>(data)
+        ->~scope_implications();
 }
 
 
