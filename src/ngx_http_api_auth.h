@@ -22,6 +22,7 @@ extern "C" {
 #include "core/credentials.hpp"
 #include "core/digest.hpp"
 #include "core/keyfile.hpp"
+#include "core/policy.hpp"
 
 
 static_assert(__cplusplus >= 201703L, "C++17 required");
@@ -87,6 +88,9 @@ typedef struct {
     /* random per configuration load: a new load never reads old answers
      * unless a location names its share (api_auth_cache namespace=) */
     u_char                        nonce[16];
+    ngx_array_t                  *prm;      /* loc confs of
+                                               api_auth_protected_resource_
+                                               metadata */
 } ngx_http_api_auth_main_conf_t;
 
 
@@ -94,7 +98,18 @@ typedef struct {
     ngx_flag_t                    any_location;  /* api_auth is on in a
                                                     location of this
                                                     server */
+    ngx_array_t                  *resources;  /* ngx_http_api_auth_prm_doc_t:
+                                                 the metadata documents of
+                                                 this server */
 } ngx_http_api_auth_srv_conf_t;
+
+
+/* one protected-resource metadata document, rendered at merge time */
+typedef struct {
+    ngx_str_t                     resource;
+    ngx_str_t                     metadata; /* where it is published */
+    ngx_str_t                     doc;      /* the JSON bytes */
+} ngx_http_api_auth_prm_doc_t;
 
 
 typedef struct {
@@ -124,6 +139,31 @@ typedef struct {
 
     ngx_str_t                     scope;    /* required, space-delimited */
     ngx_str_t                     audience; /* accepted, space-delimited */
+    ngx_flag_t                    audience_off;  /* "..._audience off":
+                                                    not the resource */
+
+    /* RFC 9728 / RFC 8707 (ngx_http_api_auth_prm.cpp) */
+    ngx_str_t                     resource; /* api_auth_resource, verbatim */
+    ngx_str_t                     metadata; /* its metadata URL; "" for
+                                               metadata=off */
+    ngx_str_t                     auth_servers;  /* issuers, space-
+                                                    delimited */
+    ngx_str_t                     scopes_supported;  /* NULL: the required
+                                                        scopes; "": off */
+    ngx_str_t                     resource_name;
+    ngx_str_t                     resource_doc;  /* documentation URL */
+
+    ngx_flag_t                    hide;     /* unset: on with a resource */
+    ngx_array_t                  *scrub;    /* ngx_str_t patterns, or NULL */
+    ngx_uint_t                    preflight;  /* 1: "pass" */
+    api_auth::scope_implications *implies;  /* or NULL */
+
+    /* api_auth_protected_resource_metadata (this location serves it) */
+    ngx_flag_t                    prm;
+    ngx_str_t                     prm_root;      /* root=, or empty */
+    ngx_str_t                     prm_cache;     /* Cache-Control value */
+    ngx_http_api_auth_srv_conf_t *prm_server;
+    ngx_http_api_auth_prm_doc_t  *prm_root_doc;
 
     /* WWW-Authenticate values, built once at merge time */
     ngx_str_t                     challenge_missing;
@@ -205,6 +245,8 @@ typedef struct {
     unsigned                          has_stale:1;
     unsigned                          sr_complete:1;  /* its last buffer
                                                          passed */
+    unsigned                          hidden:1;   /* credential header
+                                                     removed */
 
     ngx_str_t                         client;
     ngx_str_t                         subject;
@@ -283,11 +325,46 @@ ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
 /* ngx_http_api_auth_variables.cpp */
 ngx_int_t ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept;
 
+/* ngx_http_api_auth_module.cpp */
+char *ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept;
+
 /* ngx_http_api_auth_lint.cpp */
 void ngx_http_api_auth_lint(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf, ngx_uint_t here) noexcept;
 char *ngx_http_api_auth_realm(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+
+/* ngx_http_api_auth_prm.cpp */
+char *ngx_http_api_auth_resource(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_authorization_servers(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf) noexcept;
+char *ngx_http_api_auth_scopes_supported(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_resource_name(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_resource_documentation(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf) noexcept;
+char *ngx_http_api_auth_prm_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+ngx_int_t ngx_http_api_auth_prm_init(ngx_conf_t *cf) noexcept;
+char *ngx_http_api_auth_prm_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
+
+/* ngx_http_api_auth_hide.cpp */
+char *ngx_http_api_auth_scrub_headers(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+ngx_uint_t ngx_http_api_auth_hide_on(ngx_http_api_auth_loc_conf_t *alcf)
+    noexcept;
+ngx_int_t ngx_http_api_auth_hide(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+    noexcept;
+ngx_int_t ngx_http_api_auth_scrub(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf) noexcept;
+ngx_table_elt_t *ngx_http_api_auth_find_header(ngx_http_request_t *r,
+    ngx_str_t *name) noexcept;
 
 /* ngx_http_api_auth_phases.cpp */
 ngx_int_t ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept;

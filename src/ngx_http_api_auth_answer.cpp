@@ -38,8 +38,10 @@ ngx_http_api_auth_challenges(ngx_conf_t *cf,
     in.basic_source = false;
     in.scope = std::string_view(reinterpret_cast<char *>(conf->scope.data),
                                 conf->scope.len);
-    in.resource = false;
-    in.metadata_url = std::string_view();
+    in.resource = (conf->resource.len != 0);
+    in.metadata_url = std::string_view(
+                          reinterpret_cast<char *>(conf->metadata.data),
+                          conf->metadata.len);
 
     if (conf->methods & NGX_HTTP_API_AUTH_KEY) {
         src = static_cast<ngx_http_api_auth_source_t *>(conf->sources->elts);

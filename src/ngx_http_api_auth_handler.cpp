@@ -17,8 +17,34 @@ static ngx_int_t ngx_http_api_auth_handle(ngx_http_request_t *r);
 ngx_int_t
 ngx_http_api_auth_handler(ngx_http_request_t *r) noexcept
 {
+    ngx_int_t                      rc;
+    ngx_http_api_auth_ctx_t       *ctx;
+    ngx_http_api_auth_loc_conf_t  *alcf;
+
     try {
-        return ngx_http_api_auth_handle(r);
+        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+                   ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
+
+        /* allowed or not, and where api_auth is off too */
+        if (ngx_http_api_auth_scrub(r, alcf) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        rc = ngx_http_api_auth_handle(r);
+
+        ctx = static_cast<ngx_http_api_auth_ctx_t *>(
+                  ngx_http_get_module_ctx(r, ngx_http_api_auth_module));
+
+        /* the credential goes once the decision is made, whatever it is */
+        if (ctx != NULL && ctx->decided && !ctx->hidden && r == r->main
+            && alcf->methods && ngx_http_api_auth_hide_on(alcf))
+        {
+            if (ngx_http_api_auth_hide(r, alcf, ctx) != NGX_OK) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+
+        return rc;
 
     } catch (...) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
@@ -38,6 +64,10 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     ngx_http_api_auth_ctx_t       *ctx;
     ngx_http_api_auth_loc_conf_t  *alcf;
     api_auth::authorization        auth;
+
+    static ngx_str_t  origin = ngx_string("Origin");
+    static ngx_str_t  request_method =
+                          ngx_string("Access-Control-Request-Method");
 
     alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
                ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
@@ -61,6 +91,35 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
         }
 
         return ngx_http_api_auth_oauth_resume(r, alcf, ctx);
+    }
+
+    if (ctx == NULL) {
+        /*
+         * An internal redirect (try_files, error_page) zeroed r->ctx
+         * after the credential was hidden: the decision holds, it cannot
+         * be made again without the header.
+         */
+        ctx = ngx_http_api_auth_find_ctx(r);
+
+        if (ctx != NULL && ctx->decided && ctx->hidden) {
+            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "api_auth kept decision %i", ctx->rc);
+
+            ctx->conf = alcf;
+            ngx_http_set_ctx(r, ctx, ngx_http_api_auth_module);
+
+            return ctx->rc;
+        }
+    }
+
+    if (alcf->preflight && r->method == NGX_HTTP_OPTIONS
+        && ngx_http_api_auth_find_header(r, &origin)
+        && ngx_http_api_auth_find_header(r, &request_method))
+    {
+        /* a browser's CORS preflight carries no credential */
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "api_auth preflight passed");
+        return NGX_DECLINED;
     }
 
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,

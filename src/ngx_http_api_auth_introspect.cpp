@@ -204,8 +204,9 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t active)
 {
-    std::string_view  record, v;
-    char              prefix[api_auth::digest_prefix_len];
+    ngx_str_t         *aud;
+    std::string_view   record, v, granted, required;
+    char               prefix[api_auth::digest_prefix_len];
 
     if (!active) {
         ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
@@ -238,15 +239,24 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
         ctx->scope.len = v.size();
     }
 
-    if (alcf->audience.len) {
+    /*
+     * the accepted audiences; where none are configured, the resource
+     * itself (RFC 8707), unless "api_auth_require_audience off"
+     */
+    aud = &alcf->audience;
+
+    if (aud->len == 0 && alcf->audience_off != 1) {
+        aud = &alcf->resource;
+    }
+
+    if (aud->len) {
         if (!api_auth::claims_find(record, "aud", v)) {
             v = std::string_view();
         }
 
         if (!api_auth::audience_matches(
-                v, std::string_view(
-                       reinterpret_cast<char *>(alcf->audience.data),
-                       alcf->audience.len)))
+                v, std::string_view(reinterpret_cast<char *>(aud->data),
+                                    aud->len)))
         {
             ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
                                      ctx->digest, prefix);
@@ -258,11 +268,14 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
         }
     }
 
-    if (!api_auth::scope_satisfies(
-            std::string_view(reinterpret_cast<char *>(ctx->scope.data),
-                             ctx->scope.len),
-            std::string_view(reinterpret_cast<char *>(alcf->scope.data),
-                             alcf->scope.len)))
+    granted = std::string_view(reinterpret_cast<char *>(ctx->scope.data),
+                               ctx->scope.len);
+    required = std::string_view(reinterpret_cast<char *>(alcf->scope.data),
+                                alcf->scope.len);
+
+    if (!(alcf->implies
+          ? api_auth::scope_satisfies(granted, required, *alcf->implies)
+          : api_auth::scope_satisfies(granted, required)))
     {
         ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
                                  ctx->digest, prefix);

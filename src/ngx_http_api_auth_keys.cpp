@@ -466,10 +466,15 @@ ngx_http_api_auth_key_check(ngx_http_request_t *r,
                                         ngx_http_api_auth_invalid_token);
     }
 
-    if (!api_auth::scope_satisfies(
-            entry->scope,
-            std::string_view(reinterpret_cast<char *>(alcf->scope.data),
-                             alcf->scope.len)))
+    if (!(alcf->implies
+          ? api_auth::scope_satisfies(
+                entry->scope,
+                std::string_view(reinterpret_cast<char *>(alcf->scope.data),
+                                 alcf->scope.len), *alcf->implies)
+          : api_auth::scope_satisfies(
+                entry->scope,
+                std::string_view(reinterpret_cast<char *>(alcf->scope.data),
+                                 alcf->scope.len))))
     {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: API key \"%*s\" lacks scope \"%V\"",

@@ -21,10 +21,18 @@ static void *ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept;
 static char *ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child) noexcept;
 static ngx_int_t ngx_http_api_auth_init(ngx_conf_t *cf) noexcept;
+static char *ngx_http_api_auth_scope_implies(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf) noexcept;
+static void ngx_http_api_auth_destroy_implies(void *data) noexcept;
 static char *ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
-static char *ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept;
+
+
+static ngx_conf_enum_t  ngx_http_api_auth_preflight[] = {
+    { ngx_string("auth"), 0 },
+    { ngx_string("pass"), 1 },
+    { ngx_null_string, 0 }
+};
 
 
 static ngx_command_t  ngx_http_api_auth_commands[] = {
@@ -106,6 +114,76 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       offsetof(ngx_http_api_auth_loc_conf_t, audience),
       NULL },
 
+    { ngx_string("api_auth_resource"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_api_auth_resource,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_authorization_servers"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_authorization_servers,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_scopes_supported"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_scopes_supported,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, scopes_supported),
+      NULL },
+
+    { ngx_string("api_auth_resource_name"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_resource_name,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_resource_documentation"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_resource_documentation,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_hide_credential"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, hide),
+      NULL },
+
+    { ngx_string("api_auth_scrub_headers"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_scrub_headers,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_scope_implies"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_api_auth_scope_implies,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_preflight"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, preflight),
+      &ngx_http_api_auth_preflight },
+
+    { ngx_string("api_auth_protected_resource_metadata"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
+      ngx_http_api_auth_prm_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -175,6 +253,7 @@ ngx_http_api_auth_create_srv_conf(ngx_conf_t *cf) noexcept
      * set by ngx_pcalloc():
      *
      *     ascf->any_location = 0;
+     *     ascf->resources = NULL;
      */
 
     return ngx_pcalloc(cf->pool, sizeof(ngx_http_api_auth_srv_conf_t));
@@ -202,6 +281,17 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
      *     conf->client_auth = { 0, NULL };
      *     conf->scope = { 0, NULL };
      *     conf->audience = { 0, NULL };
+     *     conf->resource = { 0, NULL };
+     *     conf->metadata = { 0, NULL };
+     *     conf->auth_servers = { 0, NULL };
+     *     conf->scopes_supported = { 0, NULL };
+     *     conf->resource_name = { 0, NULL };
+     *     conf->resource_doc = { 0, NULL };
+     *     conf->prm = 0;
+     *     conf->prm_root = { 0, NULL };
+     *     conf->prm_cache = { 0, NULL };
+     *     conf->prm_server = NULL;
+     *     conf->prm_root_doc = NULL;
      *     conf->challenge_* = { 0, NULL };
      *     conf->cache_share = NULL;
      *     conf->cache_ns_request = 0;
@@ -215,6 +305,12 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
     conf->max_ttl = NGX_CONF_UNSET;
     conf->negative_ttl = NGX_CONF_UNSET;
     conf->stale_if_error = NGX_CONF_UNSET;
+    conf->audience_off = NGX_CONF_UNSET;
+    conf->hide = NGX_CONF_UNSET;
+    conf->scrub = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
+    conf->preflight = NGX_CONF_UNSET_UINT;
+    conf->implies = static_cast<api_auth::scope_implications *>(
+                        NGX_CONF_UNSET_PTR);
 
     return conf;
 }
@@ -246,6 +342,11 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
 
     ngx_conf_merge_uint_value(conf->methods, prev->methods, 0);
     ngx_conf_merge_value(conf->optional, prev->optional, 0);
+
+    if (conf->prm) {
+        /* the metadata is public, even under an inherited "api_auth" */
+        conf->methods = 0;
+    }
     ngx_conf_merge_str_value(conf->realm, prev->realm, "api");
     ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
     ngx_conf_merge_str_value(conf->introspect, prev->introspect, "");
@@ -258,7 +359,23 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_str_value(conf->client_id, prev->client_id, "");
     ngx_conf_merge_str_value(conf->secret_file, prev->secret_file, "");
     ngx_conf_merge_str_value(conf->scope, prev->scope, "");
+
+    /* "off" is kept unset-or-not through the levels: the default audience
+     * is the resource of the level that uses it */
+    if (conf->audience.data == NULL) {
+        conf->audience_off = prev->audience_off;
+    }
+
     ngx_conf_merge_str_value(conf->audience, prev->audience, "");
+
+    /* unset stays unset: the default depends on this level's resource */
+    if (conf->hide == NGX_CONF_UNSET) {
+        conf->hide = prev->hide;
+    }
+
+    ngx_conf_merge_ptr_value(conf->scrub, prev->scrub, NULL);
+    ngx_conf_merge_uint_value(conf->preflight, prev->preflight, 0);
+    ngx_conf_merge_ptr_value(conf->implies, prev->implies, NULL);
 
     if (conf->sources == NGX_CONF_UNSET_PTR) {
         if (prev->sources != NGX_CONF_UNSET_PTR) {
@@ -321,6 +438,10 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
                            "api_auth: \"api_auth oauth\" requires "
                            "\"api_auth_introspect\" at the same or an "
                            "enclosing level");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_api_auth_prm_merge(cf, prev, conf) != NGX_CONF_OK) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
@@ -408,16 +529,20 @@ ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept
 }
 
 
-/* space-joins the parameters into an ngx_str_t (scopes, audiences) */
+/*
+ * space-joins the parameters into an ngx_str_t (scopes, audiences);
+ * "api_auth_require_audience off" stores "" and sets audience_off
+ */
 
-static char *
+char *
 ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept
 {
-    u_char      *p;
-    size_t       len;
-    ngx_str_t   *value, *field;
-    ngx_uint_t   i, j;
+    u_char                        *p;
+    size_t                         len;
+    ngx_str_t                     *value, *field;
+    ngx_uint_t                     i, j;
+    ngx_http_api_auth_loc_conf_t  *alcf;
 
     field = reinterpret_cast<ngx_str_t *>(static_cast<char *>(conf)
                                           + cmd->offset);
@@ -428,6 +553,27 @@ ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = static_cast<ngx_str_t *>(cf->args->elts);
     len = 0;
+
+    if (cmd->offset == offsetof(ngx_http_api_auth_loc_conf_t, audience)) {
+        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+        for (i = 1; i < cf->args->nelts; i++) {
+            if (ngx_strcmp(value[i].data, "off") == 0) {
+                if (cf->args->nelts != 2) {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "api_auth: \"off\" takes no other "
+                                       "parameter");
+                    return static_cast<char *>(NGX_CONF_ERROR);
+                }
+
+                ngx_str_set(field, "");
+                alcf->audience_off = 1;
+                return NGX_CONF_OK;
+            }
+        }
+
+        alcf->audience_off = 0;
+    }
 
     for (i = 1; i < cf->args->nelts; i++) {
 
@@ -471,10 +617,76 @@ ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/*
+ * api_auth_scope_implies SCOPE IMPLIED...: a level's lines build one
+ * table (core: policy.hpp), which replaces an enclosing level's.
+ */
+
+static char *
+ngx_http_api_auth_scope_implies(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t           *value;
+    ngx_uint_t           i;
+    api_auth::status     rc;
+    ngx_pool_cleanup_t  *cln;
+
+    if (alcf->implies == NGX_CONF_UNSET_PTR) {
+        cln = ngx_pool_cleanup_add(cf->pool,
+                                   sizeof(api_auth::scope_implications));
+        if (cln == NULL) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        /* noexcept constructor */
+        alcf->implies = new (cln->data) api_auth::scope_implications();
+        cln->handler = ngx_http_api_auth_destroy_implies;
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        rc = alcf->implies->add(
+                 std::string_view(reinterpret_cast<char *>(value[1].data),
+                                  value[1].len),
+                 std::string_view(reinterpret_cast<char *>(value[i].data),
+                                  value[i].len));
+
+        if (rc == api_auth::status::malformed) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid scope \"%V\" or \"%V\"",
+                               &value[1], &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        if (rc != api_auth::status::ok) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_api_auth_destroy_implies(void *data) noexcept
+{
+    static_cast<api_auth::scope_implications *>(data)
+        ->~scope_implications();
+}
+
+
 static ngx_int_t
 ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
 {
     if (ngx_http_api_auth_init_phases(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_api_auth_prm_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 

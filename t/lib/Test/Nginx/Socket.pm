@@ -414,7 +414,9 @@ sub build_request ($$) {
     $line .= ' HTTP/1.1' unless $line =~ m{ HTTP/\d\.\d\s*$};
     $line =~ s/\s+$//;
 
-    my $raw = "$line\r\nHost: localhost\r\nConnection: close\r\n$headers";
+    # a Host in more_headers replaces the default one, as in openresty's
+    my $host = $headers =~ /^Host:/mi ? '' : "Host: localhost\r\n";
+    my $raw = "$line\r\n${host}Connection: close\r\n$headers";
 
     if (defined $body && length $body) {
         $raw .= 'Content-Length: ' . length($body) . "\r\n";
