@@ -14,6 +14,14 @@
  * with room for nalloc elements, so that ngx_list_push() keeps working,
  * and a part left empty is dropped from the chain (nginx's loops over a
  * list read a part's first element without checking its count).
+ *
+ * The slots left behind the end of a truncated part keep their contents
+ * (pool memory), so those pointers stay valid.  One case reuses them: a
+ * header pushed onto r->headers_in later (by another module) lands in
+ * the last part, which may be a truncated one, and may then take a slot
+ * that such a pointer still names; the pointer then reads that header.
+ * Memory stays valid; nginx's own modules do not push request headers
+ * after the access phase.
  */
 
 #include "ngx_http_api_auth.h"
