@@ -67,6 +67,10 @@ typedef enum {
     ngx_http_api_auth_unavailable
 } ngx_http_api_auth_result_e;
 
+/* $api_auth_token_type */
+#define NGX_HTTP_API_AUTH_TOKEN_JWT     1
+#define NGX_HTTP_API_AUTH_TOKEN_OPAQUE  2
+
 /* $api_auth_cache_status */
 typedef enum {
     ngx_http_api_auth_cache_none = 0,
@@ -97,6 +101,10 @@ typedef struct {
 } ngx_http_api_auth_srv_conf_t;
 
 
+/* the api_auth_jwt_* directives (ngx_http_api_auth_jwt.cpp) */
+typedef struct ngx_http_api_auth_jwt_conf_s  ngx_http_api_auth_jwt_conf_t;
+
+
 typedef struct {
     ngx_uint_t                    methods;  /* NGX_HTTP_API_AUTH_* bits */
     ngx_flag_t                    optional;
@@ -124,6 +132,8 @@ typedef struct {
 
     ngx_str_t                     scope;    /* required, space-delimited */
     ngx_str_t                     audience; /* accepted, space-delimited */
+
+    ngx_http_api_auth_jwt_conf_t *jwt;      /* NULL: no api_auth_jwt_* */
 
     /* WWW-Authenticate values, built once at merge time */
     ngx_str_t                     challenge_missing;
@@ -196,6 +206,8 @@ typedef struct {
     ngx_http_api_auth_result_e        result;
     ngx_http_api_auth_cache_status_e  cache_status;
     ngx_uint_t                        method;     /* NGX_HTTP_API_AUTH_* */
+    ngx_uint_t                        token_type; /* NGX_HTTP_API_AUTH_TOKEN_*
+                                                     or 0 */
     ngx_int_t                         rc;         /* decision, once made */
 
     unsigned                          decided:1;
@@ -307,6 +319,17 @@ ngx_int_t ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
 ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t active);
+
+/* ngx_http_api_auth_jwt.cpp */
+char *ngx_http_api_auth_jwt_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_jwt_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
+ngx_uint_t ngx_http_api_auth_jwt_enabled(ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
+ngx_int_t ngx_http_api_auth_jwt(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 
 /* ngx_http_api_auth_fetch.cpp */
 ngx_int_t ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept;
