@@ -68,6 +68,10 @@ typedef enum {
     ngx_http_api_auth_unavailable
 } ngx_http_api_auth_result_e;
 
+/* $api_auth_token_type */
+#define NGX_HTTP_API_AUTH_TOKEN_JWT     1
+#define NGX_HTTP_API_AUTH_TOKEN_OPAQUE  2
+
 /* $api_auth_cache_status */
 typedef enum {
     ngx_http_api_auth_cache_none = 0,
@@ -110,6 +114,9 @@ typedef struct {
     ngx_str_t                     metadata; /* where it is published */
     ngx_str_t                     doc;      /* the JSON bytes */
 } ngx_http_api_auth_prm_doc_t;
+
+/* the api_auth_jwt_* directives (ngx_http_api_auth_jwt.cpp) */
+typedef struct ngx_http_api_auth_jwt_conf_s  ngx_http_api_auth_jwt_conf_t;
 
 
 typedef struct {
@@ -164,6 +171,8 @@ typedef struct {
     ngx_str_t                     prm_cache;     /* Cache-Control value */
     ngx_http_api_auth_srv_conf_t *prm_server;
     ngx_http_api_auth_prm_doc_t  *prm_root_doc;
+
+    ngx_http_api_auth_jwt_conf_t *jwt;      /* NULL: no api_auth_jwt_* */
 
     /* WWW-Authenticate values, built once at merge time */
     ngx_str_t                     challenge_missing;
@@ -236,6 +245,8 @@ typedef struct {
     ngx_http_api_auth_result_e        result;
     ngx_http_api_auth_cache_status_e  cache_status;
     ngx_uint_t                        method;     /* NGX_HTTP_API_AUTH_* */
+    ngx_uint_t                        token_type; /* NGX_HTTP_API_AUTH_TOKEN_*
+                                                     or 0 */
     ngx_int_t                         rc;         /* decision, once made */
 
     unsigned                          decided:1;
@@ -384,6 +395,17 @@ ngx_int_t ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
 ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t active);
+
+/* ngx_http_api_auth_jwt.cpp */
+char *ngx_http_api_auth_jwt_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_jwt_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
+ngx_uint_t ngx_http_api_auth_jwt_enabled(ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
+ngx_int_t ngx_http_api_auth_jwt(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 
 /* ngx_http_api_auth_fetch.cpp */
 ngx_int_t ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept;

@@ -227,6 +227,17 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
         ctx->client.len = v.size();
     }
 
+    /* a verified JWT's record: its mark holds the client (_jwt.cpp) */
+    if (api_auth::claims_find(record, std::string_view("\0jwt", 4), v)) {
+        ctx->token_type = NGX_HTTP_API_AUTH_TOKEN_JWT;
+        ctx->client.data = reinterpret_cast<u_char *>(
+                               const_cast<char *>(v.data()));
+        ctx->client.len = v.size();
+
+    } else {
+        ctx->token_type = NGX_HTTP_API_AUTH_TOKEN_OPAQUE;
+    }
+
     if (api_auth::claims_find(record, "sub", v)) {
         ctx->subject.data = reinterpret_cast<u_char *>(
                                 const_cast<char *>(v.data()));
@@ -312,9 +323,31 @@ ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
 {
     u_char                     *p;
     size_t                      len;
+    ngx_int_t                   rc;
     ngx_buf_t                  *b;
     std::string_view            token;
     ngx_http_api_auth_fetch_t   f;
+
+    /* a JWT of a configured issuer is decided locally (SPEC.md) */
+    rc = ngx_http_api_auth_jwt(r, alcf, ctx);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (alcf->introspect.len == 0) {
+        /* JWT keys only: any other token is invalid_token */
+        if (ctx->owner) {
+            ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
+                                            ctx->owner_id, 0);
+            ngx_http_api_auth_wake_waiters(ctx);
+            ctx->owner = NULL;
+        }
+
+        return ngx_http_api_auth_reject(r, alcf, ctx,
+                                        ngx_http_api_auth_invalid_token);
+    }
+
+    ctx->token_type = NGX_HTTP_API_AUTH_TOKEN_OPAQUE;
 
     token = std::string_view(reinterpret_cast<char *>(ctx->token.data),
                              ctx->token.len);

@@ -184,6 +184,48 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       0,
       NULL },
 
+    { ngx_string("api_auth_jwt_keys"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_jwt_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_jwt_issuer"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_jwt_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      1,
+      NULL },
+
+    { ngx_string("api_auth_jwt_algorithms"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_jwt_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      2,
+      NULL },
+
+    { ngx_string("api_auth_jwt_type"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_api_auth_jwt_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      3,
+      NULL },
+
+    { ngx_string("api_auth_jwt_leeway"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_api_auth_jwt_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      4,
+      NULL },
+
+    { ngx_string("api_auth_jwt_client_claim"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_api_auth_jwt_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      5,
+      NULL },
+
       ngx_null_command
 };
 
@@ -295,6 +337,7 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
      *     conf->challenge_* = { 0, NULL };
      *     conf->cache_share = NULL;
      *     conf->cache_ns_request = 0;
+     *     conf->jwt = NULL;
      */
 
     conf->methods = NGX_CONF_UNSET_UINT;
@@ -431,16 +474,6 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    if ((conf->methods & NGX_HTTP_API_AUTH_OAUTH)
-        && conf->introspect.len == 0)
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth oauth\" requires "
-                           "\"api_auth_introspect\" at the same or an "
-                           "enclosing level");
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
     if (ngx_http_api_auth_prm_merge(cf, prev, conf) != NGX_CONF_OK) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
@@ -450,6 +483,20 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     }
 
     if (ngx_http_api_auth_cache_namespace(cf, conf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_api_auth_jwt_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if ((conf->methods & NGX_HTTP_API_AUTH_OAUTH)
+        && conf->introspect.len == 0 && !ngx_http_api_auth_jwt_enabled(conf))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth oauth\" requires "
+                           "\"api_auth_introspect\" or \"api_auth_jwt_keys\" "
+                           "at the same or an enclosing level");
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 

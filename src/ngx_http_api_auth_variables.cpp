@@ -40,6 +40,12 @@ static ngx_str_t  ngx_http_api_auth_cache_statuses[] = {
     ngx_string("BYPASS")
 };
 
+static ngx_str_t  ngx_http_api_auth_token_types[] = {
+    ngx_string(""),
+    ngx_string("jwt"),
+    ngx_string("opaque")
+};
+
 static ngx_str_t  ngx_http_api_auth_methods[] = {
     ngx_string(""),
     ngx_string("api_key"),
@@ -50,6 +56,7 @@ static ngx_str_t  ngx_http_api_auth_methods[] = {
 #define ngx_http_api_auth_result_var        0
 #define ngx_http_api_auth_method_var        1
 #define ngx_http_api_auth_cache_status_var  2
+#define ngx_http_api_auth_token_type_var    3
 
 static ngx_http_variable_t  ngx_http_api_auth_vars[] = {
 
@@ -63,6 +70,10 @@ static ngx_http_variable_t  ngx_http_api_auth_vars[] = {
 
     { ngx_string("api_auth_cache_status"), NULL,
       ngx_http_api_auth_result_variable, ngx_http_api_auth_cache_status_var,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("api_auth_token_type"), NULL,
+      ngx_http_api_auth_result_variable, ngx_http_api_auth_token_type_var,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("api_auth_client"), NULL,
@@ -177,6 +188,11 @@ ngx_http_api_auth_result_variable(ngx_http_request_t *r,
     case ngx_http_api_auth_method_var:
         ngx_http_api_auth_set_value(v,
                                     &ngx_http_api_auth_methods[ctx->method]);
+        break;
+
+    case ngx_http_api_auth_token_type_var:
+        ngx_http_api_auth_set_value(v, &ngx_http_api_auth_token_types[
+                                           ctx->token_type]);
         break;
 
     default: /* ngx_http_api_auth_cache_status_var */

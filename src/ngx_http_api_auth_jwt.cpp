@@ -1,0 +1,782 @@
+/*
+ * ngx_http_api_auth_module: JWT access tokens validated locally
+ * (RFC 9068, RFC 7519, RFC 8725) with keys loaded at configuration time.
+ *
+ * A bearer token that the core's routing rule (jws_route) assigns to a
+ * configured issuer is checked here, without a subrequest: parse_jwt with
+ * the location's policy, then jwk_select and jws_verify.  That result is
+ * final.  A validated token becomes a claims record like an introspection
+ * answer, so that ngx_http_api_auth_decide_claims() makes the scope and
+ * audience decision and the cache serves a repeated token without any
+ * cryptography.  Nothing here logs a token.
+ */
+
+#include "ngx_http_api_auth.h"
+
+#include <jansson.h>
+
+#include <memory>
+#include <new>
+#include <string>
+
+#include "core/jwk.hpp"
+#include "core/jwt.hpp"
+#include "core/policy.hpp"
+
+
+/* which directive ngx_http_api_auth_jwt_directive() parses (cmd->offset) */
+#define NGX_HTTP_API_AUTH_JWT_KEYS        0
+#define NGX_HTTP_API_AUTH_JWT_ISSUER      1
+#define NGX_HTTP_API_AUTH_JWT_ALGORITHMS  2
+#define NGX_HTTP_API_AUTH_JWT_TYPE        3
+#define NGX_HTTP_API_AUTH_JWT_LEEWAY      4
+#define NGX_HTTP_API_AUTH_JWT_CLIENT      5
+
+#define NGX_HTTP_API_AUTH_JWT_MAX_LEEWAY  300
+
+
+/*
+ * One level's directives.  Unset fields are merged from the enclosing
+ * level; each JWT-capable location gets its own copy, because its policy
+ * views its own api_auth_require_audience.
+ */
+struct ngx_http_api_auth_jwt_conf_s {
+    api_auth::jwk_set      *keys;          /* NULL: unset; owned by a
+                                              pool cleanup */
+    ngx_array_t            *issuers;       /* std::string_view, or NULL */
+    ngx_array_t            *client_claims; /* std::string_view, or NULL */
+    ngx_uint_t              algorithms;    /* 0: unset */
+    ngx_uint_t              types;         /* 0: unset */
+    time_t                  leeway;        /* NGX_CONF_UNSET: unset */
+
+    api_auth::jwt_policy    policy;        /* built at merge time */
+    api_auth::digest        fingerprint;   /* of keys and policy */
+};
+
+static_assert(std::is_trivially_destructible<
+                  ngx_http_api_auth_jwt_conf_t>::value,
+              "lives in cf->pool and is never destructed");
+
+/*
+ * The record entry that marks a verified JWT, its value the client
+ * (api_auth_jwt_client_claim).  Its name starts with a NUL byte, which no
+ * introspection answer can produce (jansson gives member names as C
+ * strings, and an empty name is never stored).
+ */
+static constexpr std::string_view  ngx_http_api_auth_jwt_mark("\0jwt", 4);
+
+
+static ngx_http_api_auth_jwt_conf_t *ngx_http_api_auth_jwt_conf(
+    ngx_conf_t *cf, ngx_http_api_auth_loc_conf_t *alcf) noexcept;
+static char *ngx_http_api_auth_jwt_keys(ngx_conf_t *cf,
+    ngx_http_api_auth_jwt_conf_t *jc, ngx_str_t *name) noexcept;
+static void ngx_http_api_auth_jwt_destroy_keys(void *data) noexcept;
+static ngx_array_t *ngx_http_api_auth_jwt_views(ngx_conf_t *cf,
+    ngx_str_t *value, ngx_uint_t n) noexcept;
+static char *ngx_http_api_auth_jwt_policy(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+static ngx_int_t ngx_http_api_auth_jwt_refuse(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    api_auth::jwt_reason why, ngx_uint_t cache) noexcept;
+static ngx_int_t ngx_http_api_auth_jwt_record(ngx_http_request_t *r,
+    const api_auth::jwt &tok, std::string &record);
+
+
+static std::string_view
+ngx_http_api_auth_sv(const ngx_str_t &s) noexcept
+{
+    return std::string_view(reinterpret_cast<const char *>(s.data), s.len);
+}
+
+
+char *
+ngx_http_api_auth_jwt_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t                     *value;
+    ngx_uint_t                     i, n, bits;
+    api_auth::jws_alg              alg;
+    ngx_http_api_auth_jwt_conf_t  *jc;
+
+    jc = ngx_http_api_auth_jwt_conf(cf, alcf);
+    if (jc == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+    n = cf->args->nelts;
+    bits = 0;
+
+    switch (cmd->offset) {
+
+    case NGX_HTTP_API_AUTH_JWT_KEYS:
+        return ngx_http_api_auth_jwt_keys(cf, jc, &value[1]);
+
+    case NGX_HTTP_API_AUTH_JWT_ISSUER:
+    case NGX_HTTP_API_AUTH_JWT_CLIENT:
+        if ((cmd->offset == NGX_HTTP_API_AUTH_JWT_ISSUER ? jc->issuers
+                                                         : jc->client_claims))
+        {
+            return const_cast<char *>("is duplicate");
+        }
+
+        for (i = 1; i < n; i++) {
+            if (value[i].len == 0) {
+                return const_cast<char *>("has an empty value");
+            }
+        }
+
+        (cmd->offset == NGX_HTTP_API_AUTH_JWT_ISSUER ? jc->issuers
+                                                     : jc->client_claims)
+            = ngx_http_api_auth_jwt_views(cf, value, n);
+
+        return NGX_CONF_OK;
+
+    case NGX_HTTP_API_AUTH_JWT_ALGORITHMS:
+        if (jc->algorithms) {
+            return const_cast<char *>("is duplicate");
+        }
+
+        for (i = 1; i < n; i++) {
+            if (!api_auth::jws_alg_from_name(ngx_http_api_auth_sv(value[i]),
+                                             alg))
+            {
+                /* RFC 8725 §3.1: none and symmetric keys never */
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "api_auth: \"%V\" is not an allowed JWT "
+                                   "algorithm (RS256/384/512, PS256/384/512, "
+                                   "ES256/384/512, EdDSA, Ed25519; never "
+                                   "none or HS*)", &value[i]);
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+
+            bits |= api_auth::jws_alg_bit(alg);
+        }
+
+        jc->algorithms = bits;
+        return NGX_CONF_OK;
+
+    case NGX_HTTP_API_AUTH_JWT_TYPE:
+        if (jc->types) {
+            return const_cast<char *>("is duplicate");
+        }
+
+        for (i = 1; i < n; i++) {
+            if (ngx_strcmp(value[i].data, "at+jwt") == 0) {
+                bits |= api_auth::jwt_type_at_jwt;
+
+            } else if (ngx_strcmp(value[i].data, "jwt") == 0) {
+                bits |= api_auth::jwt_type_jwt;
+
+            } else {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "api_auth: invalid JWT type \"%V\", "
+                                   "expected \"at+jwt\" or \"jwt\"",
+                                   &value[i]);
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+        }
+
+        jc->types = bits;
+        return NGX_CONF_OK;
+
+    default: /* NGX_HTTP_API_AUTH_JWT_LEEWAY */
+        if (jc->leeway != NGX_CONF_UNSET) {
+            return const_cast<char *>("is duplicate");
+        }
+
+        jc->leeway = ngx_parse_time(&value[1], 1);
+
+        if (jc->leeway == static_cast<time_t>(NGX_ERROR)
+            || jc->leeway > NGX_HTTP_API_AUTH_JWT_MAX_LEEWAY)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid \"api_auth_jwt_leeway\" "
+                               "\"%V\" (a time of at most 5m)", &value[1]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        return NGX_CONF_OK;
+    }
+}
+
+
+static ngx_http_api_auth_jwt_conf_t *
+ngx_http_api_auth_jwt_conf(ngx_conf_t *cf, ngx_http_api_auth_loc_conf_t *alcf)
+    noexcept
+{
+    void  *p;
+
+    if (alcf->jwt) {
+        return alcf->jwt;
+    }
+
+    p = ngx_pcalloc(cf->pool, sizeof(ngx_http_api_auth_jwt_conf_t));
+    if (p == NULL) {
+        return NULL;
+    }
+
+    alcf->jwt = new (p) ngx_http_api_auth_jwt_conf_t();
+    alcf->jwt->leeway = NGX_CONF_UNSET;
+
+    return alcf->jwt;
+}
+
+
+static ngx_array_t *
+ngx_http_api_auth_jwt_views(ngx_conf_t *cf, ngx_str_t *value, ngx_uint_t n)
+    noexcept
+{
+    ngx_uint_t         i;
+    ngx_array_t       *a;
+    std::string_view  *v;
+
+    a = ngx_array_create(cf->pool, n, sizeof(std::string_view));
+    if (a == NULL) {
+        return NULL;
+    }
+
+    for (i = 1; i < n; i++) {
+        v = static_cast<std::string_view *>(ngx_array_push(a));
+        if (v == NULL) {
+            return NULL;
+        }
+
+        new (v) std::string_view(ngx_http_api_auth_sv(value[i]));
+    }
+
+    return a;
+}
+
+
+static void
+ngx_http_api_auth_jwt_destroy_keys(void *data) noexcept
+{
+    static_cast<api_auth::jwk_set *>(data)->~jwk_set();
+}
+
+
+/* a JWK Set or a PEM public key / certificate, added to the level's set */
+
+static char *
+ngx_http_api_auth_jwt_keys(ngx_conf_t *cf, ngx_http_api_auth_jwt_conf_t *jc,
+    ngx_str_t *name) noexcept
+{
+    ngx_str_t            text;
+    std::string_view     body, reason;
+    api_auth::status     st;
+    ngx_pool_cleanup_t  *cln;
+
+    if (ngx_conf_full_name(cf->cycle, name, 1) != NGX_OK
+        || ngx_http_api_auth_read_file(cf, name, &text) != NGX_OK)
+    {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (jc->keys == NULL) {
+        cln = ngx_pool_cleanup_add(cf->pool, sizeof(api_auth::jwk_set));
+        if (cln == NULL) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        jc->keys = new (cln->data) api_auth::jwk_set();
+        cln->handler = ngx_http_api_auth_jwt_destroy_keys;
+    }
+
+    body = ngx_http_api_auth_sv(text);
+
+    try {
+        api_auth::jwk_set  set;
+        api_auth::jwk_key  key;
+
+        if (body.find("-----BEGIN ") != std::string_view::npos) {
+            st = api_auth::load_pem_key(body, key, reason);
+
+            if (st == api_auth::status::ok) {
+                jc->keys->keys.push_back(std::move(key));
+            }
+
+        } else {
+            st = api_auth::parse_jwks(body, set);
+            reason = st == api_auth::status::missing
+                     ? "no usable key" : "not a JWK Set (a JSON object with "
+                                         "a \"keys\" array) or a PEM key";
+
+            for (const api_auth::jwk_skip &s : set.skipped) {
+                ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                                   "api_auth: JWT key file \"%V\": key %uz "
+                                   "skipped: %*s", name, s.index,
+                                   s.reason.size(), s.reason.data());
+            }
+
+            for (api_auth::jwk_key &k : set.keys) {
+                jc->keys->keys.push_back(std::move(k));
+            }
+        }
+
+    } catch (...) {
+        st = api_auth::status::internal;
+        reason = "out of memory";
+    }
+
+    if (st != api_auth::status::ok) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: JWT key file \"%V\": %*s", name,
+                           reason.size(), reason.data());
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+ngx_uint_t
+ngx_http_api_auth_jwt_enabled(ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    return conf->jwt != NULL && conf->jwt->keys != NULL;
+}
+
+
+/*
+ * Runs after ngx_http_api_auth_cache_namespace(): a JWT-capable location
+ * mixes the fingerprint of its keys and policy into its cache namespace,
+ * so that a record verified under other keys or rules (another location
+ * sharing namespace=, or a reload with changed key files) is never a hit.
+ */
+
+char *
+ngx_http_api_auth_jwt_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept
+{
+    void                          *p;
+    u_char                         buf[2 * sizeof(api_auth::digest)];
+    ngx_http_api_auth_jwt_conf_t  *jc, *pc;
+
+    pc = prev->jwt;
+
+    if (conf->jwt == NULL && pc == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    /* always a copy of its own: the policy views this level's audience */
+    p = ngx_palloc(cf->pool, sizeof(ngx_http_api_auth_jwt_conf_t));
+    if (p == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    jc = new (p) ngx_http_api_auth_jwt_conf_t(conf->jwt ? *conf->jwt : *pc);
+    conf->jwt = jc;
+
+    if (pc) {
+        if (jc->keys == NULL) {
+            jc->keys = pc->keys;
+        }
+
+        if (jc->issuers == NULL) {
+            jc->issuers = pc->issuers;
+        }
+
+        if (jc->client_claims == NULL) {
+            jc->client_claims = pc->client_claims;
+        }
+
+        if (jc->algorithms == 0) {
+            jc->algorithms = pc->algorithms;
+        }
+
+        if (jc->types == 0) {
+            jc->types = pc->types;
+        }
+
+        ngx_conf_merge_sec_value(jc->leeway, pc->leeway, 30);
+    }
+
+    ngx_conf_merge_sec_value(jc->leeway, NGX_CONF_UNSET, 30);
+
+    if (!(conf->methods & NGX_HTTP_API_AUTH_OAUTH) || jc->keys == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    if (jc->issuers == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth_jwt_keys\" requires "
+                           "\"api_auth_jwt_issuer\" at the same or an "
+                           "enclosing level");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    /* the audience decision: a list, "off", or api_auth_resource */
+    if (conf->audience.len == 0 && conf->audience_off != 1
+        && conf->resource.len == 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: a location that accepts JWT access "
+                           "tokens requires \"api_auth_require_audience\" "
+                           "(a list, or \"off\") or \"api_auth_resource\"");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_api_auth_jwt_policy(cf, conf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (conf->cache) {
+        ngx_memcpy(buf, conf->cache_ns.data(), sizeof(api_auth::digest));
+        ngx_memcpy(buf + sizeof(api_auth::digest), jc->fingerprint.data(),
+                   sizeof(api_auth::digest));
+        api_auth::sha256(buf, sizeof(buf), conf->cache_ns);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* the location's jwt_policy and the fingerprint of it and its keys */
+
+static char *
+ngx_http_api_auth_jwt_policy(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    size_t                         n;
+    u_char                        *p, *last;
+    ngx_str_t                      audience;
+    std::string_view              *aud;
+    ngx_http_api_auth_jwt_conf_t  *jc;
+
+    jc = conf->jwt;
+
+    jc->policy.algorithms = jc->algorithms ? jc->algorithms
+                                           : api_auth::jws_default_algs;
+    jc->policy.types = jc->types ? jc->types
+                                 : api_auth::jwt_type_at_jwt
+                                   | api_auth::jwt_type_jwt;
+    jc->policy.leeway = jc->leeway;
+    jc->policy.issuers.items = static_cast<std::string_view *>(
+                                   jc->issuers->elts);
+    jc->policy.issuers.size = jc->issuers->nelts;
+
+    if (jc->client_claims) {
+        jc->policy.client_claims.items = static_cast<std::string_view *>(
+                                             jc->client_claims->elts);
+        jc->policy.client_claims.size = jc->client_claims->nelts;
+    }
+
+    /*
+     * the space-joined api_auth_require_audience, split again; without
+     * one, the resource itself (RFC 8707), unless "off"
+     */
+    audience = conf->audience;
+
+    if (audience.len == 0 && conf->audience_off != 1) {
+        audience = conf->resource;
+    }
+
+    jc->policy.audience_off = (audience.len == 0);
+
+    aud = static_cast<std::string_view *>(
+              ngx_palloc(cf->pool, (audience.len / 2 + 1)
+                                   * sizeof(std::string_view)));
+    if (aud == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    n = 0;
+    p = audience.data;
+    last = p + audience.len;
+
+    while (p < last) {
+        u_char  *sp = ngx_strlchr(p, last, ' ');
+
+        if (sp == NULL) {
+            sp = last;
+        }
+
+        new (&aud[n++]) std::string_view(reinterpret_cast<char *>(p),
+                                         sp - p);
+        p = sp + 1;
+    }
+
+    jc->policy.audiences.items = aud;
+    jc->policy.audiences.size = n;
+
+    /* NUL-separated: no field can run into the next */
+    try {
+        std::string  fp("api_auth jwt 1");
+
+        fp += std::to_string(jc->policy.algorithms) + ' '
+              + std::to_string(jc->policy.types) + ' '
+              + std::to_string(jc->policy.leeway);
+
+        for (std::string_view s : jc->policy.issuers) {
+            fp.append(1, '\0').append(s);
+        }
+
+        fp.append(2, '\0');
+
+        for (std::string_view s : jc->policy.client_claims) {
+            fp.append(s).append(1, '\0');
+        }
+
+        for (const api_auth::jwk_key &k : jc->keys->keys) {
+            fp.append(1, '\0').append(k.kid).append(1, '\0')
+              .append(k.thumbprint);
+        }
+
+        api_auth::sha256(reinterpret_cast<const u_char *>(fp.data()),
+                         fp.size(), jc->fingerprint);
+
+    } catch (...) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The JWT path of the token resolver.  NGX_DECLINED: not a token of a
+ * configured issuer (introspection, or invalid_token, decides).  Else the
+ * decision; the cache entry this request owns (ctx->owner) is stored and
+ * released here.
+ */
+
+ngx_int_t
+ngx_http_api_auth_jwt(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+{
+    time_t                         now, ttl;
+    std::string                    record;
+    std::string_view               token, issuer;
+    api_auth::jwt                  tok;
+    api_auth::status               st;
+    api_auth::jwt_reason           why;
+    const api_auth::jwk_key       *key;
+    ngx_http_api_auth_jwt_conf_t  *jc;
+
+    jc = alcf->jwt;
+
+    if (jc == NULL || jc->keys == NULL) {
+        return NGX_DECLINED;
+    }
+
+    token = ngx_http_api_auth_sv(ctx->token);
+
+    if (!api_auth::jws_route(token, jc->policy.issuers, issuer)) {
+        return NGX_DECLINED;
+    }
+
+    ctx->token_type = NGX_HTTP_API_AUTH_TOKEN_JWT;
+    now = ngx_time();
+
+    st = api_auth::parse_jwt(token, jc->policy, now, tok);
+
+    if (st == api_auth::status::internal) {
+        return NGX_ERROR;
+    }
+
+    if (st != api_auth::status::ok) {
+        return ngx_http_api_auth_jwt_refuse(r, alcf, ctx, tok.reason, 0);
+    }
+
+    st = api_auth::jwk_select(*jc->keys, tok, key);
+
+    if (st != api_auth::status::ok) {
+        return ngx_http_api_auth_jwt_refuse(r, alcf, ctx,
+                                            api_auth::jwt_reason::key, 1);
+    }
+
+    why = api_auth::jwt_reason::none;
+    st = api_auth::jws_verify(tok, *key, why);
+
+    if (st == api_auth::status::internal) {
+        return NGX_ERROR;
+    }
+
+    if (st != api_auth::status::ok) {
+        return ngx_http_api_auth_jwt_refuse(r, alcf, ctx, why, 1);
+    }
+
+    if (ngx_http_api_auth_jwt_record(r, tok, record) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ctx->claims.len = record.size();
+    ctx->claims.data = static_cast<u_char *>(ngx_pnalloc(r->pool,
+                                                         record.size()));
+    if (ctx->claims.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(ctx->claims.data, record.data(), record.size());
+
+    if (ctx->owner) {
+        ttl = api_auth::positive_ttl(now, tok.exp, alcf->max_ttl);
+
+        if (ttl > 0) {
+            ngx_http_api_auth_cache_store(ctx->owner, ctx->key, 1, now + ttl,
+                                          0, ctx->claims.data,
+                                          ctx->claims.len);
+        }
+
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
+                                        ctx->owner_id, 0);
+        ngx_http_api_auth_wake_waiters(ctx);
+        ctx->owner = NULL;
+    }
+
+    return ngx_http_api_auth_decide_claims(r, alcf, ctx, 1);
+}
+
+
+/* 401 invalid_token; a bad signature or key is remembered negative_ttl */
+
+static ngx_int_t
+ngx_http_api_auth_jwt_refuse(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    api_auth::jwt_reason why, ngx_uint_t cache) noexcept
+{
+    char              prefix[api_auth::digest_prefix_len];
+    std::string_view  text;
+
+    ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO, ctx->digest,
+                             prefix);
+    text = api_auth::jwt_reason_text(why);
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "api_auth: JWT %*s refused: %*s", sizeof(prefix), prefix,
+                  text.size(), text.data());
+
+    if (ctx->owner) {
+        if (cache) {
+            ngx_http_api_auth_cache_store(ctx->owner, ctx->key, 0,
+                                          ngx_time() + alcf->negative_ttl, 0,
+                                          NULL, 0);
+        }
+
+        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
+                                        ctx->owner_id, 0);
+        ngx_http_api_auth_wake_waiters(ctx);
+        ctx->owner = NULL;
+    }
+
+    return ngx_http_api_auth_reject(r, alcf, ctx,
+                                    ngx_http_api_auth_invalid_token);
+}
+
+
+/*
+ * The claims record of a verified token: the mark (holding the client),
+ * sub, the granted scope (from scope or scp), aud (the values without a
+ * space, space-joined), then the payload's other string, integer, boolean
+ * and string-array claims, as introspection stores them.
+ */
+
+static ngx_int_t
+ngx_http_api_auth_jwt_record(ngx_http_request_t *r, const api_auth::jwt &tok,
+    std::string &record)
+{
+    size_t            dot, len, i;
+    u_char           *buf;
+    json_t           *v, *e;
+    const char       *name;
+    std::string       text;
+    json_error_t      err;
+    std::string_view  in, s;
+
+    try {
+        (void) api_auth::claims_append(record, ngx_http_api_auth_jwt_mark,
+                                       tok.client);
+        (void) api_auth::claims_append(record, "sub", tok.subject);
+        (void) api_auth::claims_append(record, "scope", tok.scope);
+
+        dot = tok.signing_input.find('.');
+        in = tok.signing_input.substr(dot + 1);
+
+        buf = static_cast<u_char *>(ngx_pnalloc(r->pool,
+                                        api_auth::base64url_decoded_max(
+                                            in.size())));
+        if (buf == NULL
+            || api_auth::base64url_decode(in, buf, len)
+               != api_auth::status::ok)
+        {
+            return NGX_ERROR;
+        }
+
+        std::unique_ptr<json_t, void (*)(json_t *)>  root(
+            json_loadb(reinterpret_cast<char *>(buf), len,
+                       JSON_REJECT_DUPLICATES, &err),
+            json_decref);
+
+        if (root == nullptr) {
+            return NGX_ERROR;
+        }
+
+        json_object_foreach(root.get(), name, v) {
+            s = name;
+
+            if (s == "sub" || s == "scope" || s.empty()) {
+                continue;
+            }
+
+            text.clear();
+
+            if (json_is_string(v)) {
+                text.assign(json_string_value(v), json_string_length(v));
+
+                /* as introspection stores it: each value compared whole */
+                if (s == "aud" && text.find_first_of(" \t\r\n") != text.npos)
+                {
+                    continue;
+                }
+
+            } else if (json_is_integer(v)) {
+                text = std::to_string(json_integer_value(v));
+
+            } else if (json_is_boolean(v)) {
+                text = json_is_true(v) ? "true" : "false";
+
+            } else if (json_is_array(v)) {
+                json_array_foreach(v, i, e) {
+                    if (!json_is_string(e)) {
+                        continue;
+                    }
+
+                    s = std::string_view(json_string_value(e),
+                                         json_string_length(e));
+
+                    if (std::string_view(name) == "aud"
+                        && s.find_first_of(" \t\r\n") != s.npos)
+                    {
+                        continue;
+                    }
+
+                    if (!text.empty()) {
+                        text += ' ';
+                    }
+
+                    text.append(s);
+                }
+
+            } else {
+                continue;
+            }
+
+            for (char &c : text) {
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+                    c = ' ';
+                }
+            }
+
+            (void) api_auth::claims_append(record, name, text);
+        }
+
+    } catch (...) {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
