@@ -11,6 +11,9 @@
 #   gpt-prod   test-key-gpt-prod-0001   scope="orders.read orders.write"
 #   partner-x  test-key-partner-x-0002  scope="orders.read"
 # test-key-unknown-9999 is in no file.
+# (The mirror's backend writes its access-log line into the error log,
+# where the blocks look for it: no regex, whose PCRE2 context nginx
+# never frees, shows in make test-valgrind.)
 
 use Test::Nginx::Socket 'no_plan';
 
@@ -174,9 +177,10 @@ unexpected exception
 
 
 === TEST 6: mirror to an api_auth location: without a credential the mirror's backend is never asked
+--- http_config
+    log_format hit 'BACKEND-HIT $uri';
 --- config
     api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-    rewrite_log on;
 
     location = /t {
         mirror /m;
@@ -188,7 +192,7 @@ unexpected exception
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
     }
     location = /backend {
-        rewrite ^ /backend-hit break;
+        access_log logs/error.log hit;
         return 204;
     }
 --- request
@@ -200,16 +204,17 @@ ok
 --- error_log
 api_auth: no credentials were provided
 --- no_error_log
-"/backend-hit"
+BACKEND-HIT /backend
 [alert]
 unexpected exception
 
 
 
 === TEST 7: mirror with a known key: the backend is asked
+--- http_config
+    log_format hit 'BACKEND-HIT $uri';
 --- config
     api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-    rewrite_log on;
 
     location = /t {
         mirror /m;
@@ -221,7 +226,7 @@ unexpected exception
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
     }
     location = /backend {
-        rewrite ^ /backend-hit break;
+        access_log logs/error.log hit;
         return 204;
     }
 --- request
@@ -233,7 +238,7 @@ Authorization: Bearer test-key-gpt-prod-0001
 ok
 --- wait: 0.3
 --- error_log
-"/backend-hit"
+BACKEND-HIT /backend
 --- no_error_log
 [alert]
 unexpected exception
