@@ -401,8 +401,9 @@ unexpected exception
 ]
 --- error_code eval
 [403, 403, 403, 403]
---- response_headers
-!WWW-Authenticate
+--- response_headers eval
+["!WWW-Authenticate", "!WWW-Authenticate", "!WWW-Authenticate",
+ "!WWW-Authenticate"]
 --- error_log
 access forbidden by rule
 --- no_error_log

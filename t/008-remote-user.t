@@ -43,8 +43,8 @@ __DATA__
 Authorization: Basic dGVzdC1rZXktZ3B0LXByb2QtMDAwMTo=
 --- error_code eval
 [200, 503]
---- response_headers
-X-User: []
+--- response_headers eval
+["X-User: []", "X-User: []"]
 --- no_error_log
 [alert]
 unexpected exception
