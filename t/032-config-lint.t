@@ -135,7 +135,7 @@ alice:{PLAIN}secret
 --- config
     location = /t {
         auth_basic "x";
-        auth_basic_user_file $TEST_NGINX_HTML_DIR/htpasswd;
+        auth_basic_user_file ../html/htpasswd;
         api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
         api_auth api_key;
         echo "ok";
