@@ -108,8 +108,8 @@ $::Loc
 ]
 --- error_code eval
 [401, 401, 401, 401, 401]
---- response_headers
-WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- response_headers eval
+[(q{WWW-Authenticate: Bearer realm="api", error="invalid_token"}) x 5]
 --- error_log
 api_auth: JWT
 --- no_error_log eval
@@ -134,8 +134,8 @@ $::Loc
 ]
 --- error_code eval
 [401, 401, 401, 401, 401, 401, 401]
---- response_headers
-WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- response_headers eval
+[(q{WWW-Authenticate: Bearer realm="api", error="invalid_token"}) x 7]
 --- no_error_log eval
 [@::NoErr]
 
@@ -168,8 +168,8 @@ $::Loc
 ]
 --- error_code eval
 [401, 401]
---- response_headers
-WWW-Authenticate: Bearer realm="api", error="invalid_token"
+--- response_headers eval
+[(q{WWW-Authenticate: Bearer realm="api", error="invalid_token"}) x 2]
 --- no_error_log eval
 [@::NoErr]
 
