@@ -51,6 +51,13 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 #define NGX_HTTP_API_AUTH_HERE_SCOPE     0x02
 #define NGX_HTTP_API_AUTH_HERE_AUDIENCE  0x04
 
+/* the request's API-key lookup (ngx_http_api_auth_key_identify) */
+#define NGX_HTTP_API_AUTH_KEY_UNSEEN     0
+#define NGX_HTTP_API_AUTH_KEY_ABSENT     1  /* no key credential */
+#define NGX_HTTP_API_AUTH_KEY_MALFORMED  2  /* 400 invalid_request */
+#define NGX_HTTP_API_AUTH_KEY_UNKNOWN    3  /* not a key of the file */
+#define NGX_HTTP_API_AUTH_KEY_FOUND      4
+
 /* Retry-After, in seconds, on 503 */
 #define NGX_HTTP_API_AUTH_RETRY      "5"
 
@@ -198,6 +205,7 @@ typedef struct {
     ngx_uint_t                        method;     /* NGX_HTTP_API_AUTH_* */
     ngx_int_t                         rc;         /* decision, once made */
 
+    unsigned                          started:1;  /* the check began */
     unsigned                          decided:1;
     unsigned                          fetching:1;  /* our subrequest runs */
     unsigned                          waiting:1;
@@ -210,6 +218,11 @@ typedef struct {
     ngx_str_t                         subject;
     ngx_str_t                         scope;
     ngx_str_t                         claims;     /* claims record, pool */
+
+    /* the key lookup, made once: by the check or by a variable before */
+    ngx_uint_t                        key_state;  /* NGX_HTTP_API_AUTH_KEY_ */
+    ngx_uint_t                        key_source; /* NGX_HTTP_API_AUTH_SRC_ */
+    const api_auth::key_entry        *key_entry;
 
     api_auth::digest                  digest;     /* of the bearer token */
     api_auth::digest                  key;        /* its cache key */
@@ -259,6 +272,8 @@ extern "C" ngx_module_t  ngx_http_api_auth_module;
 ngx_int_t ngx_http_api_auth_handler(ngx_http_request_t *r) noexcept;
 ngx_http_api_auth_ctx_t *ngx_http_api_auth_find_ctx(ngx_http_request_t *r)
     noexcept;
+ngx_http_api_auth_ctx_t *ngx_http_api_auth_create_ctx(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf) noexcept;
 void ngx_http_api_auth_cleanup(void *data) noexcept;
 
 /* ngx_http_api_auth_keys.cpp */
@@ -272,6 +287,8 @@ ngx_int_t ngx_http_api_auth_parse_authorization(
 ngx_int_t ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     api_auth::authorization *auth, ngx_uint_t bearer);
+const api_auth::key_entry *ngx_http_api_auth_key_identify(
+    ngx_http_request_t *r) noexcept;
 
 /* ngx_http_api_auth_answer.cpp */
 char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
