@@ -137,6 +137,9 @@ typedef struct {
     ngx_str_t                     challenge_request;
     ngx_str_t                     challenge_token;
     ngx_str_t                     challenge_scope;
+
+    /* operations */
+    ngx_flag_t                    dry_run;
 } ngx_http_api_auth_loc_conf_t;
 
 
@@ -207,6 +210,7 @@ typedef struct {
 
     unsigned                          started:1;  /* the check began */
     unsigned                          decided:1;
+    unsigned                          dry_run:1;  /* a rejection, waived */
     unsigned                          fetching:1;  /* our subrequest runs */
     unsigned                          waiting:1;
     unsigned                          done:1;     /* subrequest finished */
@@ -299,6 +303,8 @@ ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
 
 /* ngx_http_api_auth_variables.cpp */
 ngx_int_t ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept;
+ngx_str_t *ngx_http_api_auth_result_name(ngx_http_api_auth_result_e result)
+    noexcept;
 
 /* ngx_http_api_auth_lint.cpp */
 void ngx_http_api_auth_lint(ngx_conf_t *cf,

@@ -109,7 +109,8 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     if (alcf->methods & NGX_HTTP_API_AUTH_KEY) {
         rc = ngx_http_api_auth_key_resolve(r, alcf, ctx, &auth, bearer);
 
-        if (rc != NGX_DECLINED) {
+        /* a rejection in dry run is NGX_DECLINED too */
+        if (rc != NGX_DECLINED || ctx->decided) {
             return rc;
         }
     }

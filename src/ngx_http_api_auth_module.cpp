@@ -106,6 +106,15 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       offsetof(ngx_http_api_auth_loc_conf_t, audience),
       NULL },
 
+    /* operations (issue 15) */
+
+    { ngx_string("api_auth_dry_run"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, dry_run),
+      NULL },
+
       ngx_null_command
 };
 
@@ -215,6 +224,7 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
     conf->max_ttl = NGX_CONF_UNSET;
     conf->negative_ttl = NGX_CONF_UNSET;
     conf->stale_if_error = NGX_CONF_UNSET;
+    conf->dry_run = NGX_CONF_UNSET;
 
     return conf;
 }
@@ -297,6 +307,7 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_sec_value(conf->max_ttl, prev->max_ttl, 300);
     ngx_conf_merge_sec_value(conf->negative_ttl, prev->negative_ttl, 10);
     ngx_conf_merge_sec_value(conf->stale_if_error, prev->stale_if_error, 0);
+    ngx_conf_merge_value(conf->dry_run, prev->dry_run, 0);
 
     if (conf->methods) {
         /* see ngx_http_api_auth_remote_user() */

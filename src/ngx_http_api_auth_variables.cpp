@@ -19,6 +19,8 @@ static ngx_int_t ngx_http_api_auth_str_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 static ngx_int_t ngx_http_api_auth_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+static ngx_int_t ngx_http_api_auth_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 static ngx_int_t ngx_http_api_auth_key_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 
@@ -40,6 +42,13 @@ static ngx_str_t  ngx_http_api_auth_cache_statuses[] = {
     ngx_string("MISS"),
     ngx_string("STALE"),
     ngx_string("BYPASS")
+};
+
+/* $api_auth_status, as $limit_req_status */
+static ngx_str_t  ngx_http_api_auth_statuses[] = {
+    ngx_string("PASSED"),
+    ngx_string("REJECTED"),
+    ngx_string("REJECTED_DRY_RUN")
 };
 
 static ngx_str_t  ngx_http_api_auth_methods[] = {
@@ -68,6 +77,10 @@ static ngx_http_variable_t  ngx_http_api_auth_vars[] = {
 
     { ngx_string("api_auth_cache_status"), NULL,
       ngx_http_api_auth_result_variable, ngx_http_api_auth_cache_status_var,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("api_auth_status"), NULL,
+      ngx_http_api_auth_status_variable, 0,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("api_auth_client"), NULL,
@@ -119,6 +132,13 @@ ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept
     }
 
     return NGX_OK;
+}
+
+
+ngx_str_t *
+ngx_http_api_auth_result_name(ngx_http_api_auth_result_e result) noexcept
+{
+    return &ngx_http_api_auth_results[result];
 }
 
 
@@ -203,6 +223,35 @@ ngx_http_api_auth_result_variable(ngx_http_request_t *r,
     default: /* ngx_http_api_auth_cache_status_var */
         ngx_http_api_auth_set_value(v, &ngx_http_api_auth_cache_statuses[
                                            ctx->cache_status]);
+    }
+
+    return NGX_OK;
+}
+
+
+/* PASSED, REJECTED, REJECTED_DRY_RUN; empty until the check decides */
+
+static ngx_int_t
+ngx_http_api_auth_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept
+{
+    ngx_str_t                 empty = ngx_null_string;
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_api_auth_var_ctx(r);
+
+    if (ctx == NULL || !ctx->decided) {
+        ngx_http_api_auth_set_value(v, &empty);
+
+    } else if (ctx->result == ngx_http_api_auth_allow
+               || ctx->result == ngx_http_api_auth_anonymous)
+    {
+        ngx_http_api_auth_set_value(v, &ngx_http_api_auth_statuses[0]);
+
+    } else {
+        ngx_http_api_auth_set_value(v,
+                                &ngx_http_api_auth_statuses[ctx->dry_run ? 2
+                                                                         : 1]);
     }
 
     return NGX_OK;
