@@ -58,6 +58,9 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 #define NGX_HTTP_API_AUTH_KEY_UNKNOWN    3  /* not a key of the file */
 #define NGX_HTTP_API_AUTH_KEY_FOUND      4
 
+/* api_auth_build_info{version} */
+#define NGX_HTTP_API_AUTH_VERSION    "0.1.0"
+
 /* Retry-After, in seconds, on 503 */
 #define NGX_HTTP_API_AUTH_RETRY      "5"
 
@@ -94,6 +97,15 @@ typedef struct {
     /* random per configuration load: a new load never reads old answers
      * unless a location names its share (api_auth_cache namespace=) */
     u_char                        nonce[16];
+
+    /* metrics (ngx_http_api_auth_metrics.cpp), fixed at configuration */
+    ngx_array_t                   metric_groups;  /* server + location */
+    ngx_array_t                   metric_zones;   /* ngx_shm_zone_t * */
+    ngx_shm_zone_t               *metrics;
+    void                         *metrics_sh;     /* its header, or NULL */
+    ngx_uint_t                    metrics_slots;  /* rows */
+    ngx_uint_t                    metrics_row;    /* counters per row */
+    uint64_t                      metrics_layout;
 } ngx_http_api_auth_main_conf_t;
 
 
@@ -140,6 +152,8 @@ typedef struct {
 
     /* operations */
     ngx_flag_t                    dry_run;
+    ngx_str_t                     metrics_name;
+    ngx_uint_t                    metrics_group;  /* 1-based; 0: none */
 } ngx_http_api_auth_loc_conf_t;
 
 
@@ -181,6 +195,7 @@ typedef struct {
 typedef struct {
     ngx_http_api_auth_shctx_t    *sh;
     ngx_slab_pool_t              *shpool;
+    ngx_uint_t                    metrics;  /* its index among the zones */
 } ngx_http_api_auth_zone_t;
 
 
@@ -211,6 +226,9 @@ typedef struct {
     unsigned                          started:1;  /* the check began */
     unsigned                          decided:1;
     unsigned                          dry_run:1;  /* a rejection, waived */
+    unsigned                          counted:1;  /* in the metrics */
+    unsigned                          timing:1;   /* our call, since
+                                                     fetch_start */
     unsigned                          fetching:1;  /* our subrequest runs */
     unsigned                          waiting:1;
     unsigned                          done:1;     /* subrequest finished */
@@ -251,6 +269,7 @@ typedef struct {
     ngx_event_t                       wait_ev;    /* waiting for a peer */
     ngx_msec_t                        wait_delay;
     ngx_msec_t                        wait_start;
+    ngx_msec_t                        fetch_start;  /* introspection */
     ngx_queue_t                       wait_link;  /* in this worker's list */
 } ngx_http_api_auth_ctx_t;
 
@@ -367,6 +386,20 @@ ngx_http_api_auth_node_t *ngx_http_api_auth_alloc_locked(
     ngx_http_api_auth_zone_t *zone, const api_auth::digest &d, size_t len,
     time_t now, ngx_uint_t answer) noexcept;
 uint32_t ngx_http_api_auth_new_owner() noexcept;
+
+/* ngx_http_api_auth_metrics.cpp */
+char *ngx_http_api_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+ngx_int_t ngx_http_api_auth_metrics_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
+ngx_int_t ngx_http_api_auth_init_metrics(ngx_conf_t *cf) noexcept;
+void ngx_http_api_auth_count_request(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
+void ngx_http_api_auth_count_introspection(ngx_http_request_t *r,
+    ngx_uint_t result, ngx_msec_t ms) noexcept;
+void ngx_http_api_auth_count_store_failure(ngx_http_api_auth_zone_t *zone)
+    noexcept;
 
 /* ngx_http_api_auth_cache.cpp */
 char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,

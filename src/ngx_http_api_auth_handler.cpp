@@ -17,14 +17,29 @@ static ngx_int_t ngx_http_api_auth_handle(ngx_http_request_t *r);
 ngx_int_t
 ngx_http_api_auth_handler(ngx_http_request_t *r) noexcept
 {
+    ngx_int_t                 rc;
+    ngx_http_api_auth_ctx_t  *ctx;
+
     try {
-        return ngx_http_api_auth_handle(r);
+        rc = ngx_http_api_auth_handle(r);
 
     } catch (...) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "api_auth: unexpected exception, request denied");
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    /* counted once, when decided (the call that decides may be a later one) */
+
+    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
+              ngx_http_get_module_ctx(r, ngx_http_api_auth_module));
+
+    if (ctx != NULL && ctx->decided && !ctx->counted) {
+        ctx->counted = 1;
+        ngx_http_api_auth_count_request(r, ctx);
+    }
+
+    return rc;
 }
 
 

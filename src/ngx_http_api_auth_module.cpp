@@ -115,6 +115,20 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       offsetof(ngx_http_api_auth_loc_conf_t, dry_run),
       NULL },
 
+    { ngx_string("api_auth_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api_auth_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("api_auth_metrics_name"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, metrics_name),
+      NULL },
+
       ngx_null_command
 };
 
@@ -309,6 +323,10 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_sec_value(conf->stale_if_error, prev->stale_if_error, 0);
     ngx_conf_merge_value(conf->dry_run, prev->dry_run, 0);
 
+    if (ngx_http_api_auth_metrics_merge(cf, prev, conf) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
     if (conf->methods) {
         /* see ngx_http_api_auth_remote_user() */
         ascf = static_cast<ngx_http_api_auth_srv_conf_t *>(
@@ -485,7 +503,9 @@ ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static ngx_int_t
 ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
 {
-    if (ngx_http_api_auth_init_phases(cf) != NGX_OK) {
+    if (ngx_http_api_auth_init_phases(cf) != NGX_OK
+        || ngx_http_api_auth_init_metrics(cf) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 

@@ -23,6 +23,7 @@ main()
     srunner_add_suite(sr, challenge_suite());
     srunner_add_suite(sr, url_suite());
     srunner_add_suite(sr, resource_metadata_suite());
+    srunner_add_suite(sr, prometheus_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

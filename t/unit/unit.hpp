@@ -41,5 +41,6 @@ Suite *claims_suite(void);
 Suite *challenge_suite(void);
 Suite *url_suite(void);
 Suite *resource_metadata_suite(void);
+Suite *prometheus_suite(void);
 
 #endif
