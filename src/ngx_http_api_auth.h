@@ -58,6 +58,10 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 #define NGX_HTTP_API_AUTH_KEY_UNKNOWN    3  /* not a key of the file */
 #define NGX_HTTP_API_AUTH_KEY_FOUND      4
 
+/* api_auth_phase */
+#define NGX_HTTP_API_AUTH_PHASE_ACCESS     0
+#define NGX_HTTP_API_AUTH_PHASE_PREACCESS  1
+
 /* api_auth_build_info{version} */
 #define NGX_HTTP_API_AUTH_VERSION    "0.1.0"
 
@@ -152,6 +156,7 @@ typedef struct {
 
     /* operations */
     ngx_flag_t                    dry_run;
+    ngx_uint_t                    phase;    /* NGX_HTTP_API_AUTH_PHASE_* */
     ngx_str_t                     metrics_name;
     ngx_uint_t                    metrics_group;  /* 1-based; 0: none */
 } ngx_http_api_auth_loc_conf_t;
@@ -332,7 +337,11 @@ char *ngx_http_api_auth_realm(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 
 /* ngx_http_api_auth_phases.cpp */
+extern ngx_conf_enum_t  ngx_http_api_auth_phases[];
 ngx_int_t ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept;
+void ngx_http_api_auth_phase_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
 void ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept;
 
 /* ngx_http_api_auth_introspect.cpp */

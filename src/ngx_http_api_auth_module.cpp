@@ -115,6 +115,13 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       offsetof(ngx_http_api_auth_loc_conf_t, dry_run),
       NULL },
 
+    { ngx_string("api_auth_phase"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, phase),
+      &ngx_http_api_auth_phases },
+
     { ngx_string("api_auth_metrics"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_api_auth_metrics,
@@ -239,6 +246,7 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
     conf->negative_ttl = NGX_CONF_UNSET;
     conf->stale_if_error = NGX_CONF_UNSET;
     conf->dry_run = NGX_CONF_UNSET;
+    conf->phase = NGX_CONF_UNSET_UINT;
 
     return conf;
 }
@@ -322,6 +330,7 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_sec_value(conf->negative_ttl, prev->negative_ttl, 10);
     ngx_conf_merge_sec_value(conf->stale_if_error, prev->stale_if_error, 0);
     ngx_conf_merge_value(conf->dry_run, prev->dry_run, 0);
+    ngx_http_api_auth_phase_merge(cf, prev, conf);
 
     if (ngx_http_api_auth_metrics_merge(cf, prev, conf) != NGX_OK) {
         return static_cast<char *>(NGX_CONF_ERROR);

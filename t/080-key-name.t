@@ -235,3 +235,33 @@ read before the access phase
 [error]
 [alert]
 [emerg]
+
+
+
+=== TEST 7: read in PREACCESS, the key variables do not warn that they are read too early (the first request of a worker would)
+--- http_config
+    limit_req_zone $api_auth_key_name zone=per_key:1m rate=100r/s;
+    limit_req_zone $api_auth_key_tier zone=per_tier:1m rate=100r/s;
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth api_key;
+        limit_req zone=per_key;
+        limit_req zone=per_tier;
+        echo "$api_auth_key_name $api_auth_key_tier";
+    }
+--- user_files
+>>> keys.txt
+free-a sha256:7271643899542c1693f885b6536390a537c607567e1cd8c7b4552d2a780996bf tier=free
+--- request
+GET /t
+--- more_headers
+Authorization: Bearer test-key-free-0802
+--- error_code: 200
+--- response_body
+free-a free
+--- no_error_log
+read before the access phase
+[error]
+[alert]
+[emerg]
