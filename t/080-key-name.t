@@ -131,10 +131,12 @@ read before the access phase
 === TEST 4: tier= drives two zones through map: free keys get 1r/m each, gold keys are not limited by it
 --- http_config
     map $api_auth_key_tier $free_key {
+        volatile;
         free     $api_auth_key_name;
         default  "";
     }
     map $api_auth_key_tier $gold_key {
+        volatile;
         gold     $api_auth_key_name;
         default  "";
     }
@@ -262,6 +264,44 @@ Authorization: Bearer test-key-free-0802
 free-a free
 --- no_error_log
 read before the access phase
+[error]
+[alert]
+[emerg]
+
+
+
+=== TEST 8: the README recipe for anonymous callers of an optional location: limited by address, key holders are not
+--- http_config
+    map $api_auth_key_name $anonymous_addr {
+        volatile;
+        ""       $binary_remote_addr;
+        default  "";
+    }
+    limit_req_zone $anonymous_addr zone=anonymous:1m rate=1r/m;
+--- config
+    location = /t {
+        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth api_key optional;
+        limit_req zone=anonymous;
+        limit_req_status 429;
+        limit_req_log_level warn;
+        echo "$api_auth_result";
+    }
+--- user_files
+>>> keys.txt
+free-a sha256:7271643899542c1693f885b6536390a537c607567e1cd8c7b4552d2a780996bf tier=free
+--- request eval
+["GET /t", "GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[
+    "",
+    "",
+    "Authorization: Bearer test-key-free-0802",
+    "Authorization: Bearer test-key-free-0802",
+]
+--- error_code eval
+[200, 429, 200, 200]
+--- no_error_log
 [error]
 [alert]
 [emerg]
