@@ -204,6 +204,38 @@ typedef struct {
 } ngx_http_api_auth_zone_t;
 
 
+/* the metrics layout: the counters of a row (ngx_http_api_auth_metrics) */
+
+#define NGX_HTTP_API_AUTH_M_METHODS   3     /* none, api_key, oauth */
+#define NGX_HTTP_API_AUTH_M_RESULTS   7     /* allow ... unavailable */
+
+/* module-wide counters, first in a row */
+#define NGX_HTTP_API_AUTH_M_INTROSPECT  0   /* active, inactive, error */
+#define NGX_HTTP_API_AUTH_M_BUCKETS     3   /* the histogram's buckets */
+#define NGX_HTTP_API_AUTH_M_NBUCKETS    12  /* 11 bounds and +Inf */
+#define NGX_HTTP_API_AUTH_M_SUM         15  /* milliseconds */
+#define NGX_HTTP_API_AUTH_M_GLOBAL      16
+
+/* per cache zone: hit, miss, stale, store failures */
+#define NGX_HTTP_API_AUTH_M_ZONE        4
+#define NGX_HTTP_API_AUTH_M_STORE_FAIL  3
+
+/* per group: requests by method and result, then dry-run rejections */
+#define NGX_HTTP_API_AUTH_M_GROUP                                            \
+    (NGX_HTTP_API_AUTH_M_METHODS * NGX_HTTP_API_AUTH_M_RESULTS               \
+     + NGX_HTTP_API_AUTH_M_RESULTS)
+
+/* counters per cache line */
+#define NGX_HTTP_API_AUTH_M_LINE                                             \
+    (NGX_CPU_CACHE_LINE / sizeof(ngx_atomic_t))
+
+
+typedef struct {
+    ngx_str_t                     server;
+    ngx_str_t                     location;
+} ngx_http_api_auth_metrics_group_t;
+
+
 typedef enum {
     ngx_http_api_auth_lookup_hit,       /* fresh record copied out */
     ngx_http_api_auth_lookup_wait,      /* another call is in flight */
@@ -397,8 +429,6 @@ ngx_http_api_auth_node_t *ngx_http_api_auth_alloc_locked(
 uint32_t ngx_http_api_auth_new_owner() noexcept;
 
 /* ngx_http_api_auth_metrics.cpp */
-char *ngx_http_api_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept;
 ngx_int_t ngx_http_api_auth_metrics_merge(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
     noexcept;
@@ -409,6 +439,13 @@ void ngx_http_api_auth_count_introspection(ngx_http_request_t *r,
     ngx_uint_t result, ngx_msec_t ms) noexcept;
 void ngx_http_api_auth_count_store_failure(ngx_http_api_auth_zone_t *zone)
     noexcept;
+extern const ngx_msec_t  ngx_http_api_auth_bounds[];
+ngx_int_t ngx_http_api_auth_metrics_sum(ngx_http_api_auth_main_conf_t *amcf,
+    uint64_t *out) noexcept;
+
+/* ngx_http_api_auth_scrape.cpp */
+char *ngx_http_api_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
 
 /* ngx_http_api_auth_cache.cpp */
 char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,

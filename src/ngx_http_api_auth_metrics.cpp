@@ -1,7 +1,7 @@
 /*
  * ngx_http_api_auth_module: metrics.  Counters in a shared-memory zone the
- * module adds itself, and the api_auth_metrics content handler that
- * prints them in the Prometheus text format (core: prometheus.cpp).
+ * module adds itself (the api_auth_metrics handler that prints them is in
+ * ngx_http_api_auth_scrape.cpp).
  *
  * The series are fixed at configuration time: one group per server and
  * location name (or api_auth_metrics_name), one set per cache zone, and
@@ -18,39 +18,7 @@
 #include "ngx_http_api_auth.h"
 
 #include <string>
-#include <vector>
 
-#include "core/prometheus.hpp"
-
-
-#define NGX_HTTP_API_AUTH_M_METHODS   3     /* none, api_key, oauth */
-#define NGX_HTTP_API_AUTH_M_RESULTS   7     /* allow ... unavailable */
-
-/* module-wide counters, first in a row */
-#define NGX_HTTP_API_AUTH_M_INTROSPECT  0   /* active, inactive, error */
-#define NGX_HTTP_API_AUTH_M_BUCKETS     3   /* the histogram's buckets */
-#define NGX_HTTP_API_AUTH_M_NBUCKETS    12  /* 11 bounds and +Inf */
-#define NGX_HTTP_API_AUTH_M_SUM         15  /* milliseconds */
-#define NGX_HTTP_API_AUTH_M_GLOBAL      16
-
-/* per cache zone: hit, miss, stale, store failures */
-#define NGX_HTTP_API_AUTH_M_ZONE        4
-#define NGX_HTTP_API_AUTH_M_STORE_FAIL  3
-
-/* per group: requests by method and result, then dry-run rejections */
-#define NGX_HTTP_API_AUTH_M_GROUP                                            \
-    (NGX_HTTP_API_AUTH_M_METHODS * NGX_HTTP_API_AUTH_M_RESULTS               \
-     + NGX_HTTP_API_AUTH_M_RESULTS)
-
-/* counters per cache line */
-#define NGX_HTTP_API_AUTH_M_LINE                                             \
-    (NGX_CPU_CACHE_LINE / sizeof(ngx_atomic_t))
-
-
-typedef struct {
-    ngx_str_t                     server;
-    ngx_str_t                     location;
-} ngx_http_api_auth_metrics_group_t;
 
 /* the zone's header; the rows follow it */
 typedef struct {
@@ -74,61 +42,16 @@ static uint64_t ngx_http_api_auth_metrics_layout(
     ngx_http_api_auth_main_conf_t *amcf);
 static ngx_atomic_t *ngx_http_api_auth_metrics_row(
     ngx_http_api_auth_main_conf_t *amcf) noexcept;
-static ngx_int_t ngx_http_api_auth_metrics_handler(ngx_http_request_t *r)
-    noexcept;
-static ngx_int_t ngx_http_api_auth_metrics_send(ngx_http_request_t *r);
-static void ngx_http_api_auth_metrics_print(
-    ngx_http_api_auth_main_conf_t *amcf, const std::vector<uint64_t> &c,
-    std::string &out);
-static std::string_view ngx_http_api_auth_sv(ngx_str_t *s) noexcept;
 
 
 /* upper bounds of the introspection duration buckets, milliseconds */
-static const ngx_msec_t  ngx_http_api_auth_bounds[] = {
+const ngx_msec_t  ngx_http_api_auth_bounds[] = {
     5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000
 };
 
 static_assert(sizeof(ngx_http_api_auth_bounds)
               / sizeof(ngx_http_api_auth_bounds[0])
               == NGX_HTTP_API_AUTH_M_NBUCKETS - 1, "");
-
-static constexpr std::string_view  ngx_http_api_auth_m_methods[] = {
-    "none", "api_key", "oauth"
-};
-
-static constexpr std::string_view  ngx_http_api_auth_m_results[] = {
-    "allow", "anonymous", "missing", "invalid_request", "invalid_token",
-    "insufficient_scope", "unavailable"
-};
-
-static constexpr std::string_view  ngx_http_api_auth_m_lookups[] = {
-    "hit", "miss", "stale"
-};
-
-static constexpr std::string_view  ngx_http_api_auth_m_introspect[] = {
-    "active", "inactive", "error"
-};
-
-
-/* api_auth_metrics: the location's content handler, like stub_status */
-
-char *
-ngx_http_api_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-    noexcept
-{
-    ngx_http_core_loc_conf_t  *clcf;
-
-    clcf = static_cast<ngx_http_core_loc_conf_t *>(
-               ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
-
-    if (clcf->handler == ngx_http_api_auth_metrics_handler) {
-        return const_cast<char *>("is duplicate");
-    }
-
-    clcf->handler = ngx_http_api_auth_metrics_handler;
-
-    return NGX_CONF_OK;
-}
 
 
 /*
@@ -547,246 +470,37 @@ ngx_http_api_auth_count_store_failure(ngx_http_api_auth_zone_t *zone)
 }
 
 
-static ngx_int_t
-ngx_http_api_auth_metrics_handler(ngx_http_request_t *r) noexcept
+/*
+ * The counters summed over the rows, into out[amcf->metrics_row] (for a
+ * scrape: the rows are read without a lock, each counter atomically).
+ * NGX_DECLINED: the zone is not there.
+ */
+
+ngx_int_t
+ngx_http_api_auth_metrics_sum(ngx_http_api_auth_main_conf_t *amcf,
+    uint64_t *out) noexcept
 {
-    ngx_int_t  rc;
-
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        return NGX_HTTP_NOT_ALLOWED;
-    }
-
-    rc = ngx_http_discard_request_body(r);
-
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    try {
-        return ngx_http_api_auth_metrics_send(r);
-
-    } catch (...) {
-        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                      "api_auth: unexpected exception in metrics");
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-}
-
-
-static ngx_int_t
-ngx_http_api_auth_metrics_send(ngx_http_request_t *r)
-{
-    ngx_int_t                        rc;
     ngx_uint_t                       s, i;
-    ngx_buf_t                       *b;
-    ngx_chain_t                      out;
-    std::string                      text;
     ngx_atomic_t                    *rows;
-    std::vector<uint64_t>            c;
     ngx_http_api_auth_metrics_sh_t  *sh;
-    ngx_http_api_auth_main_conf_t   *amcf;
-
-    amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
-               ngx_http_get_module_main_conf(r, ngx_http_api_auth_module));
 
     sh = static_cast<ngx_http_api_auth_metrics_sh_t *>(amcf->metrics_sh);
 
     if (sh == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_DECLINED;
     }
 
-    c.assign(amcf->metrics_row, 0);
     rows = reinterpret_cast<ngx_atomic_t *>(sh + 1);
+
+    for (i = 0; i < amcf->metrics_row; i++) {
+        out[i] = 0;
+    }
 
     for (s = 0; s < amcf->metrics_slots; s++) {
         for (i = 0; i < amcf->metrics_row; i++) {
-            c[i] += rows[s * amcf->metrics_row + i];
+            out[i] += rows[s * amcf->metrics_row + i];
         }
     }
 
-    ngx_http_api_auth_metrics_print(amcf, c, text);
-
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = text.size();
-    ngx_str_set(&r->headers_out.content_type, "text/plain; version=0.0.4");
-    r->headers_out.content_type_len = sizeof("text/plain") - 1;
-    r->headers_out.content_type_lowcase = NULL;
-
-    if (r->method == NGX_HTTP_HEAD) {
-        return ngx_http_send_header(r);
-    }
-
-    b = ngx_create_temp_buf(r->pool, text.size());
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->last = ngx_cpymem(b->last, text.data(), text.size());
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    return ngx_http_output_filter(r, &out);
-}
-
-
-static std::string_view
-ngx_http_api_auth_sv(ngx_str_t *s) noexcept
-{
-    return std::string_view(reinterpret_cast<char *>(s->data), s->len);
-}
-
-
-static void
-ngx_http_api_auth_metrics_print(ngx_http_api_auth_main_conf_t *amcf,
-    const std::vector<uint64_t> &c, std::string &out)
-{
-    size_t                              base;
-    uint64_t                            n;
-    ngx_uint_t                          i, m, k;
-    std::string                         le;
-    ngx_shm_zone_t                    **z;
-    api_auth::prom_label                l[4];
-    ngx_http_api_auth_zone_t           *zone;
-    ngx_http_api_auth_metrics_group_t  *g;
-
-    g = static_cast<ngx_http_api_auth_metrics_group_t *>(
-            amcf->metric_groups.elts);
-    z = static_cast<ngx_shm_zone_t **>(amcf->metric_zones.elts);
-
-    api_auth::prom_family(out, "api_auth_requests_total",
-                          "Requests decided by api_auth, by server, "
-                          "location group, method and result.", "counter");
-
-    for (i = 0; i < amcf->metric_groups.nelts; i++) {
-        base = NGX_HTTP_API_AUTH_M_GLOBAL
-               + amcf->metric_zones.nelts * NGX_HTTP_API_AUTH_M_ZONE
-               + i * NGX_HTTP_API_AUTH_M_GROUP;
-
-        l[0] = { "server", ngx_http_api_auth_sv(&g[i].server) };
-        l[1] = { "location", ngx_http_api_auth_sv(&g[i].location) };
-
-        for (m = 0; m < NGX_HTTP_API_AUTH_M_METHODS; m++) {
-            for (k = 0; k < NGX_HTTP_API_AUTH_M_RESULTS; k++) {
-                l[2] = { "method", ngx_http_api_auth_m_methods[m] };
-                l[3] = { "result", ngx_http_api_auth_m_results[k] };
-                api_auth::prom_sample(out, "api_auth_requests_total", l, 4,
-                    c[base + m * NGX_HTTP_API_AUTH_M_RESULTS + k]);
-            }
-        }
-    }
-
-    api_auth::prom_family(out, "api_auth_dry_run_rejections_total",
-                          "Requests that api_auth_dry_run let pass instead "
-                          "of rejecting them, by result.", "counter");
-
-    for (i = 0; i < amcf->metric_groups.nelts; i++) {
-        base = NGX_HTTP_API_AUTH_M_GLOBAL
-               + amcf->metric_zones.nelts * NGX_HTTP_API_AUTH_M_ZONE
-               + i * NGX_HTTP_API_AUTH_M_GROUP
-               + NGX_HTTP_API_AUTH_M_METHODS * NGX_HTTP_API_AUTH_M_RESULTS;
-
-        l[0] = { "server", ngx_http_api_auth_sv(&g[i].server) };
-        l[1] = { "location", ngx_http_api_auth_sv(&g[i].location) };
-
-        /* allow and anonymous are never rejections */
-        for (k = 2; k < NGX_HTTP_API_AUTH_M_RESULTS; k++) {
-            l[2] = { "result", ngx_http_api_auth_m_results[k] };
-            api_auth::prom_sample(out, "api_auth_dry_run_rejections_total",
-                                  l, 3, c[base + k]);
-        }
-    }
-
-    api_auth::prom_family(out, "api_auth_cache_lookups_total",
-                          "Introspection cache lookups, by zone and "
-                          "status.", "counter");
-
-    for (i = 0; i < amcf->metric_zones.nelts; i++) {
-        l[0] = { "zone", ngx_http_api_auth_sv(&z[i]->shm.name) };
-
-        for (k = 0; k < 3; k++) {
-            l[1] = { "status", ngx_http_api_auth_m_lookups[k] };
-            api_auth::prom_sample(out, "api_auth_cache_lookups_total", l, 2,
-                c[NGX_HTTP_API_AUTH_M_GLOBAL + i * NGX_HTTP_API_AUTH_M_ZONE
-                  + k]);
-        }
-    }
-
-    api_auth::prom_family(out, "api_auth_cache_entries",
-                          "Entries in the introspection cache zone.",
-                          "gauge");
-
-    for (i = 0; i < amcf->metric_zones.nelts; i++) {
-        zone = static_cast<ngx_http_api_auth_zone_t *>(z[i]->data);
-        l[0] = { "zone", ngx_http_api_auth_sv(&z[i]->shm.name) };
-        n = (zone->sh != NULL) ? zone->sh->entries : 0;
-        api_auth::prom_sample(out, "api_auth_cache_entries", l, 1, n);
-    }
-
-    api_auth::prom_family(out, "api_auth_cache_evictions_total",
-                          "Live entries evicted from the introspection "
-                          "cache zone to make room.", "counter");
-
-    for (i = 0; i < amcf->metric_zones.nelts; i++) {
-        zone = static_cast<ngx_http_api_auth_zone_t *>(z[i]->data);
-        l[0] = { "zone", ngx_http_api_auth_sv(&z[i]->shm.name) };
-        n = (zone->sh != NULL) ? zone->sh->evicted : 0;
-        api_auth::prom_sample(out, "api_auth_cache_evictions_total", l, 1, n);
-    }
-
-    api_auth::prom_family(out, "api_auth_cache_store_failures_total",
-                          "Introspection answers the cache zone had no room "
-                          "for (the request went on uncached).", "counter");
-
-    for (i = 0; i < amcf->metric_zones.nelts; i++) {
-        l[0] = { "zone", ngx_http_api_auth_sv(&z[i]->shm.name) };
-        api_auth::prom_sample(out, "api_auth_cache_store_failures_total", l,
-            1, c[NGX_HTTP_API_AUTH_M_GLOBAL + i * NGX_HTTP_API_AUTH_M_ZONE
-                 + NGX_HTTP_API_AUTH_M_STORE_FAIL]);
-    }
-
-    api_auth::prom_family(out, "api_auth_introspection_requests_total",
-                          "Token introspection calls, by outcome.",
-                          "counter");
-
-    for (k = 0; k < 3; k++) {
-        l[0] = { "result", ngx_http_api_auth_m_introspect[k] };
-        api_auth::prom_sample(out, "api_auth_introspection_requests_total",
-                              l, 1, c[NGX_HTTP_API_AUTH_M_INTROSPECT + k]);
-    }
-
-    api_auth::prom_family(out, "api_auth_introspection_duration_seconds",
-                          "Duration of token introspection calls.",
-                          "histogram");
-
-    for (n = 0, k = 0; k < NGX_HTTP_API_AUTH_M_NBUCKETS; k++) {
-        n += c[NGX_HTTP_API_AUTH_M_BUCKETS + k];
-        le = (k < NGX_HTTP_API_AUTH_M_NBUCKETS - 1)
-             ? api_auth::prom_seconds(ngx_http_api_auth_bounds[k]) : "+Inf";
-        l[0] = { "le", le };
-        api_auth::prom_sample(out,
-                              "api_auth_introspection_duration_seconds_bucket",
-                              l, 1, n);
-    }
-
-    api_auth::prom_sample(out, "api_auth_introspection_duration_seconds_sum",
-                          nullptr, 0,
-                          api_auth::prom_seconds(c[NGX_HTTP_API_AUTH_M_SUM]));
-    api_auth::prom_sample(out,
-                          "api_auth_introspection_duration_seconds_count",
-                          nullptr, 0, n);
-
-    api_auth::prom_family(out, "api_auth_build_info",
-                          "The api_auth module's version.", "gauge");
-
-    l[0] = { "version", NGX_HTTP_API_AUTH_VERSION };
-    api_auth::prom_sample(out, "api_auth_build_info", l, 1, uint64_t{1});
+    return NGX_OK;
 }
