@@ -52,6 +52,20 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 #define NGX_HTTP_API_AUTH_HERE_SCOPE     0x02
 #define NGX_HTTP_API_AUTH_HERE_AUDIENCE  0x04
 
+/* the request's API-key lookup (ngx_http_api_auth_key_identify) */
+#define NGX_HTTP_API_AUTH_KEY_UNSEEN     0
+#define NGX_HTTP_API_AUTH_KEY_ABSENT     1  /* no key credential */
+#define NGX_HTTP_API_AUTH_KEY_MALFORMED  2  /* 400 invalid_request */
+#define NGX_HTTP_API_AUTH_KEY_UNKNOWN    3  /* not a key of the file */
+#define NGX_HTTP_API_AUTH_KEY_FOUND      4
+
+/* api_auth_phase */
+#define NGX_HTTP_API_AUTH_PHASE_ACCESS     0
+#define NGX_HTTP_API_AUTH_PHASE_PREACCESS  1
+
+/* api_auth_build_info{version} */
+#define NGX_HTTP_API_AUTH_VERSION    "0.1.0"
+
 /* Retry-After, in seconds, on 503 */
 #define NGX_HTTP_API_AUTH_RETRY      "5"
 
@@ -95,6 +109,15 @@ typedef struct {
     ngx_array_t                  *prm;      /* loc confs of
                                                api_auth_protected_resource_
                                                metadata */
+
+    /* metrics (ngx_http_api_auth_metrics.cpp), fixed at configuration */
+    ngx_array_t                   metric_groups;  /* server + location */
+    ngx_array_t                   metric_zones;   /* ngx_shm_zone_t * */
+    ngx_shm_zone_t               *metrics;
+    void                         *metrics_sh;     /* its header, or NULL */
+    ngx_uint_t                    metrics_slots;  /* rows */
+    ngx_uint_t                    metrics_row;    /* counters per row */
+    uint64_t                      metrics_layout;
 } ngx_http_api_auth_main_conf_t;
 
 
@@ -179,6 +202,12 @@ typedef struct {
     ngx_str_t                     challenge_request;
     ngx_str_t                     challenge_token;
     ngx_str_t                     challenge_scope;
+
+    /* operations */
+    ngx_flag_t                    dry_run;
+    ngx_uint_t                    phase;    /* NGX_HTTP_API_AUTH_PHASE_* */
+    ngx_str_t                     metrics_name;
+    ngx_uint_t                    metrics_group;  /* 1-based; 0: none */
 } ngx_http_api_auth_loc_conf_t;
 
 
@@ -220,7 +249,40 @@ typedef struct {
 typedef struct {
     ngx_http_api_auth_shctx_t    *sh;
     ngx_slab_pool_t              *shpool;
+    ngx_uint_t                    metrics;  /* its index among the zones */
 } ngx_http_api_auth_zone_t;
+
+
+/* the metrics layout: the counters of a row (ngx_http_api_auth_metrics) */
+
+#define NGX_HTTP_API_AUTH_M_METHODS   3     /* none, api_key, oauth */
+#define NGX_HTTP_API_AUTH_M_RESULTS   7     /* allow ... unavailable */
+
+/* module-wide counters, first in a row */
+#define NGX_HTTP_API_AUTH_M_INTROSPECT  0   /* active, inactive, error */
+#define NGX_HTTP_API_AUTH_M_BUCKETS     3   /* the histogram's buckets */
+#define NGX_HTTP_API_AUTH_M_NBUCKETS    12  /* 11 bounds and +Inf */
+#define NGX_HTTP_API_AUTH_M_SUM         15  /* milliseconds */
+#define NGX_HTTP_API_AUTH_M_GLOBAL      16
+
+/* per cache zone: hit, miss, stale, store failures */
+#define NGX_HTTP_API_AUTH_M_ZONE        4
+#define NGX_HTTP_API_AUTH_M_STORE_FAIL  3
+
+/* per group: requests by method and result, then dry-run rejections */
+#define NGX_HTTP_API_AUTH_M_GROUP                                            \
+    (NGX_HTTP_API_AUTH_M_METHODS * NGX_HTTP_API_AUTH_M_RESULTS               \
+     + NGX_HTTP_API_AUTH_M_RESULTS)
+
+/* counters per cache line */
+#define NGX_HTTP_API_AUTH_M_LINE                                             \
+    (NGX_CPU_CACHE_LINE / sizeof(ngx_atomic_t))
+
+
+typedef struct {
+    ngx_str_t                     server;
+    ngx_str_t                     location;
+} ngx_http_api_auth_metrics_group_t;
 
 
 typedef enum {
@@ -249,7 +311,12 @@ typedef struct {
                                                      or 0 */
     ngx_int_t                         rc;         /* decision, once made */
 
+    unsigned                          started:1;  /* the check began */
     unsigned                          decided:1;
+    unsigned                          dry_run:1;  /* a rejection, waived */
+    unsigned                          counted:1;  /* in the metrics */
+    unsigned                          timing:1;   /* our call, since
+                                                     fetch_start */
     unsigned                          fetching:1;  /* our subrequest runs */
     unsigned                          waiting:1;
     unsigned                          done:1;     /* subrequest finished */
@@ -263,6 +330,11 @@ typedef struct {
     ngx_str_t                         subject;
     ngx_str_t                         scope;
     ngx_str_t                         claims;     /* claims record, pool */
+
+    /* the key lookup, made once: by the check or by a variable before */
+    ngx_uint_t                        key_state;  /* NGX_HTTP_API_AUTH_KEY_ */
+    ngx_uint_t                        key_source; /* NGX_HTTP_API_AUTH_SRC_ */
+    const api_auth::key_entry        *key_entry;
 
     api_auth::digest                  digest;     /* of the bearer token */
     api_auth::digest                  key;        /* its cache key */
@@ -287,6 +359,7 @@ typedef struct {
     ngx_event_t                       wait_ev;    /* waiting for a peer */
     ngx_msec_t                        wait_delay;
     ngx_msec_t                        wait_start;
+    ngx_msec_t                        fetch_start;  /* introspection */
     ngx_queue_t                       wait_link;  /* in this worker's list */
 } ngx_http_api_auth_ctx_t;
 
@@ -312,6 +385,8 @@ extern "C" ngx_module_t  ngx_http_api_auth_module;
 ngx_int_t ngx_http_api_auth_handler(ngx_http_request_t *r) noexcept;
 ngx_http_api_auth_ctx_t *ngx_http_api_auth_find_ctx(ngx_http_request_t *r)
     noexcept;
+ngx_http_api_auth_ctx_t *ngx_http_api_auth_create_ctx(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf) noexcept;
 void ngx_http_api_auth_cleanup(void *data) noexcept;
 
 /* ngx_http_api_auth_keys.cpp */
@@ -325,6 +400,8 @@ ngx_int_t ngx_http_api_auth_parse_authorization(
 ngx_int_t ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     api_auth::authorization *auth, ngx_uint_t bearer);
+const api_auth::key_entry *ngx_http_api_auth_key_identify(
+    ngx_http_request_t *r) noexcept;
 
 /* ngx_http_api_auth_answer.cpp */
 char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
@@ -335,6 +412,8 @@ ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
 
 /* ngx_http_api_auth_variables.cpp */
 ngx_int_t ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept;
+ngx_str_t *ngx_http_api_auth_result_name(ngx_http_api_auth_result_e result)
+    noexcept;
 
 /* ngx_http_api_auth_module.cpp */
 char *ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -378,7 +457,11 @@ ngx_table_elt_t *ngx_http_api_auth_find_header(ngx_http_request_t *r,
     ngx_str_t *name) noexcept;
 
 /* ngx_http_api_auth_phases.cpp */
+extern ngx_conf_enum_t  ngx_http_api_auth_phases[];
 ngx_int_t ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept;
+void ngx_http_api_auth_phase_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
 void ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept;
 
 /* ngx_http_api_auth_introspect.cpp */
@@ -443,6 +526,25 @@ ngx_http_api_auth_node_t *ngx_http_api_auth_alloc_locked(
     ngx_http_api_auth_zone_t *zone, const api_auth::digest &d, size_t len,
     time_t now, ngx_uint_t answer) noexcept;
 uint32_t ngx_http_api_auth_new_owner() noexcept;
+
+/* ngx_http_api_auth_metrics.cpp */
+ngx_int_t ngx_http_api_auth_metrics_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
+ngx_int_t ngx_http_api_auth_init_metrics(ngx_conf_t *cf) noexcept;
+void ngx_http_api_auth_count_request(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
+void ngx_http_api_auth_count_introspection(ngx_http_request_t *r,
+    ngx_uint_t result, ngx_msec_t ms) noexcept;
+void ngx_http_api_auth_count_store_failure(ngx_http_api_auth_zone_t *zone)
+    noexcept;
+extern const ngx_msec_t  ngx_http_api_auth_bounds[];
+ngx_int_t ngx_http_api_auth_metrics_sum(ngx_http_api_auth_main_conf_t *amcf,
+    uint64_t *out) noexcept;
+
+/* ngx_http_api_auth_scrape.cpp */
+char *ngx_http_api_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
 
 /* ngx_http_api_auth_cache.cpp */
 char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -95,6 +95,9 @@ ngx_http_api_auth_keep(ngx_conf_t *cf, ngx_str_t *dst,
 /*
  * Records the decision and returns the status for the access phase; the
  * phase engine finalizes the request, so "satisfy any" keeps working.
+ * In dry run the decision is recorded ($api_auth_result, and
+ * $api_auth_status says REJECTED_DRY_RUN) but the request goes on as if
+ * api_auth were not there: NGX_DECLINED, no challenge, no Retry-After.
  */
 
 ngx_int_t
@@ -137,6 +140,18 @@ ngx_http_api_auth_reject(ngx_http_request_t *r,
     ctx->result = result;
     ctx->decided = 1;
     ctx->rc = rc;
+
+    if (alcf->dry_run) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "api_auth: dry run, the request would have been "
+                      "rejected: %V, status %i",
+                      ngx_http_api_auth_result_name(result), rc);
+
+        ctx->dry_run = 1;
+        ctx->rc = NGX_DECLINED;
+
+        return NGX_DECLINED;
+    }
 
     if (challenge) {
         if (ngx_http_api_auth_push_challenge(r, challenge) != NGX_OK) {

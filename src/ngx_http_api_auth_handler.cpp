@@ -44,13 +44,23 @@ ngx_http_api_auth_handler(ngx_http_request_t *r) noexcept
             }
         }
 
-        return rc;
-
     } catch (...) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "api_auth: unexpected exception, request denied");
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    /* counted once, when decided (the call that decides may be a later one) */
+
+    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
+              ngx_http_get_module_ctx(r, ngx_http_api_auth_module));
+
+    if (ctx != NULL && ctx->decided && !ctx->counted) {
+        ctx->counted = 1;
+        ngx_http_api_auth_count_request(r, ctx);
+    }
+
+    return rc;
 }
 
 
@@ -60,7 +70,6 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     ngx_int_t                      rc;
     ngx_uint_t                     bearer;
     ngx_table_elt_t               *h;
-    ngx_pool_cleanup_t            *cln;
     ngx_http_api_auth_ctx_t       *ctx;
     ngx_http_api_auth_loc_conf_t  *alcf;
     api_auth::authorization        auth;
@@ -85,7 +94,7 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
      * decided again there (the main request is checked once, in ACCESS).
      */
 
-    if (ctx != NULL && ctx->conf == alcf) {
+    if (ctx != NULL && ctx->conf == alcf && ctx->started) {
         if (ctx->decided) {
             return ctx->rc;
         }
@@ -125,28 +134,16 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "api_auth handler");
 
-    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
-              ngx_pcalloc(r->pool, sizeof(ngx_http_api_auth_ctx_t)));
-    if (ctx == NULL) {
-        return NGX_ERROR;
+    /* a ctx of this location that is not started holds a key lookup */
+
+    if (ctx == NULL || ctx->conf != alcf) {
+        ctx = ngx_http_api_auth_create_ctx(r, alcf);
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
     }
 
-    ctx->request = r;
-    ctx->conf = alcf;
-
-    /*
-     * the cleanup also finds the ctx again once an internal redirect
-     * (try_files, error_page, a named location) has zeroed r->ctx
-     */
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NGX_ERROR;
-    }
-
-    cln->handler = ngx_http_api_auth_cleanup;
-    cln->data = ctx;
-
-    ngx_http_set_ctx(r, ctx, ngx_http_api_auth_module);
+    ctx->started = 1;
 
     h = r->headers_in.authorization;
     bearer = 0;
@@ -181,7 +178,8 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     if (alcf->methods & NGX_HTTP_API_AUTH_KEY) {
         rc = ngx_http_api_auth_key_resolve(r, alcf, ctx, &auth, bearer);
 
-        if (rc != NGX_DECLINED) {
+        /* a rejection in dry run is NGX_DECLINED too */
+        if (rc != NGX_DECLINED || ctx->decided) {
             return rc;
         }
     }
@@ -209,6 +207,45 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
                   "api_auth: no credentials were provided");
 
     return ngx_http_api_auth_reject(r, alcf, ctx, ngx_http_api_auth_missing);
+}
+
+
+/*
+ * A new ctx for the check in location alcf, attached to r; also made
+ * before the check by the variables that look the key up early.
+ */
+
+ngx_http_api_auth_ctx_t *
+ngx_http_api_auth_create_ctx(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf) noexcept
+{
+    ngx_pool_cleanup_t       *cln;
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
+              ngx_pcalloc(r->pool, sizeof(ngx_http_api_auth_ctx_t)));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    ctx->request = r;
+    ctx->conf = alcf;
+
+    /*
+     * the cleanup also finds the ctx again once an internal redirect
+     * (try_files, error_page, a named location) has zeroed r->ctx
+     */
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_api_auth_cleanup;
+    cln->data = ctx;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_api_auth_module);
+
+    return ctx;
 }
 
 

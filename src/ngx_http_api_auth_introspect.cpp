@@ -23,6 +23,8 @@ static ngx_int_t ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 static ngx_int_t ngx_http_api_auth_introspected(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
+static void ngx_http_api_auth_call_ended(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx, ngx_uint_t result) noexcept;
 static ngx_int_t ngx_http_api_auth_as_error(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     const char *cause);
@@ -378,6 +380,9 @@ ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "api_auth introspect \"%V\"", &alcf->introspect);
 
+    ctx->fetch_start = ngx_current_msec;
+    ctx->timing = 1;
+
     return ngx_http_api_auth_fetch_start(r, ctx, &f);
 }
 
@@ -431,6 +436,8 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
     switch (st) {
 
     case api_auth::status::ok:
+        ngx_http_api_auth_call_ended(r, ctx, 0);
+
         ttl = api_auth::positive_ttl(now, info.exp, alcf->max_ttl);
         expires = now + ttl;
 
@@ -452,6 +459,8 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
         break;
 
     case api_auth::status::inactive:
+        ngx_http_api_auth_call_ended(r, ctx, 1);
+
         /* even with negative_ttl=0: replace any stale active record */
         if (ctx->owner) {
             ngx_http_api_auth_cache_store(ctx->owner, ctx->key, 0,
@@ -486,6 +495,21 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
 }
 
 
+/* our call ended: 0 active, 1 inactive, 2 error (metrics) */
+
+static void
+ngx_http_api_auth_call_ended(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx, ngx_uint_t result) noexcept
+{
+    if (ctx->timing) {
+        ctx->timing = 0;
+        ngx_http_api_auth_count_introspection(r, result,
+                                              ngx_current_msec
+                                              - ctx->fetch_start);
+    }
+}
+
+
 /*
  * The authorization server failed: nothing is cached (SPEC.md), waiters
  * are woken to try for themselves, and a stale entry is served if
@@ -498,6 +522,8 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
     const char *cause)
 {
     char  prefix[api_auth::digest_prefix_len];
+
+    ngx_http_api_auth_call_ended(r, ctx, 2);
 
     if (cause) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,

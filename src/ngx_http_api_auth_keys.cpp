@@ -13,9 +13,16 @@
 static void ngx_http_api_auth_destroy_keys(void *data) noexcept;
 static ngx_int_t ngx_http_api_auth_find_header(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value) noexcept;
+static ngx_int_t ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    api_auth::authorization *auth, ngx_uint_t bearer);
 static ngx_int_t ngx_http_api_auth_key_check(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t type, std::string_view value);
+static ngx_int_t ngx_http_api_auth_key_decide(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
+static const api_auth::key_entry *ngx_http_api_auth_key_entry(
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
 
 
 static void
@@ -241,13 +248,156 @@ ngx_http_api_auth_parse_authorization(ngx_http_api_auth_loc_conf_t *alcf,
 
 
 /*
- * The API-key resolver: the first key source present decides.
- * NGX_DECLINED: no key credential, or an unknown Bearer credential that
- * an OAuth location may still take as a token; otherwise the decision.
+ * The API-key resolver, on the request's key lookup (made here, or
+ * earlier by $api_auth_key_name or $api_auth_key_tier).  NGX_DECLINED:
+ * no key credential, or an unknown Bearer credential that an OAuth
+ * location may still take as a token; otherwise the decision.
  */
 
 ngx_int_t
 ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    api_auth::authorization *auth, ngx_uint_t bearer)
+{
+    if (ctx->key_state == NGX_HTTP_API_AUTH_KEY_UNSEEN
+        && ngx_http_api_auth_key_lookup(r, alcf, ctx, auth, bearer)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    switch (ctx->key_state) {
+
+    case NGX_HTTP_API_AUTH_KEY_ABSENT:
+        return NGX_DECLINED;
+
+    case NGX_HTTP_API_AUTH_KEY_MALFORMED:
+        return ngx_http_api_auth_reject(r, alcf, ctx,
+                                        ngx_http_api_auth_invalid_request);
+
+    case NGX_HTTP_API_AUTH_KEY_UNKNOWN:
+
+        /* not a known key: a bearer credential may still be a token */
+
+        if (ctx->key_source == NGX_HTTP_API_AUTH_SRC_BEARER
+            && (alcf->methods & NGX_HTTP_API_AUTH_OAUTH))
+        {
+            return NGX_DECLINED;
+        }
+
+        return ngx_http_api_auth_reject(r, alcf, ctx,
+                                        ngx_http_api_auth_invalid_token);
+
+    default: /* NGX_HTTP_API_AUTH_KEY_FOUND */
+        return ngx_http_api_auth_key_decide(r, alcf, ctx);
+    }
+}
+
+
+/*
+ * The key of a request, for $api_auth_key_name and $api_auth_key_tier in
+ * any phase: looked up on first use, in the ctx the access check will
+ * reuse.  NULL unless the credential is a known key, unexpired now; the
+ * scope check does not matter.  A subrequest in a location without
+ * api_key shows its main request's key.
+ */
+
+const api_auth::key_entry *
+ngx_http_api_auth_key_identify(ngx_http_request_t *r) noexcept
+{
+    ngx_uint_t                     bearer;
+    ngx_table_elt_t               *h;
+    ngx_http_api_auth_ctx_t       *ctx;
+    ngx_http_api_auth_loc_conf_t  *alcf;
+    api_auth::authorization        auth;
+
+    ctx = ngx_http_api_auth_find_ctx(r);
+
+    if (ctx != NULL && (ctx->key_state || ctx->started)) {
+        return ngx_http_api_auth_key_entry(ctx);
+    }
+
+    alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
+
+    if (!(alcf->methods & NGX_HTTP_API_AUTH_KEY)) {
+        if (r != r->main) {
+            ctx = ngx_http_api_auth_find_ctx(r->main);
+
+            if (ctx != NULL) {
+                return ngx_http_api_auth_key_entry(ctx);
+            }
+        }
+
+        return NULL;
+    }
+
+    if (ctx == NULL || ctx->conf != alcf) {
+        ctx = ngx_http_api_auth_create_ctx(r, alcf);
+        if (ctx == NULL) {
+            return NULL;
+        }
+    }
+
+    h = r->headers_in.authorization;
+    bearer = 0;
+    auth.kind = api_auth::scheme::other;
+
+    if (h != NULL) {
+        if (ngx_http_api_auth_parse_authorization(alcf, h, &auth) != NGX_OK) {
+            /* the access check rejects it before any key lookup */
+            ctx->key_state = NGX_HTTP_API_AUTH_KEY_MALFORMED;
+            return NULL;
+        }
+
+        bearer = (auth.kind == api_auth::scheme::bearer);
+    }
+
+    try {
+        if (ngx_http_api_auth_key_lookup(r, alcf, ctx, &auth, bearer)
+            != NGX_OK)
+        {
+            return NULL;
+        }
+
+    } catch (...) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "api_auth: unexpected exception in key lookup");
+        ctx->key_state = NGX_HTTP_API_AUTH_KEY_MALFORMED;
+        return NULL;
+    }
+
+    return ngx_http_api_auth_key_entry(ctx);
+}
+
+
+static const api_auth::key_entry *
+ngx_http_api_auth_key_entry(ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    const api_auth::key_entry  *entry;
+
+    if (ctx->key_state != NGX_HTTP_API_AUTH_KEY_FOUND) {
+        return NULL;
+    }
+
+    entry = ctx->key_entry;
+
+    if (entry->not_after && ngx_time() >= entry->not_after) {
+        return NULL;
+    }
+
+    return entry;
+}
+
+
+/*
+ * The key lookup, once per request: the first key source present
+ * decides.  Records in the ctx which source held the credential and
+ * whether it is absent, malformed, unknown or a key of the file.
+ */
+
+static ngx_int_t
+ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     api_auth::authorization *auth, ngx_uint_t bearer)
 {
@@ -259,7 +409,9 @@ ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
     src = static_cast<ngx_http_api_auth_source_t *>(alcf->sources->elts);
     found = 0;
 
-    for (i = 0; i < alcf->sources->nelts && !found; i++) {
+    ctx->key_state = NGX_HTTP_API_AUTH_KEY_ABSENT;
+
+    for (i = 0; i < alcf->sources->nelts; i++) {
 
         switch (src[i].type) {
 
@@ -282,8 +434,8 @@ ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
                 ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                               "api_auth: duplicate or malformed "
                               "\"%V\" header", &src[i].header);
-                return ngx_http_api_auth_reject(r, alcf, ctx,
-                                  ngx_http_api_auth_invalid_request);
+                ctx->key_state = NGX_HTTP_API_AUTH_KEY_MALFORMED;
+                return NGX_OK;
             }
 
             if (rc == NGX_OK) {
@@ -294,30 +446,14 @@ ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
             }
         }
 
-        if (!found) {
-            continue;
+        if (found) {
+            ctx->key_source = src[i].type;
+            return ngx_http_api_auth_key_check(r, alcf, ctx, src[i].type,
+                                               auth->value);
         }
-
-        rc = ngx_http_api_auth_key_check(r, alcf, ctx, src[i].type,
-                                         auth->value);
-
-        if (rc != NGX_DECLINED) {
-            return rc;
-        }
-
-        /* not a known key: a bearer credential may still be a token */
-
-        if (src[i].type == NGX_HTTP_API_AUTH_SRC_BEARER
-            && (alcf->methods & NGX_HTTP_API_AUTH_OAUTH))
-        {
-            break;
-        }
-
-        return ngx_http_api_auth_reject(r, alcf, ctx,
-                                        ngx_http_api_auth_invalid_token);
     }
 
-    return NGX_DECLINED;
+    return NGX_OK;
 }
 
 
@@ -387,10 +523,9 @@ ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name,
 
 
 /*
- * Checks an API key.  NGX_DECLINED: not a known key; otherwise the access
- * decision.  Basic credentials are tried as the key itself first (GPT
- * Actions send the pasted value verbatim), then as base64 "user:KEY" or
- * "KEY:" (RFC 7617).
+ * Looks an API key up in the file.  Basic credentials are tried as the
+ * key itself first (GPT Actions send the pasted value verbatim), then as
+ * base64 "user:KEY" or "KEY:" (RFC 7617).  NGX_ERROR: no memory.
  */
 
 static ngx_int_t
@@ -400,7 +535,6 @@ ngx_http_api_auth_key_check(ngx_http_request_t *r,
 {
     u_char                     *buf;
     size_t                      len;
-    time_t                      now;
     api_auth::digest            d;
     std::string_view            key;
     const api_auth::key_entry  *entry;
@@ -427,8 +561,8 @@ ngx_http_api_auth_key_check(ngx_http_request_t *r,
                                           value.size()));
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "api_auth: malformed Basic credentials");
-            return ngx_http_api_auth_reject(r, alcf, ctx,
-                                      ngx_http_api_auth_invalid_request);
+            ctx->key_state = NGX_HTTP_API_AUTH_KEY_MALFORMED;
+            return NGX_OK;
         }
 
         api_auth::sha256(key.data(), key.size(), d);
@@ -442,8 +576,27 @@ ngx_http_api_auth_key_check(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: unknown API key %*s",
                       sizeof(prefix), prefix);
-        return NGX_DECLINED;
+        ctx->key_state = NGX_HTTP_API_AUTH_KEY_UNKNOWN;
+        return NGX_OK;
     }
+
+    ctx->key_state = NGX_HTTP_API_AUTH_KEY_FOUND;
+    ctx->key_entry = entry;
+
+    return NGX_OK;
+}
+
+
+/* the access decision for a key of the file: expiry, then scope */
+
+static ngx_int_t
+ngx_http_api_auth_key_decide(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+{
+    time_t                      now;
+    const api_auth::key_entry  *entry;
+
+    entry = ctx->key_entry;
 
     ctx->method = NGX_HTTP_API_AUTH_KEY;
     ctx->client.data = reinterpret_cast<u_char *>(

@@ -184,6 +184,29 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       0,
       NULL },
 
+    /* operations (issue 15) */
+
+    { ngx_string("api_auth_dry_run"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, dry_run),
+      NULL },
+
+    { ngx_string("api_auth_phase"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, phase),
+      &ngx_http_api_auth_phases },
+
+    { ngx_string("api_auth_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_api_auth_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("api_auth_jwt_keys"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_api_auth_jwt_directive,
@@ -224,6 +247,13 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       ngx_http_api_auth_jwt_directive,
       NGX_HTTP_LOC_CONF_OFFSET,
       5,
+      NULL },
+
+    { ngx_string("api_auth_metrics_name"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_api_auth_loc_conf_t, metrics_name),
       NULL },
 
       ngx_null_command
@@ -354,6 +384,8 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
     conf->preflight = NGX_CONF_UNSET_UINT;
     conf->implies = static_cast<api_auth::scope_implications *>(
                         NGX_CONF_UNSET_PTR);
+    conf->dry_run = NGX_CONF_UNSET;
+    conf->phase = NGX_CONF_UNSET_UINT;
 
     return conf;
 }
@@ -457,6 +489,12 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_sec_value(conf->max_ttl, prev->max_ttl, 300);
     ngx_conf_merge_sec_value(conf->negative_ttl, prev->negative_ttl, 10);
     ngx_conf_merge_sec_value(conf->stale_if_error, prev->stale_if_error, 0);
+    ngx_conf_merge_value(conf->dry_run, prev->dry_run, 0);
+    ngx_http_api_auth_phase_merge(cf, prev, conf);
+
+    if (ngx_http_api_auth_metrics_merge(cf, prev, conf) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
 
     if (conf->methods) {
         /* see ngx_http_api_auth_remote_user() */
@@ -729,7 +767,9 @@ ngx_http_api_auth_destroy_implies(void *data) noexcept
 static ngx_int_t
 ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
 {
-    if (ngx_http_api_auth_init_phases(cf) != NGX_OK) {
+    if (ngx_http_api_auth_init_phases(cf) != NGX_OK
+        || ngx_http_api_auth_init_metrics(cf) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 

@@ -13,6 +13,13 @@
  *   (a subrequest starts with a copy of its parent's headers_in), also in
  *   a location whose content is "return 204" (the natural auth_request
  *   target).  The module's own introspection subrequests are not checked.
+ * - PREACCESS, main requests, with "api_auth_phase preaccess": the
+ *   whole check, before limit_req and limit_conn (whose handlers were
+ *   pushed before ours, so they run after it), so that $api_auth_client
+ *   and $api_auth_subject can key them.  An allowed request goes on with
+ *   NGX_DECLINED: NGX_OK would make the phase engine skip the rest of
+ *   PREACCESS, limit_req included.  "satisfy" does not apply there, and
+ *   the ACCESS handlers leave such a location alone.
  * - REWRITE, main requests, and $remote_user.  A key sent as Basic
  *   ("curl -u KEY:") is no user name: $remote_user of the default
  *   "combined" log format stays empty wherever api_auth is on, however
@@ -27,6 +34,8 @@ static ngx_int_t ngx_http_api_auth_access_first(ngx_http_request_t *r)
     noexcept;
 static ngx_int_t ngx_http_api_auth_access_last(ngx_http_request_t *r)
     noexcept;
+static ngx_int_t ngx_http_api_auth_preaccess(ngx_http_request_t *r)
+    noexcept;
 static ngx_int_t ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept;
 static void ngx_http_api_auth_check_internal(ngx_http_request_t *r)
     noexcept;
@@ -34,6 +43,13 @@ static ngx_uint_t ngx_http_api_auth_basic_sent(ngx_http_request_t *r)
     noexcept;
 static ngx_int_t ngx_http_api_auth_remote_user(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+
+
+ngx_conf_enum_t  ngx_http_api_auth_phases[] = {
+    { ngx_string("access"), NGX_HTTP_API_AUTH_PHASE_ACCESS },
+    { ngx_string("preaccess"), NGX_HTTP_API_AUTH_PHASE_PREACCESS },
+    { ngx_null_string, 0 }
+};
 
 
 /* nginx's own $remote_user getter, called where nothing is to be hidden */
@@ -78,6 +94,16 @@ ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
     ngx_memmove(&h[1], &h[0], (n - 1) * sizeof(ngx_http_handler_pt));
     h[0] = ngx_http_api_auth_access_last;
 
+    /* pushed after limit_req's and limit_conn's: it runs before them */
+
+    h = static_cast<ngx_http_handler_pt *>(
+            ngx_array_push(&cmcf->phases[NGX_HTTP_PREACCESS_PHASE].handlers));
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_api_auth_preaccess;
+
     h = static_cast<ngx_http_handler_pt *>(
             ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers));
     if (h == NULL) {
@@ -114,15 +140,81 @@ ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
 }
 
 
-static ngx_int_t
-ngx_http_api_auth_access_first(ngx_http_request_t *r) noexcept
+/*
+ * api_auth_phase: the level's value, or its parent's; where satisfy any
+ * is in effect, say that it no longer applies to api_auth
+ */
+
+void
+ngx_http_api_auth_phase_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept
 {
     ngx_http_core_loc_conf_t  *clcf;
 
+    ngx_conf_merge_uint_value(conf->phase, prev->phase,
+                              NGX_HTTP_API_AUTH_PHASE_ACCESS);
+
+    if (conf->phase != NGX_HTTP_API_AUTH_PHASE_PREACCESS
+        || conf->methods == 0)
+    {
+        return;
+    }
+
+    /* the core module's location confs are merged before ours */
+    clcf = static_cast<ngx_http_core_loc_conf_t *>(
+               ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+
+    if (clcf->satisfy == NGX_HTTP_SATISFY_ANY && clcf->name.len
+        && !clcf->noname)
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "api_auth: \"satisfy any\" does not apply to "
+                           "api_auth in location \"%V\": with "
+                           "\"api_auth_phase preaccess\" the check runs "
+                           "before the access phase, and a rejected "
+                           "request is answered there", &clcf->name);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_preaccess(ngx_http_request_t *r) noexcept
+{
+    ngx_int_t                      rc;
+    ngx_http_api_auth_loc_conf_t  *alcf;
+
+    alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
+
+    /* subrequests are checked in REWRITE, whatever the phase */
+
+    if (alcf->phase != NGX_HTTP_API_AUTH_PHASE_PREACCESS || r != r->main) {
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_api_auth_handler(r);
+
+    /* never NGX_OK here: the phase engine would skip limit_req */
+
+    return (rc == NGX_OK) ? NGX_DECLINED : rc;
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_access_first(ngx_http_request_t *r) noexcept
+{
+    ngx_http_core_loc_conf_t      *clcf;
+    ngx_http_api_auth_loc_conf_t  *alcf;
+
     clcf = static_cast<ngx_http_core_loc_conf_t *>(
                ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+    alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
 
-    if (clcf->satisfy != NGX_HTTP_SATISFY_ANY) {
+    if (clcf->satisfy != NGX_HTTP_SATISFY_ANY
+        || alcf->phase == NGX_HTTP_API_AUTH_PHASE_PREACCESS)
+    {
         return NGX_DECLINED;
     }
 
@@ -133,12 +225,17 @@ ngx_http_api_auth_access_first(ngx_http_request_t *r) noexcept
 static ngx_int_t
 ngx_http_api_auth_access_last(ngx_http_request_t *r) noexcept
 {
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_http_core_loc_conf_t      *clcf;
+    ngx_http_api_auth_loc_conf_t  *alcf;
 
     clcf = static_cast<ngx_http_core_loc_conf_t *>(
                ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+    alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
 
-    if (clcf->satisfy == NGX_HTTP_SATISFY_ANY) {
+    if (clcf->satisfy == NGX_HTTP_SATISFY_ANY
+        || alcf->phase == NGX_HTTP_API_AUTH_PHASE_PREACCESS)
+    {
         return NGX_DECLINED;
     }
 

@@ -484,6 +484,8 @@ ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
          * the request goes on uncached; a zone whose oldest entries are
          * all in flight would otherwise log this on every miss
          */
+        ngx_http_api_auth_count_store_failure(zone);
+
         if (ngx_time() - ngx_http_api_auth_last_alert >= 10) {
             ngx_http_api_auth_last_alert = ngx_time();
             ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,

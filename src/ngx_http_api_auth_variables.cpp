@@ -19,6 +19,10 @@ static ngx_int_t ngx_http_api_auth_str_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 static ngx_int_t ngx_http_api_auth_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+static ngx_int_t ngx_http_api_auth_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+static ngx_int_t ngx_http_api_auth_key_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 
 
 static ngx_str_t  ngx_http_api_auth_results[] = {
@@ -46,6 +50,13 @@ static ngx_str_t  ngx_http_api_auth_token_types[] = {
     ngx_string("opaque")
 };
 
+/* $api_auth_status, as $limit_req_status */
+static ngx_str_t  ngx_http_api_auth_statuses[] = {
+    ngx_string("PASSED"),
+    ngx_string("REJECTED"),
+    ngx_string("REJECTED_DRY_RUN")
+};
+
 static ngx_str_t  ngx_http_api_auth_methods[] = {
     ngx_string(""),
     ngx_string("api_key"),
@@ -57,6 +68,9 @@ static ngx_str_t  ngx_http_api_auth_methods[] = {
 #define ngx_http_api_auth_method_var        1
 #define ngx_http_api_auth_cache_status_var  2
 #define ngx_http_api_auth_token_type_var    3
+
+#define ngx_http_api_auth_key_name_var      0
+#define ngx_http_api_auth_key_tier_var      1
 
 static ngx_http_variable_t  ngx_http_api_auth_vars[] = {
 
@@ -76,6 +90,10 @@ static ngx_http_variable_t  ngx_http_api_auth_vars[] = {
       ngx_http_api_auth_result_variable, ngx_http_api_auth_token_type_var,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    { ngx_string("api_auth_status"), NULL,
+      ngx_http_api_auth_status_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
     { ngx_string("api_auth_client"), NULL,
       ngx_http_api_auth_str_variable,
       offsetof(ngx_http_api_auth_ctx_t, client),
@@ -89,6 +107,16 @@ static ngx_http_variable_t  ngx_http_api_auth_vars[] = {
     { ngx_string("api_auth_scope"), NULL,
       ngx_http_api_auth_str_variable,
       offsetof(ngx_http_api_auth_ctx_t, scope),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    /* these two work in any phase: the key is looked up on first read */
+
+    { ngx_string("api_auth_key_name"), NULL,
+      ngx_http_api_auth_key_variable, ngx_http_api_auth_key_name_var,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("api_auth_key_tier"), NULL,
+      ngx_http_api_auth_key_variable, ngx_http_api_auth_key_tier_var,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("api_auth_claim_"), NULL,
@@ -118,6 +146,13 @@ ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept
 }
 
 
+ngx_str_t *
+ngx_http_api_auth_result_name(ngx_http_api_auth_result_e result) noexcept
+{
+    return &ngx_http_api_auth_results[result];
+}
+
+
 static void
 ngx_http_api_auth_set_value(ngx_http_variable_value_t *v, ngx_str_t *s)
     noexcept
@@ -144,12 +179,18 @@ ngx_http_api_auth_var_ctx(ngx_http_request_t *r) noexcept
     if (r != r->main) {
         ctx = ngx_http_api_auth_find_ctx(r);
 
-        if (ctx != NULL) {
+        if (ctx != NULL && ctx->started) {
             return ctx;
         }
     }
 
     ctx = ngx_http_api_auth_find_ctx(r->main);
+
+    /* a ctx that holds only an early key lookup has no decision yet */
+
+    if (ctx != NULL && !ctx->started) {
+        ctx = NULL;
+    }
 
     if (ctx == NULL) {
         alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
@@ -204,6 +245,35 @@ ngx_http_api_auth_result_variable(ngx_http_request_t *r,
 }
 
 
+/* PASSED, REJECTED, REJECTED_DRY_RUN; empty until the check decides */
+
+static ngx_int_t
+ngx_http_api_auth_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept
+{
+    ngx_str_t                 empty = ngx_null_string;
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_api_auth_var_ctx(r);
+
+    if (ctx == NULL || !ctx->decided) {
+        ngx_http_api_auth_set_value(v, &empty);
+
+    } else if (ctx->result == ngx_http_api_auth_allow
+               || ctx->result == ngx_http_api_auth_anonymous)
+    {
+        ngx_http_api_auth_set_value(v, &ngx_http_api_auth_statuses[0]);
+
+    } else {
+        ngx_http_api_auth_set_value(v,
+                                &ngx_http_api_auth_statuses[ctx->dry_run ? 2
+                                                                         : 1]);
+    }
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_api_auth_str_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept
@@ -252,6 +322,38 @@ ngx_http_api_auth_claim_variable(ngx_http_request_t *r,
         value.data = reinterpret_cast<u_char *>(
                          const_cast<char *>(claim.data()));
         value.len = claim.size();
+    }
+
+    ngx_http_api_auth_set_value(v, &value);
+
+    return NGX_OK;
+}
+
+
+/*
+ * $api_auth_key_name, $api_auth_key_tier: the key's NAME and tier when
+ * the credential is a known, unexpired key, whatever the scope check
+ * says (or will say), else empty.  Values point into the key table.
+ */
+
+static ngx_int_t
+ngx_http_api_auth_key_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data) noexcept
+{
+    ngx_str_t                   value;
+    const std::string          *s;
+    const api_auth::key_entry  *entry;
+
+    entry = ngx_http_api_auth_key_identify(r);
+
+    ngx_str_null(&value);
+
+    if (entry != NULL) {
+        s = (data == ngx_http_api_auth_key_name_var) ? &entry->name
+                                                     : &entry->tier;
+        value.data = reinterpret_cast<u_char *>(
+                         const_cast<char *>(s->data()));
+        value.len = s->size();
     }
 
     ngx_http_api_auth_set_value(v, &value);

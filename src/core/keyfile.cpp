@@ -28,8 +28,10 @@ static constexpr std::string_view  name_chars =
 static constexpr std::string_view  option_chars =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
 static constexpr std::string_view  options[] = {
-    "scope", "subject", "not_after"
+    "scope", "subject", "not_after", "tier"
 };
+static constexpr size_t            n_options = sizeof(options)
+                                               / sizeof(options[0]);
 
 
 /* "value" for a reason: '"' and '\' escaped, other bytes as \xHH */
@@ -130,6 +132,18 @@ normalize_scope(std::string_view v, std::string &out)
 static bool
 set_option(size_t k, std::string_view v, key_entry &e)
 {
+    /* tier=: a rate-limit class, with the syntax of a NAME */
+    if (k == 3) {
+        if (v.empty() || v.size() > max_name_len
+            || v.find_first_not_of(name_chars) != std::string_view::npos)
+        {
+            return false;
+        }
+
+        e.tier.assign(v.data(), v.size());
+        return true;
+    }
+
     if (k == 2) {
         if (!parse_rfc3339_utc(v, e.not_after)) {
             return false;
@@ -159,7 +173,7 @@ set_option(size_t k, std::string_view v, key_entry &e)
 static bool
 parse_options(const fields_t &fields, key_entry &e, std::string &reason)
 {
-    bool              seen[3] = { false, false, false };
+    bool              seen[n_options] = {};
     size_t            eq, k;
     std::string_view  opt, v;
 
@@ -181,10 +195,11 @@ parse_options(const fields_t &fields, key_entry &e, std::string &reason)
         opt = fields[f].substr(0, eq);
         v = fields[f].substr(eq + 1);
 
-        for (k = 0; k < 3 && options[k] != opt; k++) { /* void */ }
+        for (k = 0; k < n_options && options[k] != opt; k++) { /* void */ }
 
-        if (k == 3 || seen[k]) {
-            reason = (k == 3 ? "unknown option " : "duplicate option ")
+        if (k == n_options || seen[k]) {
+            reason = (k == n_options ? "unknown option "
+                                     : "duplicate option ")
                      + quoted(opt);
             return false;
         }
@@ -200,7 +215,8 @@ parse_options(const fields_t &fields, key_entry &e, std::string &reason)
 
         if (v.find('"') != std::string_view::npos || !set_option(k, v, e)) {
             reason = "invalid " + std::string(opt) + " " + quoted(v)
-                     + (k == 2 ? ": bad date" : "");
+                     + (k == 2 ? ": bad date"
+                        : k == 3 ? " (1-64 of A-Z a-z 0-9 . _ -)" : "");
             return false;
         }
     }
@@ -266,6 +282,7 @@ parse_line(const fields_t &fields,
     e.name.assign(name.data(), name.size());
     e.subject = e.name;
     e.scope.clear();
+    e.tier.clear();
     e.not_after = 0;
 
     return parse_options(fields, e, reason);

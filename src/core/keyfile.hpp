@@ -3,6 +3,7 @@
  *
  *   # comment
  *   NAME  sha256:HEX  [scope="a b"] [subject=S] [not_after=RFC3339-UTC]
+ *         [tier=T]
  *
  * Fields are separated by spaces or tabs; a field that starts with '#'
  * starts a comment to the end of the line (so "# ..." after whitespace is
@@ -32,6 +33,7 @@ struct key_entry {
     std::string  name;          /* 1-64 of A-Za-z0-9._- */
     std::string  subject;       /* subject= or NAME */
     std::string  scope;         /* scope="...", space-delimited, may be "" */
+    std::string  tier;          /* tier=, syntax of a NAME, or "" */
     digest       hash;
     int64_t      not_after;     /* Unix time; 0 = never expires */
 };

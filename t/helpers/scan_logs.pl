@@ -12,6 +12,9 @@
 # first 8 hex digits of their plain SHA-256: the module logs a keyed id
 # (HMAC with a secret of its own), never an unkeyed digest that a
 # dictionary could be run against.
+#   - every line of the api_auth_metrics output that the standalone
+#     scripts scraped (DIR/metrics.txt, t/083-metrics-reload.t): a label
+#     value must never be a key, a token or a digest of one;
 # t/090-secrets.t adds the shared-memory zone and generated secrets.
 #
 # usage: perl t/helpers/scan_logs.pl DIR t/*.t
@@ -65,9 +68,20 @@ if (open my $in, '<', "$dir/access.log") {
     }
 }
 
+my $metrics = 0;
+
+if (open my $in, '<', "$dir/metrics.txt") {
+    while (my $l = <$in>) {
+        next if $l =~ /^### /;
+        $metrics++;
+        check("metrics.txt line $.", $l);
+    }
+}
+
 printf "scan_logs: %d secrets from %d files; %d error-log lines of the "
-       . "module; %d access-log lines in combined format\n",
-       scalar @secrets, scalar @files, $module, $users;
+       . "module; %d access-log lines in combined format; %d lines of "
+       . "metrics\n",
+       scalar @secrets, scalar @files, $module, $users, $metrics;
 
 if ($module == 0 || @secrets == 0) {
     print "scan_logs: nothing collected: is TEST_NGINX_COLLECT_LOGS set?\n";

@@ -387,6 +387,50 @@ START_TEST(empty_subject_rejected)
 END_TEST
 
 
+START_TEST(tier_is_loaded_and_defaults_to_empty)
+{
+    key_table       t;
+    key_load_error  err;
+
+    ck_assert(t.load("gold-1 " H_PASSWORD " tier=gold scope=a\n"
+                     "plain " H_FOO "\n", err));
+
+    const key_entry  *e = lookup(t, "password");
+
+    ck_assert_ptr_nonnull(e);
+    ck_assert_string_eq(e->tier, "gold");
+    ck_assert_string_eq(e->scope, "a");
+
+    e = lookup(t, "foo");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_string_eq(e->tier, "");
+}
+END_TEST
+
+
+START_TEST(tier_is_validated_like_a_name)
+{
+    std::string  t64(64, 't');
+    key_table       t;
+    key_load_error  err;
+
+    ck_assert(t.load("a " H_PASSWORD " tier=\"Gold_1.x-y\"\n", err));
+    ck_assert(t.load("a " H_PASSWORD " tier=" + t64 + "\n", err));
+
+    ck_assert_string_eq(load_error("a " H_PASSWORD " tier=", 1),
+                        "invalid tier \"\" (1-64 of A-Z a-z 0-9 . _ -)");
+    ck_assert_string_eq(load_error("a " H_PASSWORD " tier=\"a b\"", 1),
+                        "invalid tier \"a b\" (1-64 of A-Z a-z 0-9 . _ -)");
+    ck_assert_string_eq(load_error("a " H_PASSWORD " tier=a/b", 1),
+                        "invalid tier \"a/b\" (1-64 of A-Z a-z 0-9 . _ -)");
+    ck_assert(load_error("a " H_PASSWORD " tier=" + t64 + "t", 1)
+              .rfind("invalid tier ", 0) == 0);
+    ck_assert_string_eq(load_error("a " H_PASSWORD " tier=a tier=b", 1),
+                        "duplicate option \"tier\"");
+}
+END_TEST
+
+
 START_TEST(not_after_month_13_rejected)
 {
     ck_assert_string_eq(load_error("a " H_PASSWORD
@@ -521,6 +565,8 @@ keyfile_suite(void)
     tcase_add_test(tc, unterminated_quote_rejected);
     tcase_add_test(tc, scope_tokens_must_be_rfc6749_characters);
     tcase_add_test(tc, empty_subject_rejected);
+    tcase_add_test(tc, tier_is_loaded_and_defaults_to_empty);
+    tcase_add_test(tc, tier_is_validated_like_a_name);
     tcase_add_test(tc, not_after_month_13_rejected);
     tcase_add_test(tc, not_after_feb_30_rejected);
     tcase_add_test(tc, not_after_leap_days_accepted);

@@ -43,5 +43,6 @@ Suite *url_suite(void);
 Suite *resource_metadata_suite(void);
 Suite *jwt_suite(void);
 Suite *jwk_suite(void);
+Suite *prometheus_suite(void);
 
 #endif
