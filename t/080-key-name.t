@@ -24,7 +24,7 @@ __DATA__
 === TEST 1: NAME and tier of a known key, as Bearer, as Basic (KEY:) and in a custom header
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth_keys ../html/keys.txt;
         api_auth_key_source bearer basic header=X-API-Key;
         api_auth api_key;
         echo "$api_auth_key_name|$api_auth_key_tier|$api_auth_client";
@@ -57,7 +57,7 @@ unexpected exception
 === TEST 2: empty for an unknown key, an expired key, no credential and a malformed one; the NAME whatever the scope check says
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth_keys ../html/keys.txt;
         api_auth api_key;
         api_auth_require_scope orders.write;
         add_header X-Key "$api_auth_key_name|$api_auth_key_tier" always;
@@ -93,7 +93,7 @@ old sha256:28985b1bc2866c71ec4ef9d5049079bb8d15b38cc009a03867c188838180dd65 tier
     limit_req_zone $api_auth_key_name zone=per_key:1m rate=1r/m;
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth_keys ../html/keys.txt;
         api_auth api_key optional;
         limit_req zone=per_key;
         limit_req_status 429;
@@ -144,7 +144,7 @@ read before the access phase
     limit_req_zone $gold_key zone=gold:1m rate=100r/s;
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth_keys ../html/keys.txt;
         api_auth api_key;
         limit_req zone=free;
         limit_req zone=gold burst=10 nodelay;
@@ -184,7 +184,7 @@ by zone "gold"
     limit_req_zone $api_auth_key_name zone=per_key:1m rate=100r/s;
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth_keys ../html/keys.txt;
         api_auth api_key;
         limit_req zone=per_key;
         add_header X-Key "$api_auth_key_name" always;
@@ -214,7 +214,7 @@ api_auth: unknown API key
     limit_req_zone $api_auth_key_name zone=per_key:1m rate=1r/m;
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth_keys ../html/keys.txt;
         limit_req zone=per_key;
         echo "[$api_auth_key_name|$api_auth_key_tier]";
     }
@@ -246,7 +246,7 @@ read before the access phase
     limit_req_zone $api_auth_key_tier zone=per_tier:1m rate=100r/s;
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth_keys ../html/keys.txt;
         api_auth api_key;
         limit_req zone=per_key;
         limit_req zone=per_tier;
@@ -280,7 +280,7 @@ read before the access phase
     limit_req_zone $anonymous_addr zone=anonymous:1m rate=1r/m;
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_HTML_DIR/keys.txt;
+        api_auth_keys ../html/keys.txt;
         api_auth api_key optional;
         limit_req zone=anonymous;
         limit_req_status 429;

@@ -66,7 +66,8 @@ my $ErrLogPos = 0;
 my $Child;            # our child: nginx under valgrind (foreground)
 
 $ENV{TEST_NGINX_SERVER_PORT} = $ServerPort;
-$ENV{TEST_NGINX_HTML_DIR} = "$ServRoot/html";
+# no TEST_NGINX_HTML_DIR: openresty's runner does not define it, so a
+# block that used it would fail there (use ../html/FILE from conf/)
 
 sub repeat_each (@) { $RepeatEach = shift if @_; $RepeatEach }
 sub no_shuffle () { }
