@@ -9,8 +9,6 @@
 #include "core/challenge.hpp"
 
 
-static ngx_int_t ngx_http_api_auth_keep(ngx_conf_t *cf, ngx_str_t *dst,
-    const std::string &src) noexcept;
 
 
 static_assert(api_auth::method_api_key == NGX_HTTP_API_AUTH_KEY
@@ -60,35 +58,19 @@ ngx_http_api_auth_challenges(ngx_conf_t *cf,
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    if (ngx_http_api_auth_keep(cf, &conf->challenge_missing, out.missing)
+    if (ngx_http_api_auth_pstrdup(cf, &conf->challenge_missing, out.missing)
            != NGX_OK
-        || ngx_http_api_auth_keep(cf, &conf->challenge_request,
+        || ngx_http_api_auth_pstrdup(cf, &conf->challenge_request,
                                   out.invalid_request) != NGX_OK
-        || ngx_http_api_auth_keep(cf, &conf->challenge_token,
+        || ngx_http_api_auth_pstrdup(cf, &conf->challenge_token,
                                   out.invalid_token) != NGX_OK
-        || ngx_http_api_auth_keep(cf, &conf->challenge_scope,
+        || ngx_http_api_auth_pstrdup(cf, &conf->challenge_scope,
                                   out.insufficient_scope) != NGX_OK)
     {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
     return NGX_CONF_OK;
-}
-
-
-static ngx_int_t
-ngx_http_api_auth_keep(ngx_conf_t *cf, ngx_str_t *dst,
-    const std::string &src) noexcept
-{
-    dst->data = static_cast<u_char *>(ngx_pnalloc(cf->pool, src.size()));
-    if (dst->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(dst->data, src.data(), src.size());
-    dst->len = src.size();
-
-    return NGX_OK;
 }
 
 

@@ -20,8 +20,6 @@ static std::string_view ngx_http_api_auth_prm_view(const ngx_str_t *s)
     noexcept;
 static ngx_int_t ngx_http_api_auth_prm_check(ngx_conf_t *cf,
     const char *what, ngx_str_t *url, api_auth::url_use use) noexcept;
-static ngx_int_t ngx_http_api_auth_prm_keep(ngx_conf_t *cf, ngx_str_t *dst,
-    const std::string &src) noexcept;
 static char *ngx_http_api_auth_prm_register(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
 static ngx_int_t ngx_http_api_auth_prm_handler(ngx_http_request_t *r)
@@ -100,7 +98,7 @@ ngx_http_api_auth_resource(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         if (api_auth::metadata_url(ngx_http_api_auth_prm_view(&value[1]),
                                    derived)
             != api_auth::status::ok
-            || ngx_http_api_auth_prm_keep(cf, &alcf->metadata, derived)
+            || ngx_http_api_auth_pstrdup(cf, &alcf->metadata, derived)
                != NGX_OK)
         {
             return static_cast<char *>(NGX_CONF_ERROR);
@@ -545,7 +543,7 @@ ngx_http_api_auth_prm_register(ngx_conf_t *cf,
     doc->resource = conf->resource;
     doc->metadata = conf->metadata;
 
-    if (ngx_http_api_auth_prm_keep(cf, &doc->doc, out) != NGX_OK) {
+    if (ngx_http_api_auth_pstrdup(cf, &doc->doc, out) != NGX_OK) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
@@ -770,18 +768,3 @@ ngx_http_api_auth_prm_check(ngx_conf_t *cf, const char *what, ngx_str_t *url,
     return NGX_ERROR;
 }
 
-
-static ngx_int_t
-ngx_http_api_auth_prm_keep(ngx_conf_t *cf, ngx_str_t *dst,
-    const std::string &src) noexcept
-{
-    dst->data = static_cast<u_char *>(ngx_pnalloc(cf->pool, src.size()));
-    if (dst->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(dst->data, src.data(), src.size());
-    dst->len = src.size();
-
-    return NGX_OK;
-}

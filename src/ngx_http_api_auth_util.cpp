@@ -209,3 +209,21 @@ failed:
 
     return NGX_ERROR;
 }
+
+
+/* a configuration-time string, built by the core, copied into the pool */
+
+ngx_int_t
+ngx_http_api_auth_pstrdup(ngx_conf_t *cf, ngx_str_t *dst,
+    const std::string &src) noexcept
+{
+    dst->data = static_cast<u_char *>(ngx_pnalloc(cf->pool, src.size()));
+    if (dst->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(dst->data, src.data(), src.size());
+    dst->len = src.size();
+
+    return NGX_OK;
+}
