@@ -22,6 +22,7 @@ extern "C" {
 #include "core/claims.hpp"
 #include "core/credentials.hpp"
 #include "core/digest.hpp"
+#include "core/identity.hpp"
 #include "core/keyfile.hpp"
 #include "core/policy.hpp"
 
@@ -71,17 +72,23 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 #define NGX_HTTP_API_AUTH_RETRY      "5"
 
 
-/* $api_auth_result */
-typedef enum {
-    ngx_http_api_auth_none = 0,
-    ngx_http_api_auth_allow,
-    ngx_http_api_auth_anonymous,
-    ngx_http_api_auth_missing,
-    ngx_http_api_auth_invalid_request,
-    ngx_http_api_auth_invalid_token,
-    ngx_http_api_auth_insufficient_scope,
-    ngx_http_api_auth_unavailable
-} ngx_http_api_auth_result_e;
+/* $api_auth_result: the core's outcome vocabulary (core/status.hpp) */
+typedef api_auth::result  ngx_http_api_auth_result_e;
+
+constexpr api_auth::result  ngx_http_api_auth_none = api_auth::result_none;
+constexpr api_auth::result  ngx_http_api_auth_allow = api_auth::result_allow;
+constexpr api_auth::result  ngx_http_api_auth_anonymous =
+                                api_auth::result_anonymous;
+constexpr api_auth::result  ngx_http_api_auth_missing =
+                                api_auth::result_missing;
+constexpr api_auth::result  ngx_http_api_auth_invalid_request =
+                                api_auth::result_invalid_request;
+constexpr api_auth::result  ngx_http_api_auth_invalid_token =
+                                api_auth::result_invalid_token;
+constexpr api_auth::result  ngx_http_api_auth_insufficient_scope =
+                                api_auth::result_insufficient_scope;
+constexpr api_auth::result  ngx_http_api_auth_unavailable =
+                                api_auth::result_unavailable;
 
 /* $api_auth_token_type */
 #define NGX_HTTP_API_AUTH_TOKEN_JWT     1
@@ -407,6 +414,13 @@ const api_auth::key_entry *ngx_http_api_auth_key_identify(
 /* ngx_http_api_auth_answer.cpp */
 char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
+ngx_http_api_auth_result_e ngx_http_api_auth_authorize(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const api_auth::identity &id) noexcept;
+ngx_int_t ngx_http_api_auth_outcome(ngx_http_api_auth_ctx_t *ctx,
+    ngx_http_api_auth_result_e result) noexcept;
+ngx_int_t ngx_http_api_auth_answer(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_http_api_auth_result_e result);

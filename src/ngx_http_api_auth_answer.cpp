@@ -1,14 +1,21 @@
 /*
- * ngx_http_api_auth_module: the answer to a rejected request, RFC 6750:
- * its status, its WWW-Authenticate challenge (built once at merge time) or,
- * on 503, Retry-After.
+ * ngx_http_api_auth_module: the decision and the answer.  The decision on
+ * a resolver's identity is the core's (authorize()); the answer to a
+ * rejected request follows RFC 6750: its status, its WWW-Authenticate
+ * challenge (built once at merge time) or, on 503, Retry-After.
+ * Resolvers only record an outcome (ngx_http_api_auth_outcome()); the
+ * handler answers it here.
  */
 
 #include "ngx_http_api_auth.h"
 
 #include "core/challenge.hpp"
+#include "core/identity.hpp"
 
 
+static void ngx_http_api_auth_log_denial(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const api_auth::identity &id, const api_auth::verdict &v) noexcept;
 
 
 static_assert(api_auth::method_api_key == NGX_HTTP_API_AUTH_KEY
@@ -74,25 +81,182 @@ ngx_http_api_auth_challenges(ngx_conf_t *cf,
 }
 
 
+static void
+ngx_http_api_auth_set_view(ngx_str_t *dst, std::string_view src) noexcept
+{
+    dst->data = reinterpret_cast<u_char *>(const_cast<char *>(src.data()));
+    dst->len = src.size();
+}
+
+
 /*
- * Records the decision and returns the status for the access phase; the
- * phase engine finalizes the request, so "satisfy any" keeps working.
- * In dry run the decision is recorded ($api_auth_result, and
- * $api_auth_status says REJECTED_DRY_RUN) but the request goes on as if
- * api_auth were not there: NGX_DECLINED, no challenge, no Retry-After.
+ * The decision on the identity a resolver found (core: identity.cpp),
+ * against the location's requirements: the required scopes, and for a
+ * token the accepted audiences (api_auth_require_audience, or else the
+ * resource itself, RFC 8707, unless "off").  Fills the identity variables
+ * and logs a refusal; the outcome goes to ngx_http_api_auth_outcome().
  */
+
+ngx_http_api_auth_result_e
+ngx_http_api_auth_authorize(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const api_auth::identity &id) noexcept
+{
+    ngx_str_t               *aud;
+    api_auth::verdict        v;
+    api_auth::requirements   req;
+
+    ctx->method = id.method;
+    ngx_http_api_auth_set_view(&ctx->client, id.client);
+    ngx_http_api_auth_set_view(&ctx->subject, id.subject);
+    ngx_http_api_auth_set_view(&ctx->scope, id.scope);
+
+    req.scope = std::string_view(reinterpret_cast<char *>(alcf->scope.data),
+                                 alcf->scope.len);
+    req.implies = alcf->implies;
+
+    if (id.method == api_auth::method_oauth) {
+        aud = &alcf->audience;
+
+        if (aud->len == 0 && alcf->audience_off != 1) {
+            aud = &alcf->resource;
+        }
+
+        req.audiences = std::string_view(reinterpret_cast<char *>(aud->data),
+                                         aud->len);
+    }
+
+    v = api_auth::authorize(id, req, ngx_time());
+
+    ngx_http_api_auth_log_denial(r, alcf, ctx, id, v);
+
+    return v.outcome;
+}
+
+
+/* the log line of a decision; a token is named by its keyed log id */
+
+static void
+ngx_http_api_auth_log_denial(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const api_auth::identity &id, const api_auth::verdict &v) noexcept
+{
+    ngx_uint_t   level;
+    const char  *what;
+    char         prefix[api_auth::digest_prefix_len];
+
+    level = (v.why == api_auth::denial::none) ? NGX_LOG_DEBUG : NGX_LOG_INFO;
+
+    if (id.method == api_auth::method_api_key) {
+        switch (v.why) {
+
+        case api_auth::denial::none:
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "api_auth key \"%*s\" allowed", id.client.size(),
+                           id.client.data());
+            return;
+
+        case api_auth::denial::expired:
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "api_auth: API key \"%*s\" expired",
+                          id.client.size(), id.client.data());
+            return;
+
+        default: /* scope: keys have no audience and no claims */
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "api_auth: API key \"%*s\" lacks scope \"%V\"",
+                          id.client.size(), id.client.data(), &alcf->scope);
+            return;
+        }
+    }
+
+    ngx_http_api_auth_log_id(r->connection->log, level, ctx->digest, prefix);
+
+    switch (v.why) {
+
+    case api_auth::denial::none:
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "api_auth token %*s allowed", sizeof(prefix), prefix);
+        return;
+
+    case api_auth::denial::scope:
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "api_auth: token %*s lacks scope \"%V\"",
+                      sizeof(prefix), prefix, &alcf->scope);
+        return;
+
+    case api_auth::denial::claim:
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "api_auth: token %*s lacks the required claim "
+                      "\"%*s\"", sizeof(prefix), prefix, v.claim.size(),
+                      v.claim.data());
+        return;
+
+    default:
+        what = (v.why == api_auth::denial::audience) ? "has the wrong audience"
+                                                     : "has expired";
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "api_auth: token %*s %s", sizeof(prefix), prefix, what);
+    }
+}
+
+
+/* a resolver's outcome, answered by the handler (NGX_OK says it is set) */
+
+ngx_int_t
+ngx_http_api_auth_outcome(ngx_http_api_auth_ctx_t *ctx,
+    ngx_http_api_auth_result_e result) noexcept
+{
+    ctx->result = result;
+
+    return NGX_OK;
+}
+
+
+/* records the outcome and answers it at once */
 
 ngx_int_t
 ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_http_api_auth_result_e result)
 {
-    ngx_int_t   rc;
-    ngx_str_t  *challenge, retry;
+    ctx->result = result;
+
+    return ngx_http_api_auth_answer(r, alcf, ctx);
+}
+
+
+/*
+ * Answers the outcome in ctx->result and returns the status for the
+ * access phase: NGX_OK on allow, NGX_DECLINED for an anonymous request;
+ * the phase engine finalizes the request, so "satisfy any" keeps working.
+ * In dry run a rejection is recorded ($api_auth_result, and
+ * $api_auth_status says REJECTED_DRY_RUN) but the request goes on as if
+ * api_auth were not there: NGX_DECLINED, no challenge, no Retry-After.
+ */
+
+ngx_int_t
+ngx_http_api_auth_answer(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+{
+    ngx_int_t                    rc;
+    ngx_str_t                   *challenge, retry;
+    ngx_http_api_auth_result_e   result;
 
     static ngx_str_t  retry_after = ngx_string("Retry-After");
 
+    result = ctx->result;
+    ctx->decided = 1;
+
     switch (result) {
+
+    case ngx_http_api_auth_allow:
+        ctx->rc = NGX_OK;
+        return NGX_OK;
+
+    case ngx_http_api_auth_anonymous:
+        ctx->rc = NGX_DECLINED;
+        return NGX_DECLINED;
 
     case ngx_http_api_auth_invalid_request:
         rc = NGX_HTTP_BAD_REQUEST;
@@ -119,8 +283,6 @@ ngx_http_api_auth_reject(ngx_http_request_t *r,
         challenge = &alcf->challenge_missing;
     }
 
-    ctx->result = result;
-    ctx->decided = 1;
     ctx->rc = rc;
 
     if (alcf->dry_run) {

@@ -12,6 +12,8 @@
 
 
 static ngx_int_t ngx_http_api_auth_handle(ngx_http_request_t *r);
+static ngx_int_t ngx_http_api_auth_resolve(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 
 
 ngx_int_t
@@ -68,11 +70,8 @@ static ngx_int_t
 ngx_http_api_auth_handle(ngx_http_request_t *r)
 {
     ngx_int_t                      rc;
-    ngx_uint_t                     bearer;
-    ngx_table_elt_t               *h;
     ngx_http_api_auth_ctx_t       *ctx;
     ngx_http_api_auth_loc_conf_t  *alcf;
-    api_auth::authorization        auth;
 
     static ngx_str_t  origin = ngx_string("Origin");
     static ngx_str_t  request_method =
@@ -99,7 +98,10 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
             return ctx->rc;
         }
 
-        return ngx_http_api_auth_oauth_resume(r, alcf, ctx);
+        rc = ngx_http_api_auth_oauth_resume(r, alcf, ctx);
+
+        /* NGX_OK: the resolver recorded its outcome, answered here */
+        return rc == NGX_OK ? ngx_http_api_auth_answer(r, alcf, ctx) : rc;
     }
 
     if (ctx == NULL) {
@@ -145,6 +147,28 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
 
     ctx->started = 1;
 
+    rc = ngx_http_api_auth_resolve(r, alcf, ctx);
+
+    return rc == NGX_OK ? ngx_http_api_auth_answer(r, alcf, ctx) : rc;
+}
+
+
+/*
+ * The resolvers in turn, on the request's credential: the API key, then
+ * a bearer token.  Each returns NGX_DECLINED (not its credential),
+ * NGX_AGAIN (pending), NGX_ERROR, or NGX_OK with its outcome recorded in
+ * ctx->result, which the caller answers.
+ */
+
+static ngx_int_t
+ngx_http_api_auth_resolve(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+{
+    ngx_int_t                 rc;
+    ngx_uint_t                bearer;
+    ngx_table_elt_t          *h;
+    api_auth::authorization   auth;
+
     h = r->headers_in.authorization;
     bearer = 0;
     auth.kind = api_auth::scheme::other;
@@ -168,8 +192,8 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
         if (ngx_http_api_auth_parse_authorization(alcf, h, &auth) != NGX_OK) {
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "api_auth: malformed Authorization header");
-            return ngx_http_api_auth_reject(r, alcf, ctx,
-                                      ngx_http_api_auth_invalid_request);
+            return ngx_http_api_auth_outcome(ctx,
+                                         ngx_http_api_auth_invalid_request);
         }
 
         bearer = (auth.kind == api_auth::scheme::bearer);
@@ -178,8 +202,7 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     if (alcf->methods & NGX_HTTP_API_AUTH_KEY) {
         rc = ngx_http_api_auth_key_resolve(r, alcf, ctx, &auth, bearer);
 
-        /* a rejection in dry run is NGX_DECLINED too */
-        if (rc != NGX_DECLINED || ctx->decided) {
+        if (rc != NGX_DECLINED) {
             return rc;
         }
     }
@@ -196,17 +219,13 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "api_auth anonymous");
 
-        ctx->result = ngx_http_api_auth_anonymous;
-        ctx->decided = 1;
-        ctx->rc = NGX_DECLINED;
-
-        return NGX_DECLINED;
+        return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_anonymous);
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "api_auth: no credentials were provided");
 
-    return ngx_http_api_auth_reject(r, alcf, ctx, ngx_http_api_auth_missing);
+    return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_missing);
 }
 
 

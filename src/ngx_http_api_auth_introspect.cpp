@@ -196,9 +196,9 @@ ngx_http_api_auth_keep_claims(ngx_http_request_t *r,
 
 
 /*
- * The decision for a token from its claims record in ctx->claims: the
- * record says what the authorization server said; scope and audience are
- * checked here, per location.
+ * The outcome for a token from its claims record in ctx->claims: the
+ * record says what the authorization server (or a verified JWT) said;
+ * the core decides on it with this location's requirements.
  */
 
 ngx_int_t
@@ -206,9 +206,8 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t active)
 {
-    ngx_str_t         *aud;
-    std::string_view   record, v, granted, required;
-    char               prefix[api_auth::digest_prefix_len];
+    api_auth::identity  id;
+    char                prefix[api_auth::digest_prefix_len];
 
     if (!active) {
         ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
@@ -216,101 +215,20 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: token %*s is not active",
                       sizeof(prefix), prefix);
-        return ngx_http_api_auth_reject(r, alcf, ctx,
-                                        ngx_http_api_auth_invalid_token);
+        return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_invalid_token);
     }
 
-    record = std::string_view(reinterpret_cast<char *>(ctx->claims.data),
-                              ctx->claims.len);
+    id.method = api_auth::method_oauth;
 
-    if (api_auth::claims_find(record, "client_id", v)) {
-        ctx->client.data = reinterpret_cast<u_char *>(
-                               const_cast<char *>(v.data()));
-        ctx->client.len = v.size();
-    }
+    ctx->token_type = api_auth::identity_from_claims(
+                          std::string_view(
+                              reinterpret_cast<char *>(ctx->claims.data),
+                              ctx->claims.len), id)
+                      ? NGX_HTTP_API_AUTH_TOKEN_JWT
+                      : NGX_HTTP_API_AUTH_TOKEN_OPAQUE;
 
-    /* a verified JWT's record: its mark holds the client (_jwt.cpp) */
-    if (api_auth::claims_find(record, std::string_view("\0jwt", 4), v)) {
-        ctx->token_type = NGX_HTTP_API_AUTH_TOKEN_JWT;
-        ctx->client.data = reinterpret_cast<u_char *>(
-                               const_cast<char *>(v.data()));
-        ctx->client.len = v.size();
-
-    } else {
-        ctx->token_type = NGX_HTTP_API_AUTH_TOKEN_OPAQUE;
-    }
-
-    if (api_auth::claims_find(record, "sub", v)) {
-        ctx->subject.data = reinterpret_cast<u_char *>(
-                                const_cast<char *>(v.data()));
-        ctx->subject.len = v.size();
-    }
-
-    if (api_auth::claims_find(record, "scope", v)) {
-        ctx->scope.data = reinterpret_cast<u_char *>(
-                              const_cast<char *>(v.data()));
-        ctx->scope.len = v.size();
-    }
-
-    /*
-     * the accepted audiences; where none are configured, the resource
-     * itself (RFC 8707), unless "api_auth_require_audience off"
-     */
-    aud = &alcf->audience;
-
-    if (aud->len == 0 && alcf->audience_off != 1) {
-        aud = &alcf->resource;
-    }
-
-    if (aud->len) {
-        if (!api_auth::claims_find(record, "aud", v)) {
-            v = std::string_view();
-        }
-
-        if (!api_auth::audience_matches(
-                v, std::string_view(reinterpret_cast<char *>(aud->data),
-                                    aud->len)))
-        {
-            ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
-                                     ctx->digest, prefix);
-            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                          "api_auth: token %*s has the wrong audience",
-                          sizeof(prefix), prefix);
-            return ngx_http_api_auth_reject(r, alcf, ctx,
-                                            ngx_http_api_auth_invalid_token);
-        }
-    }
-
-    granted = std::string_view(reinterpret_cast<char *>(ctx->scope.data),
-                               ctx->scope.len);
-    required = std::string_view(reinterpret_cast<char *>(alcf->scope.data),
-                                alcf->scope.len);
-
-    if (!(alcf->implies
-          ? api_auth::scope_satisfies(granted, required, *alcf->implies)
-          : api_auth::scope_satisfies(granted, required)))
-    {
-        ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
-                                 ctx->digest, prefix);
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "api_auth: token %*s lacks scope \"%V\"",
-                      sizeof(prefix), prefix, &alcf->scope);
-        return ngx_http_api_auth_reject(r, alcf, ctx,
-                                        ngx_http_api_auth_insufficient_scope);
-    }
-
-#if (NGX_DEBUG)
-    ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_DEBUG, ctx->digest,
-                             prefix);
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "api_auth token %*s allowed", sizeof(prefix), prefix);
-#endif
-
-    ctx->result = ngx_http_api_auth_allow;
-    ctx->decided = 1;
-    ctx->rc = NGX_OK;
-
-    return NGX_OK;
+    return ngx_http_api_auth_outcome(ctx,
+               ngx_http_api_auth_authorize(r, alcf, ctx, id));
 }
 
 
@@ -345,8 +263,7 @@ ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
             ctx->owner = NULL;
         }
 
-        return ngx_http_api_auth_reject(r, alcf, ctx,
-                                        ngx_http_api_auth_invalid_token);
+        return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_invalid_token);
     }
 
     ctx->token_type = NGX_HTTP_API_AUTH_TOKEN_OPAQUE;
@@ -549,8 +466,7 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
         return ngx_http_api_auth_decide_claims(r, alcf, ctx, 1);
     }
 
-    return ngx_http_api_auth_reject(r, alcf, ctx,
-                                    ngx_http_api_auth_unavailable);
+    return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_unavailable);
 }
 
 

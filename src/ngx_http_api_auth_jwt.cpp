@@ -57,15 +57,6 @@ static_assert(std::is_trivially_destructible<
                   ngx_http_api_auth_jwt_conf_t>::value,
               "lives in cf->pool and is never destructed");
 
-/*
- * The record entry that marks a verified JWT, its value the client
- * (api_auth_jwt_client_claim).  Its name starts with a NUL byte, which no
- * introspection answer can produce (jansson gives member names as C
- * strings, and an empty name is never stored).
- */
-static constexpr std::string_view  ngx_http_api_auth_jwt_mark("\0jwt", 4);
-
-
 static ngx_http_api_auth_jwt_conf_t *ngx_http_api_auth_jwt_conf(
     ngx_conf_t *cf, ngx_http_api_auth_loc_conf_t *alcf) noexcept;
 static char *ngx_http_api_auth_jwt_keys(ngx_conf_t *cf,
@@ -539,9 +530,9 @@ ngx_http_api_auth_jwt_policy(ngx_conf_t *cf,
 
 /*
  * The JWT path of the token resolver.  NGX_DECLINED: not a token of a
- * configured issuer (introspection, or invalid_token, decides).  Else the
- * decision; the cache entry this request owns (ctx->owner) is stored and
- * released here.
+ * configured issuer (introspection, or invalid_token, decides).  Else
+ * NGX_OK with the outcome recorded, or NGX_ERROR; the cache entry this
+ * request owns (ctx->owner) is stored and released here.
  */
 
 ngx_int_t
@@ -663,8 +654,7 @@ ngx_http_api_auth_jwt_refuse(ngx_http_request_t *r,
         ctx->owner = NULL;
     }
 
-    return ngx_http_api_auth_reject(r, alcf, ctx,
-                                    ngx_http_api_auth_invalid_token);
+    return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_invalid_token);
 }
 
 
@@ -688,7 +678,7 @@ ngx_http_api_auth_jwt_record(ngx_http_request_t *r, const api_auth::jwt &tok,
     std::string_view  in, s;
 
     try {
-        (void) api_auth::claims_append(record, ngx_http_api_auth_jwt_mark,
+        (void) api_auth::claims_append(record, api_auth::jwt_mark,
                                        tok.client);
         (void) api_auth::claims_append(record, "sub", tok.subject);
         (void) api_auth::claims_append(record, "scope", tok.scope);

@@ -251,7 +251,8 @@ ngx_http_api_auth_parse_authorization(ngx_http_api_auth_loc_conf_t *alcf,
  * The API-key resolver, on the request's key lookup (made here, or
  * earlier by $api_auth_key_name or $api_auth_key_tier).  NGX_DECLINED:
  * no key credential, or an unknown Bearer credential that an OAuth
- * location may still take as a token; otherwise the decision.
+ * location may still take as a token; NGX_OK: the outcome is recorded
+ * (ngx_http_api_auth_outcome()); NGX_ERROR.
  */
 
 ngx_int_t
@@ -272,8 +273,8 @@ ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
         return NGX_DECLINED;
 
     case NGX_HTTP_API_AUTH_KEY_MALFORMED:
-        return ngx_http_api_auth_reject(r, alcf, ctx,
-                                        ngx_http_api_auth_invalid_request);
+        return ngx_http_api_auth_outcome(ctx,
+                                         ngx_http_api_auth_invalid_request);
 
     case NGX_HTTP_API_AUTH_KEY_UNKNOWN:
 
@@ -285,8 +286,7 @@ ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
             return NGX_DECLINED;
         }
 
-        return ngx_http_api_auth_reject(r, alcf, ctx,
-                                        ngx_http_api_auth_invalid_token);
+        return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_invalid_token);
 
     default: /* NGX_HTTP_API_AUTH_KEY_FOUND */
         return ngx_http_api_auth_key_decide(r, alcf, ctx);
@@ -587,61 +587,23 @@ ngx_http_api_auth_key_check(ngx_http_request_t *r,
 }
 
 
-/* the access decision for a key of the file: expiry, then scope */
+/* the identity of a key of the file, decided by the core */
 
 static ngx_int_t
 ngx_http_api_auth_key_decide(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
 {
-    time_t                      now;
+    api_auth::identity          id;
     const api_auth::key_entry  *entry;
 
     entry = ctx->key_entry;
 
-    ctx->method = NGX_HTTP_API_AUTH_KEY;
-    ctx->client.data = reinterpret_cast<u_char *>(
-                           const_cast<char *>(entry->name.data()));
-    ctx->client.len = entry->name.size();
-    ctx->subject.data = reinterpret_cast<u_char *>(
-                            const_cast<char *>(entry->subject.data()));
-    ctx->subject.len = entry->subject.size();
-    ctx->scope.data = reinterpret_cast<u_char *>(
-                          const_cast<char *>(entry->scope.data()));
-    ctx->scope.len = entry->scope.size();
+    id.method = api_auth::method_api_key;
+    id.client = entry->name;
+    id.subject = entry->subject;
+    id.scope = entry->scope;
+    id.expiry = entry->not_after;
 
-    now = ngx_time();
-
-    if (entry->not_after && now >= entry->not_after) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "api_auth: API key \"%*s\" expired",
-                      entry->name.size(), entry->name.data());
-        return ngx_http_api_auth_reject(r, alcf, ctx,
-                                        ngx_http_api_auth_invalid_token);
-    }
-
-    if (!(alcf->implies
-          ? api_auth::scope_satisfies(
-                entry->scope,
-                std::string_view(reinterpret_cast<char *>(alcf->scope.data),
-                                 alcf->scope.len), *alcf->implies)
-          : api_auth::scope_satisfies(
-                entry->scope,
-                std::string_view(reinterpret_cast<char *>(alcf->scope.data),
-                                 alcf->scope.len))))
-    {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "api_auth: API key \"%*s\" lacks scope \"%V\"",
-                      entry->name.size(), entry->name.data(), &alcf->scope);
-        return ngx_http_api_auth_reject(r, alcf, ctx,
-                                        ngx_http_api_auth_insufficient_scope);
-    }
-
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "api_auth key \"%s\" allowed", entry->name.c_str());
-
-    ctx->result = ngx_http_api_auth_allow;
-    ctx->decided = 1;
-    ctx->rc = NGX_OK;
-
-    return NGX_OK;
+    return ngx_http_api_auth_outcome(ctx,
+               ngx_http_api_auth_authorize(r, alcf, ctx, id));
 }

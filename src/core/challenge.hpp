@@ -15,13 +15,10 @@
 #include <string>
 #include <string_view>
 
+#include "identity.hpp"
 #include "status.hpp"
 
 namespace api_auth {
-
-/* the methods of "api_auth", the same bits as the adapter's */
-constexpr unsigned  method_api_key = 0x01;
-constexpr unsigned  method_oauth = 0x02;
 
 /* RFC 7235 §2.2 quoted-string of n bytes: at most every byte escaped */
 constexpr size_t

@@ -92,4 +92,24 @@ claims_find(std::string_view record, std::string_view name,
     return false;
 }
 
+
+bool
+claims_hold(std::string_view record, std::string_view name,
+            const std::string_view *values, size_t n) noexcept
+{
+    std::string_view  v;
+
+    if (!claims_find(record, name, v)) {
+        return false;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        if (values[i] == v) {
+            return true;
+        }
+    }
+
+    return false;
+}
+
 }  // namespace api_auth

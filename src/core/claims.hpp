@@ -27,6 +27,14 @@ namespace api_auth {
 constexpr size_t max_claims_record = 2048;
 
 /*
+ * The entry that marks a verified JWT's record, its value the client
+ * (api_auth_jwt_client_claim).  Its name starts with a NUL byte, which no
+ * introspection answer can produce (jansson gives member names as C
+ * strings, and an empty name is never stored).
+ */
+constexpr std::string_view  jwt_mark("\0jwt", 4);
+
+/*
  * Appends one claim unless the record would grow past max_claims_record,
  * the name is empty or over 255 bytes, or the value is over 65535 bytes.
  * Returns false when the claim was skipped.  May throw std::bad_alloc.
@@ -37,6 +45,14 @@ constexpr size_t max_claims_record = 2048;
 /* the first claim named `name`; false if absent or the record is corrupt */
 [[nodiscard]] bool claims_find(std::string_view record, std::string_view name,
                                std::string_view &value) noexcept;
+
+/*
+ * api_auth_require_claim: the claim `name` of the record holds one of
+ * values (its text equals one of them).
+ */
+[[nodiscard]] bool claims_hold(std::string_view record, std::string_view name,
+                               const std::string_view *values, size_t n)
+    noexcept;
 
 }  // namespace api_auth
 

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "policy.hpp"
 #include "status.hpp"
 
 namespace api_auth {
@@ -90,25 +91,6 @@ constexpr jws_alg_set  jws_default_algs =
 /* api_auth_jwt_type: a set of these bits */
 constexpr unsigned  jwt_type_at_jwt = 1;    /* at+jwt, application/at+jwt */
 constexpr unsigned  jwt_type_jwt = 2;       /* JWT, application/jwt, none */
-
-/* a view of an array the caller owns (C++17 has no std::span) */
-template <typename T>
-struct list_view {
-    const T  *items = nullptr;
-    size_t    size = 0;
-
-    const T *begin() const noexcept { return items; }
-    const T *end() const noexcept { return items + size; }
-};
-
-using string_list = list_view<std::string_view>;
-
-/* api_auth_require_claim NAME VALUE...: a string equal to one value, or
-   an array of which one element is a string equal to one value */
-struct required_claim {
-    std::string_view  name;
-    string_list       values;
-};
 
 /*
  * The configuration a token is checked against.  Every view must stay

@@ -21,6 +21,25 @@
 
 namespace api_auth {
 
+/* a view of an array the caller owns (C++17 has no std::span) */
+template <typename T>
+struct list_view {
+    const T  *items = nullptr;
+    size_t    size = 0;
+
+    const T *begin() const noexcept { return items; }
+    const T *end() const noexcept { return items + size; }
+};
+
+using string_list = list_view<std::string_view>;
+
+/* api_auth_require_claim NAME VALUE...: a string equal to one value, or
+   an array of which one element is a string equal to one value */
+struct required_claim {
+    std::string_view  name;
+    string_list       values;
+};
+
 /*
  * RFC 6749 §3.3: scope = scope-token *( SP scope-token ),
  * scope-token = 1*NQCHAR, NQCHAR = %x21 / %x23-5B / %x5D-7E.  Exactly one

@@ -44,5 +44,6 @@ Suite *resource_metadata_suite(void);
 Suite *jwt_suite(void);
 Suite *jwk_suite(void);
 Suite *prometheus_suite(void);
+Suite *identity_suite(void);
 
 #endif
