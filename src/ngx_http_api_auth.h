@@ -72,23 +72,23 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 #define NGX_HTTP_API_AUTH_RETRY      "5"
 
 
-/* $api_auth_result: the core's outcome vocabulary (core/status.hpp) */
+/*
+ * $api_auth_result is the core's outcome vocabulary (core/status.hpp);
+ * the adapter keeps only its names (variables.cpp) and its answers
+ * (answer.cpp).  The old adapter names stay as aliases, for code written
+ * against them; new code says api_auth::result_*.
+ */
 typedef api_auth::result  ngx_http_api_auth_result_e;
 
-constexpr api_auth::result  ngx_http_api_auth_none = api_auth::result_none;
-constexpr api_auth::result  ngx_http_api_auth_allow = api_auth::result_allow;
-constexpr api_auth::result  ngx_http_api_auth_anonymous =
-                                api_auth::result_anonymous;
-constexpr api_auth::result  ngx_http_api_auth_missing =
-                                api_auth::result_missing;
-constexpr api_auth::result  ngx_http_api_auth_invalid_request =
-                                api_auth::result_invalid_request;
-constexpr api_auth::result  ngx_http_api_auth_invalid_token =
-                                api_auth::result_invalid_token;
-constexpr api_auth::result  ngx_http_api_auth_insufficient_scope =
-                                api_auth::result_insufficient_scope;
-constexpr api_auth::result  ngx_http_api_auth_unavailable =
-                                api_auth::result_unavailable;
+#define ngx_http_api_auth_none                api_auth::result_none
+#define ngx_http_api_auth_allow               api_auth::result_allow
+#define ngx_http_api_auth_anonymous           api_auth::result_anonymous
+#define ngx_http_api_auth_missing             api_auth::result_missing
+#define ngx_http_api_auth_invalid_request     api_auth::result_invalid_request
+#define ngx_http_api_auth_invalid_token       api_auth::result_invalid_token
+#define ngx_http_api_auth_insufficient_scope                                 \
+    api_auth::result_insufficient_scope
+#define ngx_http_api_auth_unavailable         api_auth::result_unavailable
 
 /* $api_auth_token_type */
 #define NGX_HTTP_API_AUTH_TOKEN_JWT     1
@@ -266,6 +266,9 @@ typedef struct {
 #define NGX_HTTP_API_AUTH_M_METHODS   3     /* none, api_key, oauth */
 #define NGX_HTTP_API_AUTH_M_RESULTS   7     /* allow ... unavailable */
 
+static_assert(NGX_HTTP_API_AUTH_M_RESULTS == api_auth::result_unavailable,
+              "a metrics row counts every result but none");
+
 /* module-wide counters, first in a row */
 #define NGX_HTTP_API_AUTH_M_INTROSPECT  0   /* active, inactive, error */
 #define NGX_HTTP_API_AUTH_M_BUCKETS     3   /* the histogram's buckets */
@@ -312,7 +315,7 @@ typedef struct {
 
 
 typedef struct {
-    ngx_http_api_auth_result_e        result;
+    api_auth::result                  result;
     ngx_http_api_auth_cache_status_e  cache_status;
     ngx_uint_t                        method;     /* NGX_HTTP_API_AUTH_* */
     ngx_uint_t                        token_type; /* NGX_HTTP_API_AUTH_TOKEN_*
@@ -414,20 +417,20 @@ const api_auth::key_entry *ngx_http_api_auth_key_identify(
 /* ngx_http_api_auth_answer.cpp */
 char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
-ngx_http_api_auth_result_e ngx_http_api_auth_authorize(ngx_http_request_t *r,
+api_auth::result ngx_http_api_auth_authorize(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     const api_auth::identity &id) noexcept;
 ngx_int_t ngx_http_api_auth_outcome(ngx_http_api_auth_ctx_t *ctx,
-    ngx_http_api_auth_result_e result) noexcept;
+    api_auth::result result) noexcept;
 ngx_int_t ngx_http_api_auth_answer(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 ngx_int_t ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
-    ngx_http_api_auth_result_e result);
+    api_auth::result result);
 
 /* ngx_http_api_auth_variables.cpp */
 ngx_int_t ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept;
-ngx_str_t *ngx_http_api_auth_result_name(ngx_http_api_auth_result_e result)
+ngx_str_t *ngx_http_api_auth_result_name(api_auth::result result)
     noexcept;
 
 /* ngx_http_api_auth_module.cpp */

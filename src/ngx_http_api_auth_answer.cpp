@@ -97,7 +97,7 @@ ngx_http_api_auth_set_view(ngx_str_t *dst, std::string_view src) noexcept
  * and logs a refusal; the outcome goes to ngx_http_api_auth_outcome().
  */
 
-ngx_http_api_auth_result_e
+api_auth::result
 ngx_http_api_auth_authorize(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     const api_auth::identity &id) noexcept
@@ -205,7 +205,7 @@ ngx_http_api_auth_log_denial(ngx_http_request_t *r,
 
 ngx_int_t
 ngx_http_api_auth_outcome(ngx_http_api_auth_ctx_t *ctx,
-    ngx_http_api_auth_result_e result) noexcept
+    api_auth::result result) noexcept
 {
     ctx->result = result;
 
@@ -218,7 +218,7 @@ ngx_http_api_auth_outcome(ngx_http_api_auth_ctx_t *ctx,
 ngx_int_t
 ngx_http_api_auth_reject(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
-    ngx_http_api_auth_result_e result)
+    api_auth::result result)
 {
     ctx->result = result;
 
@@ -241,7 +241,7 @@ ngx_http_api_auth_answer(ngx_http_request_t *r,
 {
     ngx_int_t                    rc;
     ngx_str_t                   *challenge, retry;
-    ngx_http_api_auth_result_e   result;
+    api_auth::result   result;
 
     static ngx_str_t  retry_after = ngx_string("Retry-After");
 
@@ -250,35 +250,35 @@ ngx_http_api_auth_answer(ngx_http_request_t *r,
 
     switch (result) {
 
-    case ngx_http_api_auth_allow:
+    case api_auth::result_allow:
         ctx->rc = NGX_OK;
         return NGX_OK;
 
-    case ngx_http_api_auth_anonymous:
+    case api_auth::result_anonymous:
         ctx->rc = NGX_DECLINED;
         return NGX_DECLINED;
 
-    case ngx_http_api_auth_invalid_request:
+    case api_auth::result_invalid_request:
         rc = NGX_HTTP_BAD_REQUEST;
         challenge = &alcf->challenge_request;
         break;
 
-    case ngx_http_api_auth_invalid_token:
+    case api_auth::result_invalid_token:
         rc = NGX_HTTP_UNAUTHORIZED;
         challenge = &alcf->challenge_token;
         break;
 
-    case ngx_http_api_auth_insufficient_scope:
+    case api_auth::result_insufficient_scope:
         rc = NGX_HTTP_FORBIDDEN;
         challenge = &alcf->challenge_scope;
         break;
 
-    case ngx_http_api_auth_unavailable:
+    case api_auth::result_unavailable:
         rc = NGX_HTTP_SERVICE_UNAVAILABLE;
         challenge = NULL;
         break;
 
-    default: /* ngx_http_api_auth_missing */
+    default: /* api_auth::result_missing */
         rc = NGX_HTTP_UNAUTHORIZED;
         challenge = &alcf->challenge_missing;
     }

@@ -193,7 +193,7 @@ ngx_http_api_auth_resolve(ngx_http_request_t *r,
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "api_auth: malformed Authorization header");
             return ngx_http_api_auth_outcome(ctx,
-                                         ngx_http_api_auth_invalid_request);
+                                         api_auth::result_invalid_request);
         }
 
         bearer = (auth.kind == api_auth::scheme::bearer);
@@ -219,13 +219,13 @@ ngx_http_api_auth_resolve(ngx_http_request_t *r,
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "api_auth anonymous");
 
-        return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_anonymous);
+        return ngx_http_api_auth_outcome(ctx, api_auth::result_anonymous);
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "api_auth: no credentials were provided");
 
-    return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_missing);
+    return ngx_http_api_auth_outcome(ctx, api_auth::result_missing);
 }
 
 

@@ -215,7 +215,7 @@ ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: token %*s is not active",
                       sizeof(prefix), prefix);
-        return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_invalid_token);
+        return ngx_http_api_auth_outcome(ctx, api_auth::result_invalid_token);
     }
 
     id.method = api_auth::method_oauth;
@@ -263,7 +263,7 @@ ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
             ctx->owner = NULL;
         }
 
-        return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_invalid_token);
+        return ngx_http_api_auth_outcome(ctx, api_auth::result_invalid_token);
     }
 
     ctx->token_type = NGX_HTTP_API_AUTH_TOKEN_OPAQUE;
@@ -466,7 +466,7 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
         return ngx_http_api_auth_decide_claims(r, alcf, ctx, 1);
     }
 
-    return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_unavailable);
+    return ngx_http_api_auth_outcome(ctx, api_auth::result_unavailable);
 }
 
 

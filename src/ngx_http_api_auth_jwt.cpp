@@ -654,7 +654,7 @@ ngx_http_api_auth_jwt_refuse(ngx_http_request_t *r,
         ctx->owner = NULL;
     }
 
-    return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_invalid_token);
+    return ngx_http_api_auth_outcome(ctx, api_auth::result_invalid_token);
 }
 
 

@@ -274,7 +274,7 @@ ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
 
     case NGX_HTTP_API_AUTH_KEY_MALFORMED:
         return ngx_http_api_auth_outcome(ctx,
-                                         ngx_http_api_auth_invalid_request);
+                                         api_auth::result_invalid_request);
 
     case NGX_HTTP_API_AUTH_KEY_UNKNOWN:
 
@@ -286,7 +286,7 @@ ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
             return NGX_DECLINED;
         }
 
-        return ngx_http_api_auth_outcome(ctx, ngx_http_api_auth_invalid_token);
+        return ngx_http_api_auth_outcome(ctx, api_auth::result_invalid_token);
 
     default: /* NGX_HTTP_API_AUTH_KEY_FOUND */
         return ngx_http_api_auth_key_decide(r, alcf, ctx);

@@ -36,6 +36,11 @@ static ngx_str_t  ngx_http_api_auth_results[] = {
     ngx_string("unavailable")
 };
 
+static_assert(sizeof(ngx_http_api_auth_results)
+                  / sizeof(ngx_http_api_auth_results[0])
+              == api_auth::result_unavailable + 1,
+              "a name for every api_auth::result");
+
 static ngx_str_t  ngx_http_api_auth_cache_statuses[] = {
     ngx_string(""),
     ngx_string("HIT"),
@@ -147,7 +152,7 @@ ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept
 
 
 ngx_str_t *
-ngx_http_api_auth_result_name(ngx_http_api_auth_result_e result) noexcept
+ngx_http_api_auth_result_name(api_auth::result result) noexcept
 {
     return &ngx_http_api_auth_results[result];
 }
@@ -259,8 +264,8 @@ ngx_http_api_auth_status_variable(ngx_http_request_t *r,
     if (ctx == NULL || !ctx->decided) {
         ngx_http_api_auth_set_value(v, &empty);
 
-    } else if (ctx->result == ngx_http_api_auth_allow
-               || ctx->result == ngx_http_api_auth_anonymous)
+    } else if (ctx->result == api_auth::result_allow
+               || ctx->result == api_auth::result_anonymous)
     {
         ngx_http_api_auth_set_value(v, &ngx_http_api_auth_statuses[0]);
 
@@ -284,7 +289,7 @@ ngx_http_api_auth_str_variable(ngx_http_request_t *r,
     ctx = ngx_http_api_auth_var_ctx(r);
 
     /* a rejected credential names nobody, even if satisfy any lets it in */
-    if (ctx == NULL || ctx->result != ngx_http_api_auth_allow) {
+    if (ctx == NULL || ctx->result != api_auth::result_allow) {
         ngx_http_api_auth_set_value(v, &empty);
         return NGX_OK;
     }
@@ -309,7 +314,7 @@ ngx_http_api_auth_claim_variable(ngx_http_request_t *r,
 
     ngx_str_null(&value);
 
-    if (ctx != NULL && ctx->result == ngx_http_api_auth_allow
+    if (ctx != NULL && ctx->result == api_auth::result_allow
         && ctx->claims.len
         && api_auth::claims_find(
                std::string_view(reinterpret_cast<char *>(ctx->claims.data),

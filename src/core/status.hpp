@@ -20,8 +20,7 @@ enum class status {
     missing,                /* no credential of a configured kind */
     malformed,              /* syntax error: 400 invalid_request */
     inactive,               /* unknown key, inactive token: 401 */
-    expired,                /* key past not_after, token past exp: 401 */
-    insufficient_scope,     /* 403 */
+    expired,                /* token past exp: 401 */
     too_large,              /* input over a fixed bound */
     internal                /* allocation failure, broken invariant */
 };
