@@ -13,12 +13,10 @@
 
 #include "ngx_http_api_auth.h"
 
-#include <jansson.h>
-
-#include <memory>
 #include <new>
 #include <string>
 
+#include "core/json.hpp"
 #include "core/jwk.hpp"
 #include "core/jwt.hpp"
 #include "core/policy.hpp"
@@ -69,8 +67,6 @@ static char *ngx_http_api_auth_jwt_policy(ngx_conf_t *cf,
 static ngx_int_t ngx_http_api_auth_jwt_refuse(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     api_auth::jwt_reason why, ngx_uint_t cache) noexcept;
-static ngx_int_t ngx_http_api_auth_jwt_record(ngx_http_request_t *r,
-    const api_auth::jwt &tok, std::string &record);
 
 
 static std::string_view
@@ -591,7 +587,7 @@ ngx_http_api_auth_jwt(ngx_http_request_t *r,
         return ngx_http_api_auth_jwt_refuse(r, alcf, ctx, why, 1);
     }
 
-    if (ngx_http_api_auth_jwt_record(r, tok, record) != NGX_OK) {
+    if (api_auth::jwt_record(tok, record) != api_auth::status::ok) {
         return NGX_ERROR;
     }
 
@@ -655,118 +651,4 @@ ngx_http_api_auth_jwt_refuse(ngx_http_request_t *r,
     }
 
     return ngx_http_api_auth_outcome(ctx, api_auth::result_invalid_token);
-}
-
-
-/*
- * The claims record of a verified token: the mark (holding the client),
- * sub, the granted scope (from scope or scp), aud (the values without a
- * space, space-joined), then the payload's other string, integer, boolean
- * and string-array claims, as introspection stores them.
- */
-
-static ngx_int_t
-ngx_http_api_auth_jwt_record(ngx_http_request_t *r, const api_auth::jwt &tok,
-    std::string &record)
-{
-    size_t            dot, len, i;
-    u_char           *buf;
-    json_t           *v, *e;
-    const char       *name;
-    std::string       text;
-    json_error_t      err;
-    std::string_view  in, s;
-
-    try {
-        (void) api_auth::claims_append(record, api_auth::jwt_mark,
-                                       tok.client);
-        (void) api_auth::claims_append(record, "sub", tok.subject);
-        (void) api_auth::claims_append(record, "scope", tok.scope);
-
-        dot = tok.signing_input.find('.');
-        in = tok.signing_input.substr(dot + 1);
-
-        buf = static_cast<u_char *>(ngx_pnalloc(r->pool,
-                                        api_auth::base64url_decoded_max(
-                                            in.size())));
-        if (buf == NULL
-            || api_auth::base64url_decode(in, buf, len)
-               != api_auth::status::ok)
-        {
-            return NGX_ERROR;
-        }
-
-        std::unique_ptr<json_t, void (*)(json_t *)>  root(
-            json_loadb(reinterpret_cast<char *>(buf), len,
-                       JSON_REJECT_DUPLICATES, &err),
-            json_decref);
-
-        if (root == nullptr) {
-            return NGX_ERROR;
-        }
-
-        json_object_foreach(root.get(), name, v) {
-            s = name;
-
-            if (s == "sub" || s == "scope" || s.empty()) {
-                continue;
-            }
-
-            text.clear();
-
-            if (json_is_string(v)) {
-                text.assign(json_string_value(v), json_string_length(v));
-
-                /* as introspection stores it: each value compared whole */
-                if (s == "aud" && text.find_first_of(" \t\r\n") != text.npos)
-                {
-                    continue;
-                }
-
-            } else if (json_is_integer(v)) {
-                text = std::to_string(json_integer_value(v));
-
-            } else if (json_is_boolean(v)) {
-                text = json_is_true(v) ? "true" : "false";
-
-            } else if (json_is_array(v)) {
-                json_array_foreach(v, i, e) {
-                    if (!json_is_string(e)) {
-                        continue;
-                    }
-
-                    s = std::string_view(json_string_value(e),
-                                         json_string_length(e));
-
-                    if (std::string_view(name) == "aud"
-                        && s.find_first_of(" \t\r\n") != s.npos)
-                    {
-                        continue;
-                    }
-
-                    if (!text.empty()) {
-                        text += ' ';
-                    }
-
-                    text.append(s);
-                }
-
-            } else {
-                continue;
-            }
-
-            for (char &c : text) {
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                    c = ' ';
-                }
-            }
-
-            (void) api_auth::claims_append(record, name, text);
-        }
-
-    } catch (...) {
-        return NGX_ERROR;
-    }
-
-    return NGX_OK;
 }

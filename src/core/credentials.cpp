@@ -5,6 +5,7 @@
  */
 
 #include "credentials.hpp"
+#include "text.hpp"
 
 namespace api_auth {
 
@@ -58,26 +59,6 @@ is_class(unsigned char c, uint8_t cls) noexcept
 }
 
 
-/* ASCII case-insensitive; lower must be lower case */
-static bool
-equals_ci(std::string_view s, std::string_view lower) noexcept
-{
-    if (s.size() != lower.size()) {
-        return false;
-    }
-
-    for (size_t i = 0; i < s.size(); i++) {
-        unsigned char  c = static_cast<unsigned char>(s[i]);
-
-        if ((c >= 'A' && c <= 'Z' ? c | 0x20 : c) != lower[i]) {
-            return false;
-        }
-    }
-
-    return true;
-}
-
-
 status
 parse_authorization(std::string_view header, authorization &out) noexcept
 {
@@ -124,10 +105,10 @@ parse_authorization(std::string_view header, authorization &out) noexcept
 
     rest = header.substr(i);
 
-    if (equals_ci(name, "bearer")) {
+    if (iequal(name, "bearer")) {
         out.kind = scheme::bearer;
 
-    } else if (equals_ci(name, "basic")) {
+    } else if (iequal(name, "basic")) {
         out.kind = scheme::basic;
 
     } else {
@@ -157,7 +138,7 @@ parse_authorization_key(std::string_view header, authorization &out)
     header = trim_ows(header);
     name = header.substr(0, header.find(' '));
 
-    if (equals_ci(name, "bearer") || equals_ci(name, "basic")) {
+    if (iequal(name, "bearer") || iequal(name, "basic")) {
         return parse_authorization(header, out);
     }
 
@@ -187,120 +168,6 @@ is_token68(std::string_view s) noexcept
 
     /* at least one non-"=" character, then only trailing "=" */
     return i > 0 && s.find_first_not_of('=', i) == std::string_view::npos;
-}
-
-
-static constexpr char  base64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/*
- * RFC 4648 §4 alphabet values, -1 elsewhere (which includes "=").
- * Built at compile time: no static initialiser runs (STYLE.md 3.1).
- */
-struct base64_table {
-    int8_t  value[256];
-
-    constexpr base64_table() : value()
-    {
-        for (int8_t &v : value) {
-            v = -1;
-        }
-
-        for (int i = 0; i < 64; i++) {
-            value[static_cast<unsigned char>(base64_alphabet[i])] =
-                static_cast<int8_t>(i);
-        }
-    }
-
-    int operator()(char c) const noexcept
-    {
-        return value[static_cast<unsigned char>(c)];
-    }
-};
-
-static constexpr base64_table  base64_value;
-
-
-status
-base64_decode(std::string_view in, uint8_t *out, size_t &out_len) noexcept
-{
-    int       d;
-    size_t    n, pad;
-    uint32_t  v;
-
-    out_len = 0;
-    n = in.size();
-    pad = 0;
-    v = 0;
-
-    /* RFC 4648 §3.2: padding is required, so whole quanta only */
-    if (n % 4 != 0) {
-        return status::malformed;
-    }
-
-    if (n > 0 && in[n - 1] == '=') {
-        pad = (in[n - 2] == '=') ? 2 : 1;
-    }
-
-    for (size_t i = 0; i < n; i += 4) {
-        v = 0;
-
-        /* before the padding only the alphabet: no "=", no whitespace */
-        for (size_t j = i; j < i + 4; j++) {
-            d = (j < n - pad) ? base64_value(in[j]) : 0;
-
-            if (d < 0) {
-                out_len = 0;
-                return status::malformed;
-            }
-
-            v = v << 6 | static_cast<uint32_t>(d);
-        }
-
-        out[out_len++] = static_cast<uint8_t>(v >> 16);
-
-        if (i + 4 < n || pad < 2) {
-            out[out_len++] = static_cast<uint8_t>(v >> 8);
-        }
-
-        if (i + 4 < n || pad < 1) {
-            out[out_len++] = static_cast<uint8_t>(v);
-        }
-    }
-
-    /*
-     * RFC 4648 §3.5: the pad bits of the last character must be zero.
-     * Rejecting them keeps one encoding per byte string (canonical).
-     */
-    if ((pad == 2 && (v & 0xffff)) || (pad == 1 && (v & 0xff))) {
-        out_len = 0;
-        return status::malformed;
-    }
-
-    return status::ok;
-}
-
-
-size_t
-base64_encode(const uint8_t *in, size_t n, char *out) noexcept
-{
-    size_t    o;
-    uint32_t  v;
-
-    o = 0;
-
-    for (size_t i = 0; i < n; i += 3) {
-        v = uint32_t{in[i]} << 16;
-        v |= (i + 1 < n) ? uint32_t{in[i + 1]} << 8 : 0;
-        v |= (i + 2 < n) ? uint32_t{in[i + 2]} : 0;
-
-        out[o++] = base64_alphabet[v >> 18];
-        out[o++] = base64_alphabet[(v >> 12) & 0x3f];
-        out[o++] = (i + 1 < n) ? base64_alphabet[(v >> 6) & 0x3f] : '=';
-        out[o++] = (i + 2 < n) ? base64_alphabet[v & 0x3f] : '=';
-    }
-
-    return o;
 }
 
 
@@ -334,21 +201,6 @@ basic_key(std::string_view user_pass, std::string_view &key) noexcept
     }
 
     return status::ok;
-}
-
-
-std::string_view
-trim_ows(std::string_view value) noexcept
-{
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
-        value.remove_prefix(1);
-    }
-
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
-        value.remove_suffix(1);
-    }
-
-    return value;
 }
 
 

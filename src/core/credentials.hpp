@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include "encoding.hpp"
 #include "status.hpp"
+#include "text.hpp"
 
 namespace api_auth {
 
@@ -64,27 +66,6 @@ struct authorization {
 /* token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
 [[nodiscard]] bool is_token68(std::string_view s) noexcept;
 
-/* RFC 4648 §4, padded; strict: length % 4 == 0, padding only at the end,
-   no whitespace, non-zero trailing bits rejected. */
-constexpr size_t
-base64_decoded_max(size_t n) noexcept
-{
-    return n / 4 * 3 + 3;
-}
-
-/* out needs base64_decoded_max(in.size()) bytes */
-[[nodiscard]] status base64_decode(std::string_view in, uint8_t *out,
-                                   size_t &out_len) noexcept;
-
-constexpr size_t
-base64_encoded_len(size_t n) noexcept
-{
-    return (n + 2) / 3 * 4;
-}
-
-/* writes base64_encoded_len(n) bytes (padded), no NUL; returns that */
-size_t base64_encode(const uint8_t *in, size_t n, char *out) noexcept;
-
 /*
  * The API key in a decoded Basic user-pass (RFC 7617 §2): "user:KEY" gives
  * KEY, "KEY:" (curl -u KEY:) gives KEY.  No colon, or both parts empty,
@@ -92,12 +73,6 @@ size_t base64_encode(const uint8_t *in, size_t n, char *out) noexcept;
  */
 [[nodiscard]] status basic_key(std::string_view user_pass,
                                std::string_view &key) noexcept;
-
-/*
- * RFC 7230 §3.2.4: a field value without leading and trailing OWS (SP,
- * HTAB).  nginx removes the spaces but keeps a HTAB.
- */
-[[nodiscard]] std::string_view trim_ows(std::string_view value) noexcept;
 
 /*
  * A key sent in a custom header (api_auth_key_source header=NAME): the

@@ -143,56 +143,6 @@ log_id(const digest &secret, const void *data, size_t len, char *out)
 
 
 void
-hex_encode(const uint8_t *in, size_t n, char *out) noexcept
-{
-    static constexpr char  hex[] = "0123456789abcdef";
-
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hex[in[i] >> 4];
-        out[2 * i + 1] = hex[in[i] & 0x0f];
-    }
-}
-
-
-static int
-lower_hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
-}
-
-
-bool
-hex_decode_lower(std::string_view hex, uint8_t *out, size_t n) noexcept
-{
-    /* n <= SIZE_MAX / 2 in any real use; guard the product anyway */
-    if (n > hex.size() / 2 || hex.size() != 2 * n) {
-        return false;
-    }
-
-    for (size_t i = 0; i < n; i++) {
-        int  hi = lower_hex_value(hex[2 * i]);
-        int  lo = lower_hex_value(hex[2 * i + 1]);
-
-        if (hi < 0 || lo < 0) {
-            return false;
-        }
-
-        out[i] = static_cast<uint8_t>(hi << 4 | lo);
-    }
-
-    return true;
-}
-
-
-void
 digest_prefix(const digest &d, char *out) noexcept
 {
     hex_encode(d.data(), digest_prefix_len / 2, out);

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "encoding.hpp"
+
 namespace api_auth {
 
 using digest = std::array<uint8_t, 32>;
@@ -51,13 +53,6 @@ void namespaced_key(const digest &base, std::string_view part,
  */
 void hmac_sha256(const digest &secret, const void *data, size_t len,
                  digest &out) noexcept;
-
-/* writes 2 * n lowercase hex characters, no NUL */
-void hex_encode(const uint8_t *in, size_t n, char *out) noexcept;
-
-/* exactly 2 * n lowercase hex digits; false on anything else */
-[[nodiscard]] bool hex_decode_lower(std::string_view hex, uint8_t *out,
-                                    size_t n) noexcept;
 
 /*
  * The log correlation id of a credential: the first 8 hex digits of

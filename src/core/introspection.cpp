@@ -9,32 +9,15 @@
  * we act on type-checked.
  */
 
-#include <charconv>
-#include <cstdlib>
-#include <memory>
-#include <new>
-
-#include <jansson.h>
-
 #include "claims.hpp"
 #include "introspection.hpp"
+#include "json.hpp"
 #include "policy.hpp"
+#include "text.hpp"
 
 namespace api_auth {
 
 namespace {
-
-struct json_deleter {
-    void operator()(json_t *j) const noexcept { json_decref(j); }
-};
-
-using json_ptr = std::unique_ptr<json_t, json_deleter>;
-
-struct free_deleter {
-    void operator()(char *p) const noexcept { std::free(p); }
-};
-
-using malloc_ptr = std::unique_ptr<char, free_deleter>;
 
 /* a NumericDate member: present or not, and its value in seconds */
 struct numeric_date {
@@ -83,116 +66,6 @@ read_date(json_t *root, const char *name, numeric_date &out) noexcept
 }
 
 
-/* true for a string, or an array holding only strings */
-static bool
-is_string_list(json_t *v) noexcept
-{
-    size_t   i;
-    json_t  *e;
-
-    json_array_foreach(v, i, e) {
-        if (!json_is_string(e)) {
-            return false;
-        }
-    }
-
-    return json_is_string(v) || json_is_array(v);
-}
-
-
-/*
- * Integers, and reals in their shortest form that reads back as the same
- * double; std::to_chars never uses the locale's decimal separator.
- */
-template <typename T>
-static void
-number_text(T n, std::string &text)
-{
-    char  buf[32];
-    auto  r = std::to_chars(buf, buf + sizeof(buf), n);
-
-    text.assign(buf, r.ptr);
-}
-
-
-/*
- * The text of a claim value (claims.hpp); false for null, which has no
- * text and is skipped.  Throws std::bad_alloc.
- */
-static bool
-claim_text(json_t *v, std::string &text)
-{
-    size_t   i;
-    json_t  *e;
-
-    text.clear();
-
-    if (json_is_string(v)) {
-        text.assign(json_string_value(v), json_string_length(v));
-
-    } else if (json_is_integer(v)) {
-        number_text(json_integer_value(v), text);
-
-    } else if (json_is_real(v)) {
-        number_text(json_real_value(v), text);
-
-    } else if (json_is_boolean(v)) {
-        text = json_is_true(v) ? "true" : "false";
-
-    } else if (json_is_array(v) && is_string_list(v)) {
-        json_array_foreach(v, i, e) {
-            text.append(i > 0 ? " " : "");
-            text.append(json_string_value(e), json_string_length(e));
-        }
-
-    } else if (!json_is_null(v)) {
-        /* objects and mixed arrays: compact JSON text */
-        malloc_ptr  dump(json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY));
-
-        if (dump == nullptr) {
-            throw std::bad_alloc();
-        }
-
-        text.assign(dump.get());
-    }
-
-    /*
-     * Claims end up in variables that may go into proxy_set_header: a
-     * control byte (CR, LF, NUL, ...) from the authorization server must
-     * not split an upstream request header.
-     */
-    for (char &c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-            c = ' ';
-        }
-    }
-
-    return !json_is_null(v);
-}
-
-
-/* ASCII case-insensitive equality; b is lowercase */
-static bool
-iequal(std::string_view a, std::string_view b) noexcept
-{
-    if (a.size() != b.size()) {
-        return false;
-    }
-
-    for (size_t i = 0; i < a.size(); i++) {
-        char  c = a[i];
-
-        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-
-        if (c != b[i]) {
-            return false;
-        }
-    }
-
-    return true;
-}
-
-
 /*
  * RFC 7662 §2.2 token_type names a refresh token: the RFC 6749 parameter
  * name, its short form, or the RFC 8693 §3 token type URI.  A refresh
@@ -215,55 +88,10 @@ static constexpr const char  *identity[] = {
     "client_id", "sub", "scope", "aud"
 };
 
-
-/* an audience value that survives space-joining: no SP, no control byte */
-static bool
-is_audience_value(std::string_view s) noexcept
-{
-    for (unsigned char c : s) {
-        if (c <= 0x20 || c == 0x7f) {
-            return false;
-        }
-    }
-
-    return !s.empty();
-}
-
-
-/*
- * RFC 7519 §4.1.3 "aud": a string is one value, an array a list of
- * values, each compared whole.  The record keeps them space-joined
- * (claims.hpp), so a value holding a space or a control byte (which
- * claim_text would turn into a space) would come apart into several;
- * such a value can never equal a configured audience (those are visible
- * ASCII without spaces, module.cpp) and is left out.  The caller checked
- * is_string_list().  Throws std::bad_alloc.
- */
-static void
-audience_text(json_t *v, std::string &text)
-{
-    size_t   i;
-    json_t  *e;
-
-    auto  add = [&text](json_t *s) {
-        std::string_view  a(json_string_value(s), json_string_length(s));
-
-        if (is_audience_value(a)) {
-            text.append(text.empty() ? "" : " ");
-            text.append(a.data(), a.size());
-        }
-    };
-
-    text.clear();
-
-    if (json_is_string(v)) {
-        add(v);
-    }
-
-    json_array_foreach(v, i, e) {
-        add(e);
-    }
-}
+/* what append_claims() leaves out: those, and "active" */
+static constexpr std::string_view  not_again[] = {
+    "client_id", "sub", "scope", "aud", "active"
+};
 
 
 /*
@@ -301,7 +129,6 @@ parse(std::string_view body, int64_t now, token_info &out)
 {
     json_error_t  err;
     json_t       *active, *type, *v;
-    const char   *name;
     numeric_date  exp, nbf;
     std::string   text;
 
@@ -369,17 +196,9 @@ parse(std::string_view body, int64_t now, token_info &out)
     }
 
     /* ... then every other claim, in the order the server sent them */
-    json_object_foreach(root.get(), name, v) {
-        bool  skip = std::string_view(name) == "active";
-
-        for (const char *n : identity) {
-            skip = skip || std::string_view(name) == n;
-        }
-
-        if (!skip && claim_text(v, text)) {
-            (void) claims_append(out.claims, name, text);
-        }
-    }
+    append_claims(root.get(), out.claims,
+                  string_list{ not_again, sizeof(not_again)
+                                          / sizeof(not_again[0]) });
 
     /* exp 0 means "absent" to the caller; a present exp here is > now */
     out.exp = exp.present ? exp.value : 0;
@@ -414,32 +233,15 @@ parse_introspection(std::string_view body, int64_t now,
 }
 
 
-/* WHATWG URL §5.2 application/x-www-form-urlencoded byte serializer */
-static bool
-form_unreserved(unsigned char c) noexcept
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9')
-           || c == '*' || c == '-' || c == '.' || c == '_';
-}
-
-
 bool
 is_json_media_type(std::string_view content_type) noexcept
 {
     static constexpr std::string_view  app = "application/";
     static constexpr std::string_view  json = "json";
 
-    std::string_view  t = content_type.substr(0, content_type.find(';'));
+    std::string_view  t = trim_ows(content_type.substr(0,
+                                                   content_type.find(';')));
     std::string_view  sub;
-
-    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) {
-        t.remove_prefix(1);
-    }
-
-    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) {
-        t.remove_suffix(1);
-    }
 
     if (content_type.empty()) {
         return true;
@@ -457,41 +259,5 @@ is_json_media_type(std::string_view content_type) noexcept
                && iequal(sub.substr(sub.size() - json.size()), json));
 }
 
-
-size_t
-form_urlencoded_len(std::string_view in) noexcept
-{
-    size_t  n = 0;
-
-    for (unsigned char c : in) {
-        n += (form_unreserved(c) || c == ' ') ? 1 : 3;
-    }
-
-    return n;
-}
-
-
-char *
-form_urlencode(std::string_view in, char *out) noexcept
-{
-    static constexpr char  hex[] = "0123456789ABCDEF";
-
-    for (unsigned char c : in) {
-        if (form_unreserved(c)) {
-            *out++ = static_cast<char>(c);
-
-        } else if (c == ' ') {
-            *out++ = '+';
-
-        } else {
-            /* RFC 6750 b64token "+", "/" and "=" land here: %2B %2F %3D */
-            *out++ = '%';
-            *out++ = hex[c >> 4];
-            *out++ = hex[c & 0x0f];
-        }
-    }
-
-    return out;
-}
 
 }  // namespace api_auth

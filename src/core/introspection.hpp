@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "encoding.hpp"
 #include "status.hpp"
 
 namespace api_auth {
@@ -57,15 +58,6 @@ struct token_info {
  * false for any other type (text/html of an error page, a JWT reply).
  */
 [[nodiscard]] bool is_json_media_type(std::string_view content_type) noexcept;
-
-/*
- * application/x-www-form-urlencoded (WHATWG URL §5.2): unreserved ALPHA,
- * DIGIT, "*-._" kept, space as "+", everything else %XX (uppercase).
- */
-[[nodiscard]] size_t form_urlencoded_len(std::string_view in) noexcept;
-
-/* writes form_urlencoded_len(in) bytes to out, no NUL; returns the end */
-char *form_urlencode(std::string_view in, char *out) noexcept;
 
 }  // namespace api_auth
 

@@ -17,17 +17,12 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "json.hpp"
 #include "jwk.hpp"
 
 namespace api_auth {
 
 namespace {
-
-struct json_deleter {
-    void operator()(json_t *j) const noexcept { json_decref(j); }
-};
-
-using json_ptr = std::unique_ptr<json_t, json_deleter>;
 
 struct ossl_deleter {
     void operator()(BIO *b) const noexcept { BIO_free(b); }
@@ -48,12 +43,6 @@ struct key_bytes {
 
 }  // namespace
 
-
-static std::string_view
-string_of(json_t *v) noexcept
-{
-    return std::string_view(json_string_value(v), json_string_length(v));
-}
 
 
 /* RFC 7517 §4.5 kid: the same rule as a token's kid (jwt.cpp) */
@@ -81,7 +70,7 @@ member_bytes(json_t *k, const char *name, uint8_t *buf, size_t cap,
 
     return json_is_string(v)
            && json_string_length(v) <= base64url_encoded_len(cap)
-           && base64url_decode(string_of(v), buf, n) == status::ok
+           && base64url_decode(json_text(v), buf, n) == status::ok
            && n <= cap;
 }
 
@@ -96,7 +85,7 @@ check_purpose(json_t *k) noexcept
 
     v = json_object_get(k, "use");
 
-    if (v != nullptr && !(json_is_string(v) && string_of(v) == "sig")) {
+    if (v != nullptr && !(json_is_string(v) && json_text(v) == "sig")) {
         return "use is not sig";
     }
 
@@ -107,7 +96,7 @@ check_purpose(json_t *k) noexcept
     }
 
     json_array_foreach(v, i, e) {
-        verify = verify || (json_is_string(e) && string_of(e) == "verify");
+        verify = verify || (json_is_string(e) && json_text(e) == "verify");
     }
 
     return verify ? nullptr : "key_ops without verify";
@@ -118,8 +107,8 @@ check_purpose(json_t *k) noexcept
 static const char *
 read_params(json_t *k, key_bytes &b, jwk_params &p) noexcept
 {
-    std::string_view  kty = string_of(json_object_get(k, "kty"));
-    std::string_view  crv = string_of(json_object_get(k, "crv"));
+    std::string_view  kty = json_text(json_object_get(k, "kty"));
+    std::string_view  crv = json_text(json_object_get(k, "crv"));
 
     p = jwk_params();
 
@@ -190,11 +179,11 @@ read_key(json_t *k, jwk_key &out)
     out.has_kid = (v != nullptr);
 
     if (v != nullptr) {
-        if (!json_is_string(v) || !is_kid(string_of(v))) {
+        if (!json_is_string(v) || !is_kid(json_text(v))) {
             return "bad kid";
         }
 
-        out.kid.assign(string_of(v));
+        out.kid.assign(json_text(v));
     }
 
     why = check_purpose(k);
@@ -213,7 +202,7 @@ read_key(json_t *k, jwk_key &out)
     out.has_alg = (v != nullptr);
 
     if (v != nullptr
-        && !(json_is_string(v) && jws_alg_from_name(string_of(v), out.alg)))
+        && !(json_is_string(v) && jws_alg_from_name(json_text(v), out.alg)))
     {
         return "alg not supported";
     }
@@ -266,7 +255,7 @@ parse_set(std::string_view json, jwk_set &out)
 
         kid = json_object_get(k, "kid");
         out.skipped.push_back(jwk_skip{ i,
-            json_is_string(kid) ? std::string(string_of(kid))
+            json_is_string(kid) ? std::string(json_text(kid))
                                 : std::string(),
             why });
     }

@@ -13,17 +13,13 @@
 
 #include <jansson.h>
 
+#include "json.hpp"
 #include "jwt.hpp"
+#include "text.hpp"
 
 namespace api_auth {
 
 namespace {
-
-struct json_deleter {
-    void operator()(json_t *j) const noexcept { json_decref(j); }
-};
-
-using json_ptr = std::unique_ptr<json_t, json_deleter>;
 
 /* the three segments of a compact JWS, views into the token */
 struct segments {
@@ -33,101 +29,6 @@ struct segments {
 };
 
 }  // namespace
-
-
-static constexpr char  b64url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* the value of each byte in b64url, 64 for every other byte */
-struct b64url_table {
-    uint8_t  v[256];
-
-    constexpr b64url_table() noexcept : v()
-    {
-        for (unsigned i = 0; i < 256; i++) {
-            v[i] = 64;
-        }
-
-        for (unsigned i = 0; i < 64; i++) {
-            v[static_cast<unsigned char>(b64url[i])] =
-                static_cast<uint8_t>(i);
-        }
-    }
-};
-
-static constexpr b64url_table  b64url_values;
-
-
-status
-base64url_decode(std::string_view in, uint8_t *out, size_t &out_len)
-    noexcept
-{
-    uint32_t  acc = 0;
-    unsigned  bits = 0;
-    size_t    n = 0;
-
-    out_len = 0;
-
-    /* RFC 4648 §5 without padding: one leftover character is no byte */
-    if (in.size() % 4 == 1) {
-        return status::malformed;
-    }
-
-    for (unsigned char c : in) {
-        uint8_t  v = b64url_values.v[c];
-
-        if (v == 64) {
-            return status::malformed;
-        }
-
-        acc = (acc << 6 | v) & 0xffffff;
-        bits += 6;
-
-        if (bits >= 8) {
-            bits -= 8;
-            out[n++] = static_cast<uint8_t>(acc >> bits);
-        }
-    }
-
-    /* RFC 4648 §3.5: the pad bits must be zero (one encoding per value) */
-    if ((acc & ((1u << bits) - 1)) != 0) {
-        return status::malformed;
-    }
-
-    out_len = n;
-
-    return status::ok;
-}
-
-
-size_t
-base64url_encode(const uint8_t *in, size_t n, char *out) noexcept
-{
-    size_t    i, o = 0;
-    uint32_t  w;
-
-    for (i = 0; i + 3 <= n; i += 3) {
-        w = static_cast<uint32_t>(in[i]) << 16 | in[i + 1] << 8 | in[i + 2];
-        out[o++] = b64url[w >> 18];
-        out[o++] = b64url[w >> 12 & 63];
-        out[o++] = b64url[w >> 6 & 63];
-        out[o++] = b64url[w & 63];
-    }
-
-    if (n - i == 1) {
-        w = static_cast<uint32_t>(in[i]) << 16;
-        out[o++] = b64url[w >> 18];
-        out[o++] = b64url[w >> 12 & 63];
-
-    } else if (n - i == 2) {
-        w = static_cast<uint32_t>(in[i]) << 16 | in[i + 1] << 8;
-        out[o++] = b64url[w >> 18];
-        out[o++] = b64url[w >> 12 & 63];
-        out[o++] = b64url[w >> 6 & 63];
-    }
-
-    return o;
-}
 
 
 static constexpr std::string_view  alg_names[jws_alg_count] = {
@@ -230,33 +131,6 @@ decode_object(std::string_view seg, uint8_t *buf, jwt_reason bad,
 }
 
 
-static bool
-iequal(std::string_view a, std::string_view lower) noexcept
-{
-    if (a.size() != lower.size()) {
-        return false;
-    }
-
-    for (size_t i = 0; i < a.size(); i++) {
-        char  c = a[i];
-
-        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-
-        if (c != lower[i]) {
-            return false;
-        }
-    }
-
-    return true;
-}
-
-
-static std::string_view
-string_of(json_t *v) noexcept
-{
-    return std::string_view(json_string_value(v), json_string_length(v));
-}
-
 
 /* RFC 9068 §2.1 typ, RFC 7519 §5.1 (media type, "application/" optional) */
 static bool
@@ -272,7 +146,7 @@ type_allowed(json_t *typ, unsigned types) noexcept
         return false;
     }
 
-    t = string_of(typ);
+    t = json_text(typ);
 
     if ((types & jwt_type_at_jwt)
         && (iequal(t, "at+jwt") || iequal(t, "application/at+jwt")))
@@ -304,7 +178,7 @@ check_header(json_t *h, const jwt_policy &policy, jwt &out) noexcept
         return jwt_reason::header;
     }
 
-    if (!jws_alg_from_name(string_of(alg), out.alg)
+    if (!jws_alg_from_name(json_text(alg), out.alg)
         || !(policy.algorithms & jws_alg_bit(out.alg)))
     {
         return jwt_reason::alg;
@@ -328,7 +202,7 @@ check_header(json_t *h, const jwt_policy &policy, jwt &out) noexcept
             return jwt_reason::kid;
         }
 
-        k = string_of(kid);
+        k = json_text(kid);
 
         if (k.empty() || k.size() > max_jwt_kid) {
             return jwt_reason::kid;
@@ -484,7 +358,7 @@ jws_route(std::string_view token, string_list issuers,
     }
 
     for (std::string_view i : issuers) {
-        if (i == string_of(v)) {
+        if (i == json_text(v)) {
             issuer = i;
             return true;
         }

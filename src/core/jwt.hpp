@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "encoding.hpp"
 #include "policy.hpp"
 #include "status.hpp"
 
@@ -31,30 +32,6 @@ constexpr size_t  max_jws_header = 2048;     /* the encoded header */
 constexpr size_t  max_jws_signature = 1024;  /* decoded: RSA 8192 bits */
 constexpr size_t  max_jwt_kid = 128;
 
-
-/* RFC 4648 §5 without padding: out needs base64url_decoded_max(n) bytes */
-constexpr size_t
-base64url_decoded_max(size_t n) noexcept
-{
-    return n / 4 * 3 + 2;
-}
-
-/*
- * Strict: only A-Z a-z 0-9 - _, no "=", length % 4 != 1, and the unused
- * low bits of the last character zero, so each byte string has exactly
- * one encoding.  Fails (malformed, out_len 0) on anything else.
- */
-[[nodiscard]] status base64url_decode(std::string_view in, uint8_t *out,
-                                      size_t &out_len) noexcept;
-
-constexpr size_t
-base64url_encoded_len(size_t n) noexcept
-{
-    return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1);
-}
-
-/* writes base64url_encoded_len(n) bytes, no padding, no NUL */
-size_t base64url_encode(const uint8_t *in, size_t n, char *out) noexcept;
 
 
 /* RFC 7518 §3.1 and RFC 8037 / RFC 9864 names; never none, never HS* */

@@ -7,24 +7,11 @@
  * same token must not disagree on what it grants (RFC 8725 §2.8).
  */
 
-#include <memory>
-
-#include <jansson.h>
-
+#include "json.hpp"
 #include "jwt.hpp"
 #include "policy.hpp"
 
 namespace api_auth {
-
-namespace {
-
-struct json_deleter {
-    void operator()(json_t *j) const noexcept { json_decref(j); }
-};
-
-using json_ptr = std::unique_ptr<json_t, json_deleter>;
-
-}  // namespace
 
 
 /* 9999-12-31T23:59:59Z: no date of a real token lies beyond it */
@@ -36,13 +23,6 @@ static constexpr int64_t  max_leeway = 86400;
 static constexpr std::string_view  default_client_claims[] = {
     "client_id", "azp"
 };
-
-
-static std::string_view
-string_of(json_t *v) noexcept
-{
-    return std::string_view(json_string_value(v), json_string_length(v));
-}
 
 
 /*
@@ -74,54 +54,6 @@ read_date(json_t *v, int64_t &out) noexcept
     out = static_cast<int64_t>(d);
 
     return true;
-}
-
-
-/* a string equal to one of values, or an array holding such a string */
-static bool
-claim_holds(json_t *v, string_list values) noexcept
-{
-    size_t   i;
-    json_t  *e;
-
-    auto  one = [values](json_t *s) noexcept {
-        for (std::string_view want : values) {
-            if (json_is_string(s) && string_of(s) == want) {
-                return true;
-            }
-        }
-
-        return false;
-    };
-
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, e) {
-            if (one(e)) {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    return one(v);
-}
-
-
-/* RFC 7519 §4.1.3: a string or an array of strings */
-static bool
-is_string_list(json_t *v) noexcept
-{
-    size_t   i;
-    json_t  *e;
-
-    json_array_foreach(v, i, e) {
-        if (!json_is_string(e)) {
-            return false;
-        }
-    }
-
-    return json_is_string(v) || json_is_array(v);
 }
 
 
@@ -196,15 +128,15 @@ read_scope(json_t *p, std::string &scope)
     }
 
     if (json_is_string(v)) {
-        if (is_scope(string_of(v))) {
-            scope.assign(string_of(v));
+        if (is_scope(json_text(v))) {
+            scope.assign(json_text(v));
         }
 
         return jwt_reason::none;
     }
 
     json_array_foreach(v, i, e) {
-        t = string_of(e);
+        t = json_text(e);
 
         if (!is_scope(t) || t.find(' ') != std::string_view::npos) {
             scope.clear();
@@ -234,7 +166,7 @@ check_audience_issuer(json_t *p, const jwt_policy &policy, jwt &out)
     }
 
     for (std::string_view i : policy.issuers) {
-        if (!found && i == string_of(v)) {
+        if (!found && i == json_text(v)) {
             out.issuer = i;
             found = true;
         }
@@ -251,7 +183,7 @@ check_audience_issuer(json_t *p, const jwt_policy &policy, jwt &out)
     }
 
     if (!policy.audience_off
-        && (v == nullptr || !claim_holds(v, policy.audiences)))
+        && (v == nullptr || !json_holds(v, policy.audiences)))
     {
         return jwt_reason::audience;
     }
@@ -274,7 +206,7 @@ read_identity(json_t *p, const jwt_policy &policy, jwt &out)
             return jwt_reason::claim_type;
         }
 
-        out.subject.assign(string_of(v));
+        out.subject.assign(json_text(v));
     }
 
     if (names.size == 0) {
@@ -291,7 +223,7 @@ read_identity(json_t *p, const jwt_policy &policy, jwt &out)
                 return jwt_reason::claim_type;
             }
 
-            out.client.assign(string_of(v));
+            out.client.assign(json_text(v));
             break;
         }
     }
@@ -331,7 +263,7 @@ check(std::string_view payload, const jwt_policy &policy, int64_t now,
 
     for (const required_claim &c : policy.required) {
         if (r == jwt_reason::none
-            && !claim_holds(json_object_getn(p.get(), c.name.data(),
+            && !json_holds(json_object_getn(p.get(), c.name.data(),
                                              c.name.size()),
                             c.values))
         {

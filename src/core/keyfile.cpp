@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "encoding.hpp"
 #include "keyfile.hpp"
 
 namespace api_auth {
@@ -38,15 +39,13 @@ static constexpr size_t            n_options = sizeof(options)
 static std::string
 quoted(std::string_view s)
 {
-    static constexpr char  hex[] = "0123456789abcdef";
-
     std::string  q = "\"";
 
     for (size_t i = 0; i < s.size() && i < max_quoted_len; i++) {
         unsigned char  c = static_cast<unsigned char>(s[i]);
 
         if (c < 0x20 || c > 0x7e) {
-            q += { '\\', 'x', hex[c >> 4], hex[c & 0x0f] };
+            q += { '\\', 'x', hex_lower(c >> 4), hex_lower(c) };
 
         } else {
             q += (c == '"' || c == '\\') ? "\\" : "";

@@ -2,6 +2,7 @@
  * api_auth core: absolute http(s) URLs of the configuration (RFC 3986).
  */
 
+#include "encoding.hpp"
 #include "url.hpp"
 
 namespace api_auth {
@@ -34,7 +35,7 @@ is_digit(char c) noexcept
 bool
 is_hex(char c) noexcept
 {
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return hex_value(c) >= 0;
 }
 
 

@@ -27,6 +27,8 @@ main()
     srunner_add_suite(sr, jwk_suite());
     srunner_add_suite(sr, prometheus_suite());
     srunner_add_suite(sr, identity_suite());
+    srunner_add_suite(sr, text_suite());
+    srunner_add_suite(sr, json_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -45,5 +45,7 @@ Suite *jwt_suite(void);
 Suite *jwk_suite(void);
 Suite *prometheus_suite(void);
 Suite *identity_suite(void);
+Suite *text_suite(void);
+Suite *json_suite(void);
 
 #endif
