@@ -195,6 +195,9 @@ typedef struct {
     ngx_array_t                  *scrub;    /* ngx_str_t patterns, or NULL */
     ngx_uint_t                    preflight;  /* 1: "pass" */
     api_auth::scope_implications *implies;  /* or NULL */
+    ngx_array_t                  *claims;   /* api_auth::required_claim:
+                                               api_auth_require_claim, or
+                                               NULL */
 
     /* api_auth_protected_resource_metadata (this location serves it) */
     ngx_flag_t                    prm;
@@ -243,7 +246,7 @@ static_assert(offsetof(ngx_http_api_auth_node_t, data) <= 128,
               "a negative entry fits one 128-byte slab slot");
 
 /* the node and shctx layout; a zone of another layout is never reused */
-#define NGX_HTTP_API_AUTH_SHM_VERSION  2
+#define NGX_HTTP_API_AUTH_SHM_VERSION  3  /* 3: claim kinds in records */
 
 typedef struct {
     ngx_uint_t                    version;  /* first, in every layout */
@@ -420,6 +423,8 @@ char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
 api_auth::result ngx_http_api_auth_authorize(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     const api_auth::identity &id) noexcept;
+char *ngx_http_api_auth_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
 ngx_int_t ngx_http_api_auth_outcome(ngx_http_api_auth_ctx_t *ctx,
     api_auth::result result) noexcept;
 ngx_int_t ngx_http_api_auth_answer(ngx_http_request_t *r,

@@ -124,6 +124,12 @@ ngx_http_api_auth_authorize(ngx_http_request_t *r,
 
         req.audiences = std::string_view(reinterpret_cast<char *>(aud->data),
                                          aud->len);
+
+        if (alcf->claims) {
+            req.claims.items = static_cast<api_auth::required_claim *>(
+                                   alcf->claims->elts);
+            req.claims.size = alcf->claims->nelts;
+        }
     }
 
     v = api_auth::authorize(id, req, ngx_time());
@@ -131,6 +137,80 @@ ngx_http_api_auth_authorize(ngx_http_request_t *r,
     ngx_http_api_auth_log_denial(r, alcf, ctx, id, v);
 
     return v.outcome;
+}
+
+
+/*
+ * api_auth_require_claim NAME VALUE...: repeatable, all must hold (AND).
+ * The views point into the configuration's pool, as the arguments do.
+ */
+
+char *
+ngx_http_api_auth_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t                 *value;
+    ngx_uint_t                 i, n;
+    std::string_view          *values;
+    api_auth::required_claim  *c;
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+    n = cf->args->nelts;
+
+    /* a JSON member name as the record keeps it: 1-255 visible bytes */
+    for (i = 0; i < value[1].len; i++) {
+        if (value[1].data[i] <= 0x20 || value[1].data[i] == 0x7f) {
+            break;
+        }
+    }
+
+    if (value[1].len == 0 || value[1].len > 255 || i != value[1].len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: invalid claim name \"%V\" (1 to 255 "
+                           "bytes, no space or control byte)", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    for (i = 2; i < n; i++) {
+        if (value[i].len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: empty value for claim \"%V\"",
+                               &value[1]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    if (alcf->claims == NULL) {
+        alcf->claims = ngx_array_create(cf->pool, 2,
+                                        sizeof(api_auth::required_claim));
+        if (alcf->claims == NULL) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    values = static_cast<std::string_view *>(
+                 ngx_palloc(cf->pool, (n - 2) * sizeof(std::string_view)));
+    c = static_cast<api_auth::required_claim *>(ngx_array_push(alcf->claims));
+    if (values == NULL || c == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    for (i = 2; i < n; i++) {
+        new (&values[i - 2]) std::string_view(
+                                 reinterpret_cast<char *>(value[i].data),
+                                 value[i].len);
+    }
+
+    new (c) api_auth::required_claim();
+    c->name = std::string_view(reinterpret_cast<char *>(value[1].data),
+                               value[1].len);
+    c->values.items = values;
+    c->values.size = n - 2;
+
+    return NGX_CONF_OK;
 }
 
 

@@ -107,6 +107,13 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       offsetof(ngx_http_api_auth_loc_conf_t, scope),
       NULL },
 
+    { ngx_string("api_auth_require_claim"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_api_auth_require_claim,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("api_auth_require_audience"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_api_auth_join,
@@ -451,6 +458,11 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_ptr_value(conf->scrub, prev->scrub, NULL);
     ngx_conf_merge_uint_value(conf->preflight, prev->preflight, 0);
     ngx_conf_merge_ptr_value(conf->implies, prev->implies, NULL);
+
+    /* api_auth_require_claim: a level's own list replaces the inherited */
+    if (conf->claims == NULL) {
+        conf->claims = prev->claims;
+    }
 
     if (conf->sources == NGX_CONF_UNSET_PTR) {
         if (prev->sources != NGX_CONF_UNSET_PTR) {

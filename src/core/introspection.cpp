@@ -119,7 +119,9 @@ identity_text(const char *name, json_t *v, std::string &text)
         return false;
     }
 
-    return claim_text(v, text);
+    claim_kind  kind;   /* text: the caller checked for a string */
+
+    return claim_text(v, text, kind);
 }
 
 
@@ -191,7 +193,9 @@ parse(std::string_view body, int64_t now, token_info &out)
         v = json_object_get(root.get(), n);
 
         if (v != nullptr && identity_text(n, v, text)) {
-            (void) claims_append(out.claims, n, text);
+            (void) claims_append(out.claims, n, text,
+                                 n == identity[3] ? claim_kind::list
+                                                 : claim_kind::text);
         }
     }
 

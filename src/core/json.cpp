@@ -111,16 +111,32 @@ clean(std::string &text) noexcept
 }
 
 
+/* an array element that survives space-joining: no SP, no control byte */
+static bool
+is_list_value(std::string_view s) noexcept
+{
+    for (unsigned char c : s) {
+        if (c <= 0x20 || c == 0x7f) {
+            return false;
+        }
+    }
+
+    return !s.empty();
+}
+
+
 bool
-claim_text(json_t *v, std::string &text)
+claim_text(json_t *v, std::string &text, claim_kind &kind)
 {
     size_t   i;
     json_t  *e;
 
     text.clear();
+    kind = claim_kind::other;
 
     if (json_is_string(v)) {
         text.assign(json_text(v));
+        kind = claim_kind::text;
 
     } else if (json_is_integer(v)) {
         number_text(json_integer_value(v), text);
@@ -132,9 +148,16 @@ claim_text(json_t *v, std::string &text)
         text = json_is_true(v) ? "true" : "false";
 
     } else if (json_is_array(v) && is_string_list(v)) {
+        kind = claim_kind::list;
+
         json_array_foreach(v, i, e) {
             text.append(i > 0 ? " " : "");
             text.append(json_text(e));
+
+            if (!is_list_value(json_text(e))) {
+                /* the joined text would not split back into the array */
+                kind = claim_kind::other;
+            }
         }
 
     } else if (!json_is_null(v)) {
@@ -154,20 +177,6 @@ claim_text(json_t *v, std::string &text)
 }
 
 
-/* an audience value that survives space-joining: no SP, no control byte */
-static bool
-is_audience_value(std::string_view s) noexcept
-{
-    for (unsigned char c : s) {
-        if (c <= 0x20 || c == 0x7f) {
-            return false;
-        }
-    }
-
-    return !s.empty();
-}
-
-
 void
 audience_text(json_t *v, std::string &text)
 {
@@ -177,7 +186,7 @@ audience_text(json_t *v, std::string &text)
     auto  add = [&text](json_t *s) {
         std::string_view  a = json_text(s);
 
-        if (is_audience_value(a)) {
+        if (is_list_value(a)) {
             text.append(text.empty() ? "" : " ");
             text.append(a.data(), a.size());
         }
@@ -202,6 +211,7 @@ append_claims(json_t *object, std::string &record, string_list skip)
     json_t       *v;
     const char   *name;
     std::string   text;
+    claim_kind    kind;
 
     json_object_foreach(object, name, v) {
         skipped = (*name == '\0');
@@ -210,8 +220,8 @@ append_claims(json_t *object, std::string &record, string_list skip)
             skipped = skipped || s == name;
         }
 
-        if (!skipped && claim_text(v, text)) {
-            (void) claims_append(record, name, text);
+        if (!skipped && claim_text(v, text, kind)) {
+            (void) claims_append(record, name, text, kind);
         }
     }
 }
@@ -256,7 +266,7 @@ jwt_payload_record(const jwt &tok, std::string &record)
 
     if (aud != nullptr) {
         audience_text(aud, text);
-        (void) claims_append(record, "aud", text);
+        (void) claims_append(record, "aud", text, claim_kind::list);
     }
 
     append_claims(root.get(), record, string_list{ identity, 3 });

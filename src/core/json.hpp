@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "claims.hpp"
 #include "policy.hpp"
 #include "status.hpp"
 
@@ -39,10 +40,11 @@ using json_ptr = std::unique_ptr<json_t, json_deleter>;
 /*
  * The record text of a claim value (claims.hpp): strings as they are,
  * arrays of strings space-joined, numbers in decimal, true/false, other
- * values as compact JSON; control bytes become spaces.  False for null,
- * which has no text and is skipped.  Throws std::bad_alloc.
+ * values as compact JSON; control bytes become spaces; kind says which
+ * (claim_kind).  False for null, which has no text and is skipped.
+ * Throws std::bad_alloc.
  */
-bool claim_text(json_t *v, std::string &text);
+bool claim_text(json_t *v, std::string &text, claim_kind &kind);
 
 /*
  * RFC 7519 §4.1.3 "aud" (is_string_list checked by the caller): the

@@ -147,6 +147,63 @@ START_TEST(garbage_record_is_rejected_without_overread)
 END_TEST
 
 
+START_TEST(required_claim_string_is_compared_whole)
+{
+    std::string       r;
+    std::string_view  want[] = { "a", "a b" };
+
+    ck_assert(claims_append(r, "name", "a b"));
+    ck_assert(api_auth::claims_hold(r, "name", want + 1, 1));
+    ck_assert(!api_auth::claims_hold(r, "name", want, 1));
+    ck_assert(!api_auth::claims_hold(r, "other", want, 2));
+}
+END_TEST
+
+
+START_TEST(required_claim_list_holds_each_element)
+{
+    std::string       r;
+    std::string_view  b[] = { "b" }, ab[] = { "a b" }, c[] = { "x", "c" };
+
+    ck_assert(claims_append(r, "groups", "a b c", api_auth::claim_kind::list));
+    ck_assert(api_auth::claims_hold(r, "groups", b, 1));
+    ck_assert(api_auth::claims_hold(r, "groups", c, 2));
+    ck_assert(!api_auth::claims_hold(r, "groups", ab, 1));
+}
+END_TEST
+
+
+START_TEST(required_claim_never_matches_other_kinds)
+{
+    std::string       r;
+    std::string_view  n[] = { "42" };
+
+    ck_assert(claims_append(r, "n", "42", api_auth::claim_kind::other));
+    ck_assert(!api_auth::claims_hold(r, "n", n, 1));
+}
+END_TEST
+
+
+START_TEST(kind_is_kept_above_the_length)
+{
+    std::string           r;
+    std::string_view      v;
+    api_auth::claim_kind  k;
+
+    ck_assert(claims_append(r, "l", "x y", api_auth::claim_kind::list));
+    ck_assert_uint_eq(static_cast<uint8_t>(r[2]), 3);
+    ck_assert_uint_eq(static_cast<uint8_t>(r[3]), 0x40);
+    ck_assert(claims_find(r, "l", v, k));
+    ck_assert_string_eq(v, "x y");
+    ck_assert(k == api_auth::claim_kind::list);
+
+    /* kind 3 does not exist: a corrupt record */
+    r[3] = static_cast<char>(0xc0);
+    ck_assert(!claims_find(r, "l", v));
+}
+END_TEST
+
+
 Suite *
 claims_suite(void)
 {
@@ -164,6 +221,11 @@ claims_suite(void)
     tcase_add_test(tc, record_never_grows_past_its_bound);
     tcase_add_test(tc, truncated_record_is_corrupt);
     tcase_add_test(tc, garbage_record_is_rejected_without_overread);
+
+    tcase_add_test(tc, required_claim_string_is_compared_whole);
+    tcase_add_test(tc, required_claim_list_holds_each_element);
+    tcase_add_test(tc, required_claim_never_matches_other_kinds);
+    tcase_add_test(tc, kind_is_kept_above_the_length);
 
     suite_add_tcase(s, tc);
 

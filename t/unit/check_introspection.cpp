@@ -44,8 +44,9 @@ claim_names(const std::string &record)
 
     for (size_t pos = 0; pos < record.size(); /* void */) {
         size_t  n = static_cast<uint8_t>(record[pos]);
-        size_t  v = static_cast<uint8_t>(record[pos + 1 + n])
-                    | static_cast<uint8_t>(record[pos + 2 + n]) << 8;
+        size_t  v = (static_cast<uint8_t>(record[pos + 1 + n])
+                     | static_cast<uint8_t>(record[pos + 2 + n]) << 8)
+                    & 0x3fff;   /* the low 14 bits: the kind is above */
 
         names += (names.empty() ? "" : " ") + record.substr(pos + 1, n);
         pos += 3 + n + v;

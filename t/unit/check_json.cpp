@@ -16,12 +16,13 @@ using api_auth::claims_find;
 static std::string
 text_of(const char *json)
 {
-    json_error_t       err;
-    std::string        t;
-    api_auth::json_ptr v(json_loads(json, JSON_DECODE_ANY, &err));
+    json_error_t         err;
+    std::string          t;
+    api_auth::claim_kind k;
+    api_auth::json_ptr   v(json_loads(json, JSON_DECODE_ANY, &err));
 
     ck_assert_ptr_nonnull(v.get());
-    ck_assert(api_auth::claim_text(v.get(), t));
+    ck_assert(api_auth::claim_text(v.get(), t, k));
 
     return t;
 }
