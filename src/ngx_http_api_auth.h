@@ -195,6 +195,9 @@ typedef struct {
     ngx_array_t                  *scrub;    /* ngx_str_t patterns, or NULL */
     ngx_uint_t                    preflight;  /* 1: "pass" */
     api_auth::scope_implications *implies;  /* or NULL */
+    ngx_uint_t                    token_basic;  /* api_auth_token_source:
+                                                   0 unset, 1 bearer, 2
+                                                   bearer basic */
     ngx_array_t                  *claims;   /* api_auth::required_claim:
                                                api_auth_require_claim, or
                                                NULL */
@@ -402,6 +405,8 @@ ngx_http_api_auth_ctx_t *ngx_http_api_auth_find_ctx(ngx_http_request_t *r)
 ngx_http_api_auth_ctx_t *ngx_http_api_auth_create_ctx(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf) noexcept;
 void ngx_http_api_auth_cleanup(void *data) noexcept;
+char *ngx_http_api_auth_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
 
 /* ngx_http_api_auth_keys.cpp */
 char *ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)

@@ -165,12 +165,13 @@ ngx_http_api_auth_resolve(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
 {
     ngx_int_t                 rc;
-    ngx_uint_t                bearer;
+    ngx_uint_t                bearer, basic;
     ngx_table_elt_t          *h;
     api_auth::authorization   auth;
 
     h = r->headers_in.authorization;
     bearer = 0;
+    basic = 0;
     auth.kind = api_auth::scheme::other;
 
     if (h != NULL && h->value.len >= sizeof("Basic ") - 1
@@ -197,17 +198,32 @@ ngx_http_api_auth_resolve(ngx_http_request_t *r,
         }
 
         bearer = (auth.kind == api_auth::scheme::bearer);
+
+        /* api_auth_token_source bearer basic: "Basic VALUE" is a token */
+        basic = (auth.kind == api_auth::scheme::basic
+                 && alcf->token_basic == 2
+                 && (alcf->methods & NGX_HTTP_API_AUTH_OAUTH));
     }
 
     if (alcf->methods & NGX_HTTP_API_AUTH_KEY) {
         rc = ngx_http_api_auth_key_resolve(r, alcf, ctx, &auth, bearer);
+
+        /* not a key: a Basic value that is a token source goes on too */
+        if (rc == NGX_OK && basic
+            && ctx->key_source == NGX_HTTP_API_AUTH_SRC_BASIC
+            && (ctx->key_state == NGX_HTTP_API_AUTH_KEY_UNKNOWN
+                || ctx->key_state == NGX_HTTP_API_AUTH_KEY_MALFORMED))
+        {
+            ctx->result = api_auth::result_none;
+            rc = NGX_DECLINED;
+        }
 
         if (rc != NGX_DECLINED) {
             return rc;
         }
     }
 
-    if ((alcf->methods & NGX_HTTP_API_AUTH_OAUTH) && bearer) {
+    if ((alcf->methods & NGX_HTTP_API_AUTH_OAUTH) && (bearer || basic)) {
         ctx->token.data = reinterpret_cast<u_char *>(
                               const_cast<char *>(auth.value.data()));
         ctx->token.len = auth.value.size();
@@ -226,6 +242,43 @@ ngx_http_api_auth_resolve(ngx_http_request_t *r,
                   "api_auth: no credentials were provided");
 
     return ngx_http_api_auth_outcome(ctx, api_auth::result_missing);
+}
+
+
+/*
+ * api_auth_token_source bearer [basic]: with basic, the value of an
+ * "Authorization: Basic VALUE" header is also a bearer token (SPEC.md
+ * Part 2), taken as it is, after the API-key lookup where api_key is on.
+ */
+
+char *
+ngx_http_api_auth_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    ngx_str_t  *value;
+
+    if (alcf->token_basic) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (ngx_strcmp(value[1].data, "bearer") != 0
+        || (cf->args->nelts == 3 && ngx_strcmp(value[2].data, "basic") != 0))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: invalid \"api_auth_token_source\", "
+                           "expected \"bearer\" or \"bearer basic\"");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    alcf->token_basic = cf->args->nelts;   /* 2: bearer, 3: bearer basic */
+    alcf->token_basic--;
+
+    return NGX_CONF_OK;
 }
 
 

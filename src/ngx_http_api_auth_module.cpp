@@ -114,6 +114,13 @@ static ngx_command_t  ngx_http_api_auth_commands[] = {
       0,
       NULL },
 
+    { ngx_string("api_auth_token_source"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_api_auth_token_source,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("api_auth_require_audience"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_api_auth_join,
@@ -458,6 +465,10 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_ptr_value(conf->scrub, prev->scrub, NULL);
     ngx_conf_merge_uint_value(conf->preflight, prev->preflight, 0);
     ngx_conf_merge_ptr_value(conf->implies, prev->implies, NULL);
+
+    if (conf->token_basic == 0) {
+        conf->token_basic = prev->token_basic;
+    }
 
     /* api_auth_require_claim: a level's own list replaces the inherited */
     if (conf->claims == NULL) {

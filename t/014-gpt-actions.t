@@ -10,7 +10,8 @@
 #   API Key / Custom, X-Api-Key          X-Api-Key: KEY
 #   API Key / Custom, Authorization      Authorization: KEY (no scheme)
 #   OAuth / Bearer                       Authorization: Bearer TOKEN
-#   OAuth / Basic                        Authorization: Basic TOKEN (a gap)
+#   OAuth / Basic                        Authorization: Basic TOKEN
+#                                        (api_auth_token_source bearer basic)
 #
 # Each block proxies to /backend, the API behind nginx, which echoes what
 # it was told about the caller (X-Auth-* set from $api_auth_*) and shows
@@ -237,29 +238,30 @@ X-Remote-User: []
 
 
 
-=== TEST 7: OAuth / Basic: GAP until api_auth_token_source bearer basic: today a token sent as Basic is no credential, 401 without introspection
+=== TEST 7: OAuth / Basic: Authorization: Basic TOKEN, with api_auth_token_source bearer basic, introspected
 --- config eval
 ::orders(<<'_EOC_')
         api_auth oauth;
         api_auth_introspect /_introspect;
+        api_auth_token_source bearer basic;
 _EOC_
 --- request
 GET /orders
 --- more_headers
 Authorization: Basic tok-014-7-chatgpt-user
---- error_code: 401
+--- error_code: 200
+--- response_body
+oauth chatgpt-gpt user-7 [orders.read] authorization=[] x-api-key=[]
 --- response_headers
-WWW-Authenticate: Bearer realm="api"
 X-Remote-User: []
 --- error_log
-api_auth: no credentials were provided
+api_auth introspect "/_introspect"
 --- no_error_log eval
 [
     "[error]",
     "[alert]",
     "[emerg]",
     "unexpected exception",
-    'api_auth introspect "',
     qr/^(?!.*\[debug\]).*tok-014-7-chatgpt-user/,
     qr/api_auth.*tok-014-7-chatgpt-user/,
 ]
