@@ -408,11 +408,13 @@ void ngx_http_api_auth_cleanup(void *data) noexcept;
 char *ngx_http_api_auth_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 
-/* ngx_http_api_auth_keys.cpp */
+/* ngx_http_api_auth_key_conf.cpp */
 char *ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept;
 char *ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+
+/* ngx_http_api_auth_keys.cpp */
 ngx_int_t ngx_http_api_auth_parse_authorization(
     ngx_http_api_auth_loc_conf_t *alcf, ngx_table_elt_t *h,
     api_auth::authorization *auth) noexcept;
@@ -430,6 +432,9 @@ api_auth::result ngx_http_api_auth_authorize(ngx_http_request_t *r,
     const api_auth::identity &id) noexcept;
 char *ngx_http_api_auth_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    ngx_uint_t active);
 ngx_int_t ngx_http_api_auth_outcome(ngx_http_api_auth_ctx_t *ctx,
     api_auth::result result) noexcept;
 ngx_int_t ngx_http_api_auth_answer(ngx_http_request_t *r,
@@ -492,20 +497,21 @@ void ngx_http_api_auth_phase_merge(ngx_conf_t *cf,
     noexcept;
 void ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept;
 
-/* ngx_http_api_auth_introspect.cpp */
+/* ngx_http_api_auth_introspect_conf.cpp */
 char *ngx_http_api_auth_introspect_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf) noexcept;
 char *ngx_http_api_auth_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 char *ngx_http_api_auth_client_auth(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
+
+/* ngx_http_api_auth_introspect.cpp */
 ngx_int_t ngx_http_api_auth_oauth(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 ngx_int_t ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
-ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
-    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
-    ngx_uint_t active);
+void ngx_http_api_auth_release_call(ngx_http_api_auth_ctx_t *ctx,
+    ngx_uint_t failed) noexcept;
 
 /* ngx_http_api_auth_jwt.cpp */
 char *ngx_http_api_auth_jwt_directive(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -141,6 +141,43 @@ ngx_http_api_auth_authorize(ngx_http_request_t *r,
 
 
 /*
+ * The outcome for a token from its claims record in ctx->claims: the
+ * record says what the authorization server (or a verified JWT) said;
+ * the core decides on it with this location's requirements.
+ */
+
+ngx_int_t
+ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    ngx_uint_t active)
+{
+    api_auth::identity  id;
+    char                prefix[api_auth::digest_prefix_len];
+
+    if (!active) {
+        ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
+                                 ctx->digest, prefix);
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "api_auth: token %*s is not active",
+                      sizeof(prefix), prefix);
+        return ngx_http_api_auth_outcome(ctx, api_auth::result_invalid_token);
+    }
+
+    id.method = api_auth::method_oauth;
+
+    ctx->token_type = api_auth::identity_from_claims(
+                          std::string_view(
+                              reinterpret_cast<char *>(ctx->claims.data),
+                              ctx->claims.len), id)
+                      ? NGX_HTTP_API_AUTH_TOKEN_JWT
+                      : NGX_HTTP_API_AUTH_TOKEN_OPAQUE;
+
+    return ngx_http_api_auth_outcome(ctx,
+               ngx_http_api_auth_authorize(r, alcf, ctx, id));
+}
+
+
+/*
  * api_auth_require_claim NAME VALUE...: repeatable, all must hold (AND).
  * The views point into the configuration's pool, as the arguments do.
  */

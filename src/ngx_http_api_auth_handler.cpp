@@ -14,6 +14,8 @@
 static ngx_int_t ngx_http_api_auth_handle(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_auth_resolve(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
+static void ngx_http_api_auth_no_basic_user(ngx_http_request_t *r,
+    ngx_table_elt_t *h) noexcept;
 
 
 ngx_int_t
@@ -174,20 +176,7 @@ ngx_http_api_auth_resolve(ngx_http_request_t *r,
     basic = 0;
     auth.kind = api_auth::scheme::other;
 
-    if (h != NULL && h->value.len >= sizeof("Basic ") - 1
-        && ngx_strncasecmp(h->value.data, (u_char *) "Basic ",
-                           sizeof("Basic ") - 1) == 0)
-    {
-        /*
-         * Basic credentials here are an API key, or a key sent to an
-         * OAuth location, never a user name: an empty user with non-NULL
-         * data makes ngx_http_auth_basic_user() decline, so $remote_user
-         * (in the default "combined" log format) never shows "KEY" of
-         * "curl -u KEY:", whatever the location accepts
-         */
-        ngx_str_set(&r->headers_in.user, "");
-        ngx_str_set(&r->headers_in.passwd, "");
-    }
+    ngx_http_api_auth_no_basic_user(r, h);
 
     if (h != NULL) {
         if (ngx_http_api_auth_parse_authorization(alcf, h, &auth) != NGX_OK) {
@@ -242,6 +231,28 @@ ngx_http_api_auth_resolve(ngx_http_request_t *r,
                   "api_auth: no credentials were provided");
 
     return ngx_http_api_auth_outcome(ctx, api_auth::result_missing);
+}
+
+
+/*
+ * Basic credentials here are an API key, or a token, or a key sent to an
+ * OAuth location, never a user name: an empty user with non-NULL data
+ * makes ngx_http_auth_basic_user() decline, so $remote_user (in the
+ * default "combined" log format) never shows "KEY" of "curl -u KEY:",
+ * whatever the location accepts.
+ */
+
+static void
+ngx_http_api_auth_no_basic_user(ngx_http_request_t *r, ngx_table_elt_t *h)
+    noexcept
+{
+    if (h != NULL && h->value.len >= sizeof("Basic ") - 1
+        && ngx_strncasecmp(h->value.data, (u_char *) "Basic ",
+                           sizeof("Basic ") - 1) == 0)
+    {
+        ngx_str_set(&r->headers_in.user, "");
+        ngx_str_set(&r->headers_in.passwd, "");
+    }
 }
 
 
@@ -367,11 +378,6 @@ ngx_http_api_auth_cleanup(void *data) noexcept
 
     ngx_http_api_auth_fetch_cleanup(ctx);
 
-    if (ctx->owner) {
-        /* the request went away with its call: others may retry */
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
-                                        ctx->owner_id, 0);
-        ngx_http_api_auth_wake_waiters(ctx);
-        ctx->owner = NULL;
-    }
+    /* the request went away with its call: others may retry */
+    ngx_http_api_auth_release_call(ctx, 0);
 }

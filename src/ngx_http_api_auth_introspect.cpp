@@ -1,6 +1,7 @@
 /*
  * ngx_http_api_auth_module: OAuth bearer tokens (RFC 7662 introspection):
- * the directives, the cache lookup, the call and its answer.
+ * the cache lookup, the call and the outcome of its answer (the
+ * directives are in ngx_http_api_auth_introspect_conf.cpp).
  *
  * A token is looked up in the shared cache by its SHA-256.  On a miss the
  * request introspects it with a non-blocking in-memory subrequest to the
@@ -23,6 +24,8 @@ static ngx_int_t ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
 static ngx_int_t ngx_http_api_auth_introspected(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
+static const char *ngx_http_api_auth_bad_response(
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
 static void ngx_http_api_auth_call_ended(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx, ngx_uint_t result) noexcept;
 static ngx_int_t ngx_http_api_auth_as_error(ngx_http_request_t *r,
@@ -196,43 +199,6 @@ ngx_http_api_auth_keep_claims(ngx_http_request_t *r,
 
 
 /*
- * The outcome for a token from its claims record in ctx->claims: the
- * record says what the authorization server (or a verified JWT) said;
- * the core decides on it with this location's requirements.
- */
-
-ngx_int_t
-ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
-    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
-    ngx_uint_t active)
-{
-    api_auth::identity  id;
-    char                prefix[api_auth::digest_prefix_len];
-
-    if (!active) {
-        ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_INFO,
-                                 ctx->digest, prefix);
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "api_auth: token %*s is not active",
-                      sizeof(prefix), prefix);
-        return ngx_http_api_auth_outcome(ctx, api_auth::result_invalid_token);
-    }
-
-    id.method = api_auth::method_oauth;
-
-    ctx->token_type = api_auth::identity_from_claims(
-                          std::string_view(
-                              reinterpret_cast<char *>(ctx->claims.data),
-                              ctx->claims.len), id)
-                      ? NGX_HTTP_API_AUTH_TOKEN_JWT
-                      : NGX_HTTP_API_AUTH_TOKEN_OPAQUE;
-
-    return ngx_http_api_auth_outcome(ctx,
-               ngx_http_api_auth_authorize(r, alcf, ctx, id));
-}
-
-
-/*
  * RFC 7662 §2.1: POST token=...&token_type_hint=access_token, with the
  * client's credentials (client_secret_basic) when configured.
  */
@@ -256,12 +222,7 @@ ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
 
     if (alcf->introspect.len == 0) {
         /* JWT keys only: any other token is invalid_token */
-        if (ctx->owner) {
-            ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
-                                            ctx->owner_id, 0);
-            ngx_http_api_auth_wake_waiters(ctx);
-            ctx->owner = NULL;
-        }
+        ngx_http_api_auth_release_call(ctx, 0);
 
         return ngx_http_api_auth_outcome(ctx, api_auth::result_invalid_token);
     }
@@ -304,43 +265,58 @@ ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
 }
 
 
+/*
+ * What is wrong with the answer before its body is read: NULL if nothing,
+ * "" for a status other than 200 (logged here), or the cause.
+ */
+
+static const char *
+ngx_http_api_auth_bad_response(ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    if (ctx->sr_status != NGX_HTTP_OK) {
+        ngx_log_error(NGX_LOG_ERR, ctx->request->connection->log, 0,
+                      "api_auth: introspection failed: status %ui",
+                      ctx->sr_status);
+        return "";
+    }
+
+    if (!ctx->sr_complete) {
+        return "response cut short";
+    }
+
+    if (ctx->sr_encoded) {
+        return "response has Content-Encoding";
+    }
+
+    if (ctx->sr_not_json) {
+        return "response is not application/json";
+    }
+
+    if (ctx->sr_too_big) {
+        return "response too large (see subrequest_output_buffer_size)";
+    }
+
+    return NULL;
+}
+
+
 static ngx_int_t
 ngx_http_api_auth_introspected(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
 {
     time_t               now, ttl, expires;
     ngx_int_t            rc;
+    const char          *cause;
     api_auth::status     st;
     api_auth::token_info info;
 
     /* the token form was scrubbed when the call ended (done) */
 
-    if (ctx->sr_status != NGX_HTTP_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "api_auth: introspection failed: status %ui",
-                      ctx->sr_status);
-        return ngx_http_api_auth_as_error(r, alcf, ctx, NULL);
-    }
+    cause = ngx_http_api_auth_bad_response(ctx);
 
-    if (!ctx->sr_complete) {
+    if (cause != NULL) {
         return ngx_http_api_auth_as_error(r, alcf, ctx,
-                                          "response cut short");
-    }
-
-    if (ctx->sr_encoded) {
-        return ngx_http_api_auth_as_error(r, alcf, ctx,
-                                          "response has Content-Encoding");
-    }
-
-    if (ctx->sr_not_json) {
-        return ngx_http_api_auth_as_error(r, alcf, ctx,
-                                          "response is not application/json");
-    }
-
-    if (ctx->sr_too_big) {
-        return ngx_http_api_auth_as_error(r, alcf, ctx,
-                                          "response too large (see "
-                                          "subrequest_output_buffer_size)");
+                                          *cause ? cause : NULL);
     }
 
     now = ngx_time();
@@ -399,13 +375,8 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
                                           "with a boolean \"active\"");
     }
 
-    if (ctx->owner) {
-        /* stored, or not cacheable: either way no longer in flight */
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
-                                        ctx->owner_id, 0);
-        ngx_http_api_auth_wake_waiters(ctx);
-        ctx->owner = NULL;
-    }
+    /* stored, or not cacheable: either way no longer in flight */
+    ngx_http_api_auth_release_call(ctx, 0);
 
     return ngx_http_api_auth_decide_claims(r, alcf, ctx,
                                            st == api_auth::status::ok);
@@ -447,12 +418,7 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
                       "api_auth: introspection failed: %s", cause);
     }
 
-    if (ctx->owner) {
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
-                                        ctx->owner_id, 1);
-        ngx_http_api_auth_wake_waiters(ctx);
-        ctx->owner = NULL;
-    }
+    ngx_http_api_auth_release_call(ctx, 1);
 
     if (ctx->has_stale) {
         ngx_http_api_auth_log_id(r->connection->log, NGX_LOG_WARN,
@@ -470,150 +436,22 @@ ngx_http_api_auth_as_error(ngx_http_request_t *r,
 }
 
 
-char *
-ngx_http_api_auth_introspect_directive(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept
-{
-    ngx_http_api_auth_loc_conf_t *alcf =
-        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
-
-    ngx_str_t  *value;
-
-    if (alcf->introspect.data) {
-        return const_cast<char *>("is duplicate");
-    }
-
-    value = static_cast<ngx_str_t *>(cf->args->elts);
-
-    if (value[1].len == 0 || value[1].data[0] != '/') {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth_introspect\" takes a local "
-                           "URI such as \"/_introspect\", not \"%V\" (put "
-                           "the authorization server in that location's "
-                           "proxy_pass)", &value[1]);
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_strlchr(value[1].data, value[1].data + value[1].len, '?')) {
-        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
-                           "api_auth: \"api_auth_introspect\" \"%V\" has "
-                           "arguments: they become part of the URI that "
-                           "selects the location, not arguments of the "
-                           "subrequest", &value[1]);
-    }
-
-    alcf->introspect = value[1];
-
-    return NGX_CONF_OK;
-}
-
-
-char *
-ngx_http_api_auth_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept
-{
-    ngx_http_api_auth_loc_conf_t *alcf =
-        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
-
-    ngx_str_t  *value;
-
-    if (alcf->secret_file.data) {
-        return const_cast<char *>("is duplicate");
-    }
-
-    value = static_cast<ngx_str_t *>(cf->args->elts);
-
-    if (ngx_conf_full_name(cf->cycle, &value[1], 1) != NGX_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    alcf->secret_file = value[1];
-
-    return NGX_CONF_OK;
-}
-
-
 /*
- * RFC 6749 §2.3.1 client_secret_basic: both parts form-urlencoded before
- * base64.  The plaintext secret is scrubbed from memory once encoded.
+ * The call this request owned is over (ctx->owner): its in-flight marker
+ * goes (failed: other requests see the failure) and this worker's
+ * waiters are woken to look again.
  */
 
-char *
-ngx_http_api_auth_client_auth(ngx_conf_t *cf,
-    ngx_http_api_auth_loc_conf_t *conf) noexcept
+void
+ngx_http_api_auth_release_call(ngx_http_api_auth_ctx_t *ctx,
+    ngx_uint_t failed) noexcept
 {
-    u_char     *p, *pair;
-    size_t      len;
-    ngx_str_t   secret;
-
-    if (conf->client_auth.len) {
-        return NGX_CONF_OK;
+    if (ctx->owner == NULL) {
+        return;
     }
 
-    if (conf->client_id.len == 0 && conf->secret_file.len == 0) {
-        return NGX_CONF_OK;
-    }
-
-    if (conf->client_id.len == 0 || conf->secret_file.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth_client_id\" and "
-                           "\"api_auth_client_secret_file\" must be set "
-                           "together");
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_http_api_auth_read_file(cf, &conf->secret_file, &secret)
-        != NGX_OK)
-    {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    /* a trailing newline is how editors save a one-line file */
-    while (secret.len
-           && (secret.data[secret.len - 1] == '\n'
-               || secret.data[secret.len - 1] == '\r'
-               || secret.data[secret.len - 1] == ' '))
-    {
-        secret.len--;
-    }
-
-    if (secret.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: client secret file \"%V\" is empty",
-                           &conf->secret_file);
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    std::string_view  id(reinterpret_cast<char *>(conf->client_id.data),
-                         conf->client_id.len);
-    std::string_view  sec(reinterpret_cast<char *>(secret.data), secret.len);
-
-    len = api_auth::form_urlencoded_len(id) + 1
-          + api_auth::form_urlencoded_len(sec);
-
-    pair = static_cast<u_char *>(ngx_pnalloc(cf->temp_pool, len));
-    if (pair == NULL) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    p = reinterpret_cast<u_char *>(
-            api_auth::form_urlencode(id, reinterpret_cast<char *>(pair)));
-    *p++ = ':';
-    api_auth::form_urlencode(sec, reinterpret_cast<char *>(p));
-
-    conf->client_auth.len = sizeof("Basic ") - 1
-                            + api_auth::base64_encoded_len(len);
-    conf->client_auth.data = static_cast<u_char *>(
-                                 ngx_pnalloc(cf->pool, conf->client_auth.len));
-    if (conf->client_auth.data == NULL) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    p = ngx_cpymem(conf->client_auth.data, "Basic ", sizeof("Basic ") - 1);
-    api_auth::base64_encode(pair, len, reinterpret_cast<char *>(p));
-
-    ngx_explicit_memzero(pair, len);
-    ngx_explicit_memzero(secret.data, secret.len);
-
-    return NGX_CONF_OK;
+    ngx_http_api_auth_cache_release(ctx->owner, ctx->key, ctx->owner_id,
+                                    failed);
+    ngx_http_api_auth_wake_waiters(ctx);
+    ctx->owner = NULL;
 }

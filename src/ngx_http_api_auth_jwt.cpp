@@ -609,10 +609,7 @@ ngx_http_api_auth_jwt(ngx_http_request_t *r,
                                           ctx->claims.len);
         }
 
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
-                                        ctx->owner_id, 0);
-        ngx_http_api_auth_wake_waiters(ctx);
-        ctx->owner = NULL;
+        ngx_http_api_auth_release_call(ctx, 0);
     }
 
     return ngx_http_api_auth_decide_claims(r, alcf, ctx, 1);
@@ -644,10 +641,7 @@ ngx_http_api_auth_jwt_refuse(ngx_http_request_t *r,
                                           NULL, 0);
         }
 
-        ngx_http_api_auth_cache_release(ctx->owner, ctx->key,
-                                        ctx->owner_id, 0);
-        ngx_http_api_auth_wake_waiters(ctx);
-        ctx->owner = NULL;
+        ngx_http_api_auth_release_call(ctx, 0);
     }
 
     return ngx_http_api_auth_outcome(ctx, api_auth::result_invalid_token);
