@@ -14,6 +14,8 @@
 static ngx_int_t ngx_http_api_auth_handle(ngx_http_request_t *r);
 static ngx_int_t ngx_http_api_auth_resolve(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
+static ngx_uint_t ngx_http_api_auth_preflight(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf) noexcept;
 static void ngx_http_api_auth_no_basic_user(ngx_http_request_t *r,
     ngx_table_elt_t *h) noexcept;
 
@@ -75,10 +77,6 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
     ngx_http_api_auth_ctx_t       *ctx;
     ngx_http_api_auth_loc_conf_t  *alcf;
 
-    static ngx_str_t  origin = ngx_string("Origin");
-    static ngx_str_t  request_method =
-                          ngx_string("Access-Control-Request-Method");
-
     alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
                ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
 
@@ -125,13 +123,7 @@ ngx_http_api_auth_handle(ngx_http_request_t *r)
         }
     }
 
-    if (alcf->preflight && r->method == NGX_HTTP_OPTIONS
-        && ngx_http_api_auth_find_header(r, &origin)
-        && ngx_http_api_auth_find_header(r, &request_method))
-    {
-        /* a browser's CORS preflight carries no credential */
-        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "api_auth preflight passed");
+    if (ngx_http_api_auth_preflight(r, alcf)) {
         return NGX_DECLINED;
     }
 
@@ -231,6 +223,29 @@ ngx_http_api_auth_resolve(ngx_http_request_t *r,
                   "api_auth: no credentials were provided");
 
     return ngx_http_api_auth_outcome(ctx, api_auth::result_missing);
+}
+
+
+/* api_auth_preflight pass: a browser's CORS preflight carries no credential */
+
+static ngx_uint_t
+ngx_http_api_auth_preflight(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf) noexcept
+{
+    static ngx_str_t  origin = ngx_string("Origin");
+    static ngx_str_t  request_method =
+                          ngx_string("Access-Control-Request-Method");
+
+    if (alcf->preflight && r->method == NGX_HTTP_OPTIONS
+        && ngx_http_api_auth_find_header(r, &origin)
+        && ngx_http_api_auth_find_header(r, &request_method))
+    {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "api_auth preflight passed");
+        return 1;
+    }
+
+    return 0;
 }
 
 
