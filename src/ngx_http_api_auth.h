@@ -264,7 +264,11 @@ typedef struct {
 #define NGX_HTTP_API_AUTH_M_BUCKETS     3   /* the histogram's buckets */
 #define NGX_HTTP_API_AUTH_M_NBUCKETS    12  /* 11 bounds and +Inf */
 #define NGX_HTTP_API_AUTH_M_SUM         15  /* milliseconds */
-#define NGX_HTTP_API_AUTH_M_GLOBAL      16
+#define NGX_HTTP_API_AUTH_M_JWKS        16  /* key set fetches: ok, error */
+#define NGX_HTTP_API_AUTH_M_JWT         18  /* signature checks: per alg, */
+#define NGX_HTTP_API_AUTH_M_ALGS        11  /* valid then invalid */
+#define NGX_HTTP_API_AUTH_M_GLOBAL                                           \
+    (NGX_HTTP_API_AUTH_M_JWT + 2 * NGX_HTTP_API_AUTH_M_ALGS)
 
 /* per cache zone: hit, miss, stale, store failures */
 #define NGX_HTTP_API_AUTH_M_ZONE        4
@@ -539,6 +543,10 @@ void ngx_http_api_auth_count_request(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx) noexcept;
 void ngx_http_api_auth_count_introspection(ngx_http_request_t *r,
     ngx_uint_t result, ngx_msec_t ms) noexcept;
+void ngx_http_api_auth_count_jwks_fetch(ngx_http_request_t *r,
+    ngx_uint_t ok) noexcept;
+void ngx_http_api_auth_count_jwt_verify(ngx_http_request_t *r,
+    ngx_uint_t alg, ngx_uint_t valid) noexcept;
 void ngx_http_api_auth_count_store_failure(ngx_http_api_auth_zone_t *zone)
     noexcept;
 extern const ngx_msec_t  ngx_http_api_auth_bounds[];

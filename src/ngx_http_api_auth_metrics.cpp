@@ -444,6 +444,48 @@ ngx_http_api_auth_count_introspection(ngx_http_request_t *r,
 }
 
 
+/* a key set fetch that ended (api_auth_jwks): ok 1, or an error */
+
+void
+ngx_http_api_auth_count_jwks_fetch(ngx_http_request_t *r, ngx_uint_t ok)
+    noexcept
+{
+    ngx_atomic_t                   *row;
+    ngx_http_api_auth_main_conf_t  *amcf;
+
+    amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
+               ngx_http_get_module_main_conf(r, ngx_http_api_auth_module));
+
+    row = ngx_http_api_auth_metrics_row(amcf);
+
+    if (row != NULL) {
+        (void) ngx_atomic_fetch_add(&row[NGX_HTTP_API_AUTH_M_JWKS + !ok], 1);
+    }
+}
+
+
+/* a JWT signature checked with alg (api_auth::jws_alg): valid or not */
+
+void
+ngx_http_api_auth_count_jwt_verify(ngx_http_request_t *r, ngx_uint_t alg,
+    ngx_uint_t valid) noexcept
+{
+    ngx_atomic_t                   *row;
+    ngx_http_api_auth_main_conf_t  *amcf;
+
+    amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
+               ngx_http_get_module_main_conf(r, ngx_http_api_auth_module));
+
+    row = ngx_http_api_auth_metrics_row(amcf);
+
+    if (row != NULL && alg < NGX_HTTP_API_AUTH_M_ALGS) {
+        (void) ngx_atomic_fetch_add(
+                   &row[NGX_HTTP_API_AUTH_M_JWT
+                        + (valid ? 0 : NGX_HTTP_API_AUTH_M_ALGS) + alg], 1);
+    }
+}
+
+
 /* a record the cache zone had no room for (logged at most every 10s) */
 
 void
