@@ -543,7 +543,7 @@ void ngx_http_api_auth_count_request(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx) noexcept;
 void ngx_http_api_auth_count_introspection(ngx_http_request_t *r,
     ngx_uint_t result, ngx_msec_t ms) noexcept;
-void ngx_http_api_auth_count_jwks_fetch(ngx_http_request_t *r,
+void ngx_http_api_auth_metrics_jwks_fetch(ngx_http_request_t *r,
     ngx_uint_t ok) noexcept;
 void ngx_http_api_auth_count_jwt_verify(ngx_http_request_t *r,
     ngx_uint_t alg, ngx_uint_t valid) noexcept;

@@ -447,7 +447,7 @@ ngx_http_api_auth_count_introspection(ngx_http_request_t *r,
 /* a key set fetch that ended (api_auth_jwks): ok 1, or an error */
 
 void
-ngx_http_api_auth_count_jwks_fetch(ngx_http_request_t *r, ngx_uint_t ok)
+ngx_http_api_auth_metrics_jwks_fetch(ngx_http_request_t *r, ngx_uint_t ok)
     noexcept
 {
     ngx_atomic_t                   *row;
