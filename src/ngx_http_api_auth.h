@@ -235,8 +235,13 @@ static_assert(std::is_trivially_copyable<ngx_http_api_auth_node_t>::value,
 static_assert(offsetof(ngx_http_api_auth_node_t, data) <= 128,
               "a negative entry fits one 128-byte slab slot");
 
-/* the node and shctx layout; a zone of another layout is never reused */
+/*
+ * The node and shctx layout; a zone of another layout is never reused.
+ * Overridable only for t/028-zone-version.t (a second build of the module).
+ */
+#ifndef NGX_HTTP_API_AUTH_SHM_VERSION
 #define NGX_HTTP_API_AUTH_SHM_VERSION  2
+#endif
 
 typedef struct {
     ngx_uint_t                    version;  /* first, in every layout */
