@@ -115,7 +115,7 @@ typedef struct {
     ngx_array_t                   metric_groups;  /* server + location */
     ngx_array_t                   metric_zones;   /* ngx_shm_zone_t * */
     ngx_shm_zone_t               *metrics;
-    void                         *metrics_sh;     /* its header, or NULL */
+    ngx_atomic_t                 *metrics_rows;   /* the first, or NULL */
     ngx_uint_t                    metrics_slots;  /* rows */
     ngx_uint_t                    metrics_row;    /* counters per row */
     uint64_t                      metrics_layout;
@@ -544,6 +544,8 @@ ngx_int_t ngx_http_api_auth_metrics_merge(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
     noexcept;
 ngx_int_t ngx_http_api_auth_init_metrics(ngx_conf_t *cf) noexcept;
+
+/* ngx_http_api_auth_count.cpp */
 void ngx_http_api_auth_count_request(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx) noexcept;
 void ngx_http_api_auth_count_introspection(ngx_http_request_t *r,
