@@ -140,6 +140,17 @@ ok(defined $fails && $fails > 0,
     or diag($m->[2]);
 ok($fails <= $burst, "at most one per request ($fails of $burst)") if defined $fails;
 
+# every answer was stored (and is still there, or was evicted since to
+# make room) or was counted as a failure: nothing expires within max_ttl
+my ($entries) = ($m->[2] // '')
+    =~ /^api_auth_cache_entries\{zone="small"\} (\d+)$/m;
+my ($evicted) = ($m->[2] // '')
+    =~ /^api_auth_cache_evictions_total\{zone="small"\} (\d+)$/m;
+
+is(($fails // 0) + ($entries // 0) + ($evicted // 0), $burst,
+   'store failures + entries + evictions = the distinct tokens of the burst')
+    or diag($m->[2]);
+
 my $log = slurp($errlog);
 my @alerts = $log =~ /\[alert\][^\n]*could not allocate node/g;
 
