@@ -213,7 +213,8 @@ test-valgrind: test-deps module
 	TEST_NGINX_USE_VALGRIND=1 $(MAKE) -s integration
 
 # benchmarks: never part of make test
-BENCH_DEPS := wrk python3 util-linux gcc libnginx-mod-http-lua
+BENCH_DEPS := wrk python3 python3-cryptography util-linux gcc \
+              libnginx-mod-http-lua
 
 bench: module
 	@util/deps.sh $(BENCH_DEPS)
