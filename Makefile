@@ -94,6 +94,14 @@ $(MODULE): $(BUILD)/nginx/objs/Makefile $(SRCS)
 	$(MAKE) -s -C $(BUILD)/nginx -f objs/Makefile modules
 	@echo "built $(MODULE)"
 
+# a second build of the module whose cache zones have another layout
+# version, for t/028-zone-version.t: one object compiled again in the
+# configured tree, and a link (util/shm-variant.sh)
+SHM99_MODULE := $(BUILD)/shm99/ngx_http_api_auth_module.so
+
+$(SHM99_MODULE): $(MODULE) util/shm-variant.sh
+	@util/shm-variant.sh $(BUILD)/nginx $@ 99
+
 # the same module with AddressSanitizer + UBSan, for make test-asan
 ASAN_MODULE := $(BUILD)/asan/nginx/objs/ngx_http_api_auth_module.so
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -124,7 +132,7 @@ AS_TEST_ENV  := AS_PORT=$(AS_PORT_TEST) AS_PIDFILE=$(CURDIR)/t/as/as-test.pid \
 # the module's log lines of every block, scanned for secrets afterwards
 SUITE_LOGS := $(BUILD)/suite-logs
 
-integration: test-deps module
+integration: test-deps module $(SHM99_MODULE)
 	@command -v node >/dev/null || util/deps.sh nodejs npm
 	@$(AS_TEST_ENV) t/as/stop.sh >/dev/null 2>&1 || true
 	$(AS_TEST_ENV) t/as/start.sh
@@ -134,6 +142,7 @@ integration: test-deps module
 	TEST_NGINX_LOAD_MODULES="$(TEST_MODULE) $(ECHO_MODULE)" \
 	TEST_NGINX_DATA_DIR=$(CURDIR)/t/data \
 	TEST_NGINX_AS_PORT=$(AS_PORT_TEST) \
+	TEST_NGINX_SHM99_MODULE=$(SHM99_MODULE) \
 	TEST_NGINX_COLLECT_LOGS=$(SUITE_LOGS) \
 	prove $(PROVE_INC) -r $(or $(T),t/[0-9]*.t); rc=$$?; \
 	$(AS_TEST_ENV) t/as/stop.sh >/dev/null 2>&1; \
@@ -204,7 +213,8 @@ test-valgrind: test-deps module
 	TEST_NGINX_USE_VALGRIND=1 $(MAKE) -s integration
 
 # benchmarks: never part of make test
-BENCH_DEPS := wrk python3 util-linux gcc libnginx-mod-http-lua
+BENCH_DEPS := wrk python3 python3-cryptography util-linux gcc \
+              libnginx-mod-http-lua
 
 bench: module
 	@util/deps.sh $(BENCH_DEPS)

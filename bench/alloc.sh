@@ -8,6 +8,7 @@
 #   none   no auth (the baseline: nginx's own per-request allocations)
 #   key    api_auth api_key, 100 valid keys of a 1,000-key file
 #   oauth  api_auth oauth, cache hit (100 warm tokens)
+#   jwt    api_auth oauth, JWT cache hit (100 warm RS256 and ES256 JWTs)
 # and, for information, the OAuth miss path (a new token every request).
 # The module adds no allocation when key and oauth equal none.
 #
@@ -112,6 +113,7 @@ alloc_run() {
         send /none/x --auth "$D/b_auth.txt" -n "$WARM"
         send /key/x --auth "$D/k_auth.txt" -n "$WARM"
         send /oauth/x --auth "$D/o_auth.txt" -n "$WARM"
+        send /jwt/x --auth "$D/j_auth.txt" -n "$WARM"
     done
     send /oauth/x --cold "w$pool$(date +%s)-" -n 200
 
@@ -120,11 +122,12 @@ alloc_run() {
         measure none  "$N" /none/x  --auth "$D/b_auth.txt"
         measure key   "$N" /key/x   --auth "$D/k_auth.txt"
         measure oauth "$N" /oauth/x --auth "$D/o_auth.txt"
+        measure jwt   "$N" /jwt/x   --auth "$D/j_auth.txt"
     done
     measure miss "$N_MISS" /oauth/x --cold "m$pool$(date +%s)-"
     front_stop
 
-    for k in none key oauth miss; do
+    for k in none key oauth jwt miss; do
         echo "$k ${REQS[$k]} ${CALLS[$k]} ${BYTES[$k]}"
     done >"$BENCH/alloc-$pool.txt"
     python3 "$BENCHPY" alloc-report "$pool" "$BENCH/alloc-$pool.txt" \

@@ -70,6 +70,65 @@ def cmd_gen(d):
     # O*: 100 tokens, active at the mock AS
     _lines(d, "o_auth.txt", ["Bearer " + _token() for _ in range(NROTATE)])
 
+    _gen_jwt(d)
+
+
+# J*: JWTs signed with fresh keys of this run (RSA 2048, EC P-256);
+# J1/J3 rotate over 100 of them (RS256 and ES256 alternating), J2 over
+# JWT_N RS256 tokens, more than its small zone can hold (each one a miss)
+JWT_ISS = "https://as.bench.example/"
+JWT_AUD = "https://api.bench.example"
+
+
+def _b64(b):
+    import base64
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def _jwt(alg, key, sub):
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
+    head = _b64(json.dumps({"alg": alg, "typ": "at+jwt"},
+                           separators=(",", ":")).encode())
+    body = _b64(json.dumps({"iss": JWT_ISS, "aud": JWT_AUD, "sub": sub,
+                            "client_id": "bench-client", "scope": "a b",
+                            "exp": int(os.environ.get("BENCH_EXP",
+                                                      "4102444800")),
+                            "iat": 1700000000},
+                           separators=(",", ":")).encode())
+    msg = (head + "." + body).encode()
+    if alg == "RS256":
+        sig = key.sign(msg, padding.PKCS1v15(), hashes.SHA256())
+    else:
+        r, s = utils.decode_dss_signature(
+            key.sign(msg, ec.ECDSA(hashes.SHA256())))
+        sig = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    return head + "." + body + "." + _b64(sig)
+
+
+def _gen_jwt(d):
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    except ImportError:
+        sys.stderr.write("bench: no JWT scenarios: python3-cryptography "
+                         "is not installed\n")
+        return
+    rk = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ek = ec.generate_private_key(ec.SECP256R1())
+    for name, k in (("j_rsa.pub", rk), ("j_ec.pub", ek)):
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(k.public_key().public_bytes(
+                serialization.Encoding.PEM,
+                serialization.PublicFormat.SubjectPublicKeyInfo))
+    _lines(d, "j_auth.txt",
+           ["Bearer " + _jwt("RS256" if i % 2 == 0 else "ES256",
+                             rk if i % 2 == 0 else ek, "user-%03d" % i)
+            for i in range(NROTATE)])
+    n = int(os.environ.get("JWT_N", "4000"))
+    _lines(d, "j2_auth.txt", ["Bearer " + _jwt("RS256", rk, "cold-%06d" % i)
+                              for i in range(n)])
+
 
 def _lines(d, name, lines):
     with open(os.path.join(d, name), "w") as f:
@@ -291,6 +350,12 @@ def cmd_summarize(raw, meta, outdir):
                 r["worker_util"] for r in rs),
             "errors": sum(r["errors"] for r in rs),
         }
+        ver = [r for r in rs if "verifications" in r]
+        if ver:
+            row["verifications"] = [{
+                "round": r["round"], "completed": r["wrk"]["requests"],
+                "tokens_generated": r["wrk"]["generated"],
+                "verifications": r["verifications"]} for r in ver]
         cold = [r for r in rs if "as_calls" in r]
         if cold:
             row["cold"] = [{
@@ -360,6 +425,34 @@ def cmd_summarize(raw, meta, outdir):
                              c["tokens_generated"] - c["completed"]))
         target("O2 one introspection per distinct token", ok,
                "; ".join(parts))
+
+    j1, j2, j3, b0 = get("J1"), get("J2"), get("J3"), get("B0")
+    ratio_target("J1 >= 0.95 x B0", j1, 0.95)
+    if j2 and j2.get("verifications"):
+        ok, parts = True, []
+        for v in j2["verifications"]:
+            ok = ok and v["completed"] <= v["verifications"] \
+                <= v["tokens_generated"]
+            parts.append("round %d: %d checks, %d completed, %d sent" % (
+                v["round"], v["verifications"], v["completed"],
+                v["tokens_generated"]))
+        target("J2 one RS256 signature check per request", ok,
+               "; ".join(parts))
+    # what a signature check costs the worker: J2 (check + store, a
+    # miss) and J3 (check, no cache) over J1 (a cache hit)
+    if j1 and j1["cpu_us_per_req_median"] is not None:
+        for row, what in ((j2, "J2 - J1: RS256 check + store, us/request"),
+                          (j3, "J3 - J1: RS256/ES256 check, us/request")):
+            if row and row["cpu_us_per_req_median"] is not None:
+                target(what, None, "%.2f us (%.2f vs %.2f us/req)" % (
+                    row["cpu_us_per_req_median"]
+                    - j1["cpu_us_per_req_median"],
+                    row["cpu_us_per_req_median"],
+                    j1["cpu_us_per_req_median"]))
+    if j2 and b0 and j2["cpu_us_per_req_median"] is not None:
+        target("J2 - B0: the whole JWT miss path, us/request", None,
+               "%.2f us" % (j2["cpu_us_per_req_median"]
+                            - b0["cpu_us_per_req_median"]))
 
     result = {"machine": info, "scenarios": rows, "targets": targets,
               "memory": info.get("memory"), "runs": runs}
@@ -467,6 +560,7 @@ def cmd_alloc_report(pool, txt, out):
     base = res["none"]["mallocs_per_request"]
     label = {"none": "(c) no auth (baseline)", "key": "(a) API key",
              "oauth": "(b) OAuth, cache hit",
+             "jwt": "(d) OAuth with a JWT, cache hit",
              "miss": "OAuth, cache miss (for information)"}
     print("request_pool_size %s:\n" % pool)
     print("| path | requests | mallocs | mallocs/request | bytes/request "
@@ -479,7 +573,7 @@ def cmd_alloc_report(pool, txt, out):
             r["mallocs_per_request"], r["bytes_per_request"],
             r["mallocs_per_request"] - base))
     ok = all(res[k]["mallocs"] == res["none"]["mallocs"]
-             for k in ("key", "oauth"))
+             for k in ("key", "oauth", "jwt") if k in res)
     res["module_adds_no_malloc"] = ok
     print("\nthe module adds zero mallocs per request on the API-key and "
           "cache-hit paths: %s\n" % ("yes" if ok else "NO"))

@@ -9,6 +9,7 @@
 #   none   no auth (the baseline)
 #   key    api_auth api_key, 100 valid keys of a 1,000-key file
 #   oauth  api_auth oauth, cache hit (100 warm tokens)
+#   jwt    api_auth oauth, JWT cache hit (100 warm RS256 and ES256 JWTs)
 # zeroes the counters, sends N requests on one keepalive connection and
 # dumps them.  Prints instructions per request and the module's share.
 #
@@ -65,9 +66,10 @@ send() { python3 "$BENCHPY" send $P_FRONT "$@" >/dev/null; }
 send /none/x --auth "$D/b_auth.txt" -n "$WARM"
 send /key/x --auth "$D/k_auth.txt" -n "$WARM"
 send /oauth/x --auth "$D/o_auth.txt" -n "$WARM"
+send /jwt/x --auth "$D/j_auth.txt" -n "$WARM"
 
 declare -A IR
-for path in none:b key:k oauth:o; do
+for path in none:b key:k oauth:o jwt:j; do
     name=${path%%:*}
     callgrind_control -z "$FRONT_PID" >/dev/null 2>&1
     send "/$name/x" --auth "$D/${path##*:}_auth.txt" -n "$N"
@@ -83,7 +85,7 @@ out=$BENCH/callgrind.md
 {
     echo "| path | instructions/request | over no auth |"
     echo "|---|---:|---:|"
-    for name in none key oauth; do
+    for name in none key oauth jwt; do
         per=$(( IR[$name] / N ))
         over=$(( (IR[$name] - IR[none]) / N ))
         echo "| $name | $per | +$over |"

@@ -20,6 +20,11 @@
 #   O1  api_auth oauth, warm cache
 #   OL  access_by_lua + lua_shared_dict (if Debian's lua module is there)
 #   O2  api_auth oauth, a new token every request; the mock AS counts calls
+#   J1  api_auth oauth with JWTs (RS256 and ES256), warm cache
+#   J2  api_auth oauth, a new RS256 JWT every request (JWT_N tokens over a
+#       zone too small for them): one signature check each, counted by the
+#       module's own metrics
+#   J3  J1 without api_auth_cache: a signature check every request
 #   B0-2w, K1-2w, O1-2w: two workers (CPU 0 and 1), wrk unpinned
 # Every client rotates through 100 distinct Authorization values of one
 # size ("Bearer " + 47 characters).  Then a 1 MB zone is filled with
@@ -49,6 +54,8 @@ P_BACKEND=19901 P_AS=19902
 P_B0=19910 P_K0=19911 P_O0=19912
 P_K1=19913 P_O1=19914 P_O2=19915
 P_OL=19916
+P_J1=19917 P_J2=19918 P_J3=19919
+P_J1_2=19926 P_J2_2=19927 P_J3_2=19928
 P_B0_2=19920 P_K0_2=19921 P_O0_2=19922
 P_K1_2=19923 P_O1_2=19924 P_O2_2=19925
 P_MEM=19930
@@ -91,7 +98,8 @@ NOW=$(date +%s)
 TYPICAL='{"active":true,"client_id":"bench-client-0001","sub":"user-4b6c2d0e9a71","scope":"orders.read orders.write admin","exp":'$BENCH_EXP',"iat":'$NOW',"aud":"https://api.example.com"}'
 
 bench_ports_free $P_BACKEND $P_AS $P_B0 $P_K0 $P_O0 $P_K1 $P_O1 $P_O2 \
-    $P_OL $P_B0_2 $P_K0_2 $P_O0_2 $P_K1_2 $P_O1_2 $P_O2_2 $P_MEM
+    $P_OL $P_B0_2 $P_K0_2 $P_O0_2 $P_K1_2 $P_O1_2 $P_O2_2 $P_MEM \
+    $P_J1 $P_J2 $P_J3 $P_J1_2 $P_J2_2 $P_J3_2
 
 trap instances_stop EXIT
 trap 'exit 130' INT TERM
@@ -113,11 +121,13 @@ instance_start upstream upstream.conf "${UP[@]}" AFFINITY="$AFF_UP" \
 instance_start plain1 plain.conf "${UP[@]}" WORKERS=1 AFFINITY="$AFF1" \
     PORT_B0=$P_B0 PORT_K0=$P_K0 PORT_O0=$P_O0
 instance_start mod1 module.conf "${UP[@]}" WORKERS=1 AFFINITY="$AFF1" \
-    PORT_K1=$P_K1 PORT_O1=$P_O1 PORT_O2=$P_O2 COLD_ZONE=512m
+    PORT_K1=$P_K1 PORT_O1=$P_O1 PORT_O2=$P_O2 COLD_ZONE=512m \
+    PORT_J1=$P_J1 PORT_J2=$P_J2 PORT_J3=$P_J3
 instance_start plain2 plain.conf "${UP[@]}" WORKERS=2 AFFINITY="$AFF2" \
     PORT_B0=$P_B0_2 PORT_K0=$P_K0_2 PORT_O0=$P_O0_2
 instance_start mod2 module.conf "${UP[@]}" WORKERS=2 AFFINITY="$AFF2" \
-    PORT_K1=$P_K1_2 PORT_O1=$P_O1_2 PORT_O2=$P_O2_2 COLD_ZONE=1m
+    PORT_K1=$P_K1_2 PORT_O1=$P_O1_2 PORT_O2=$P_O2_2 COLD_ZONE=1m \
+    PORT_J1=$P_J1_2 PORT_J2=$P_J2_2 PORT_J3=$P_J3_2
 if [ $HAVE_LUA = 1 ]; then
     instance_start lua1 lua.conf "${UP[@]}" WORKERS=1 AFFINITY="$AFF1" \
         PORT_OL=$P_OL
@@ -125,13 +135,21 @@ fi
 
 SCENARIOS=(B0 K0 K1 O0 O1)
 [ $HAVE_LUA = 1 ] && SCENARIOS+=(OL)
-SCENARIOS+=(O2 B0-2w K1-2w O1-2w)
+SCENARIOS+=(O2)
+HAVE_JWT=0
+if [ -f "$BENCH/data/j_auth.txt" ]; then
+    HAVE_JWT=1
+    SCENARIOS+=(J1 J2 J3)
+fi
+SCENARIOS+=(B0-2w K1-2w O1-2w)
 
 # ONLY=K1,O1-2w: those scenarios, plus the B0 they are compared with
 if [ -n "${ONLY:-}" ]; then
     want=",$ONLY,"
     case $want in *-2w,*) want+="B0-2w," ;; esac
     case $want in *,[A-Z][0-9L],*) want+="B0," ;; esac
+    case $want in *,J[0-9],*) [ $HAVE_JWT = 1 ] || {
+        echo "bench: J* need python3-cryptography" >&2; exit 2; } ;; esac
     sel=()
     for s in "${SCENARIOS[@]}"; do
         case $want in *",$s,"*) sel+=("$s") ;; esac
@@ -157,6 +175,12 @@ scenario() {
               "access_by_lua + lua_shared_dict") ;;
     O2)    S=(mod1   $P_O2   1 cold   ""
               "api_auth oauth, cold: new token per request") ;;
+    J1)    S=(mod1   $P_J1   1 rotate $d/j_auth.txt
+              "api_auth oauth, JWT RS256+ES256, warm cache") ;;
+    J2)    S=(mod1   $P_J2   1 rotate $d/j2_auth.txt
+              "api_auth oauth, a new RS256 JWT per request") ;;
+    J3)    S=(mod1   $P_J3   1 rotate $d/j_auth.txt
+              "api_auth oauth, JWT RS256+ES256, no cache") ;;
     B0-2w) S=(plain2 $P_B0_2 2 rotate $d/b_auth.txt
               "no auth, 2 workers") ;;
     K1-2w) S=(mod2   $P_K1_2 2 rotate $d/k_auth.txt
@@ -170,8 +194,14 @@ RAW=$BENCH/raw.jsonl
 : >"$RAW"
 AS_LOG=$BENCH/upstream/as_calls.log
 
+# J2: the RS256 signature checks its server counted (api_auth_metrics)
+verifications() {
+    curl -s "http://127.0.0.1:$1/metrics" | sed -n \
+        's/^api_auth_jwt_verifications_total{alg="RS256",result="valid"} //p'
+}
+
 run_one() {
-    local round=$1 name=$2
+    local round=$1 name=$2 v0=0
     scenario "$name"
     local inst=${S[0]} port=${S[1]} workers=${S[2]} mode=${S[3]}
     local arg=${S[4]} desc=${S[5]}
@@ -194,6 +224,7 @@ run_one() {
 
     pids=$(instance_workers "$inst")
     [ "$mode" = cold ] && as0=$(wc -l <"$AS_LOG")
+    [ "$name" = J2 ] && v0=$(verifications "$port")
     t0=$(cpu_ticks $pids)
     "${wrk_cmd[@]}" -d"${DURATION}s" --latency -s "$ROOT/bench/wrk/bench.lua" \
         "http://127.0.0.1:$port/" -- "$mode" "$arg" >"$log" 2>&1 || {
@@ -203,6 +234,11 @@ run_one() {
     json=$(sed -n 's/^BENCHJSON //p' "$log")
     [ -n "$json" ] || { echo "bench: no result from wrk:" >&2;
                         cat "$log" >&2; exit 1; }
+
+    if [ "$name" = J2 ]; then
+        sleep 0.2
+        extra=",\"verifications\":$(( $(verifications "$port") - v0 ))"
+    fi
 
     if [ "$mode" = cold ]; then
         # let the calls in flight when wrk stopped reach the AS
@@ -235,7 +271,10 @@ err = w["status_errors"] + w["errors_connect"] + w["errors_read"] \
     + w["errors_write"] + w["errors_timeout"]
 x = json.loads("{" + extra.lstrip(",") + "}")
 more = ""
-if x:
+if "verifications" in x:
+    more = "  %d signature checks (completed %d)" % (
+        x["verifications"], w["requests"])
+elif x:
     more = "  AS calls %d (completed %d, sent %d)" % (
         x["as_calls"], w["requests"], w["generated"])
     if "as_duplicates" in x:

@@ -122,7 +122,7 @@ typedef struct {
     ngx_array_t                   metric_groups;  /* server + location */
     ngx_array_t                   metric_zones;   /* ngx_shm_zone_t * */
     ngx_shm_zone_t               *metrics;
-    void                         *metrics_sh;     /* its header, or NULL */
+    ngx_atomic_t                 *metrics_rows;   /* the first, or NULL */
     ngx_uint_t                    metrics_slots;  /* rows */
     ngx_uint_t                    metrics_row;    /* counters per row */
     uint64_t                      metrics_layout;
@@ -248,8 +248,13 @@ static_assert(std::is_trivially_copyable<ngx_http_api_auth_node_t>::value,
 static_assert(offsetof(ngx_http_api_auth_node_t, data) <= 128,
               "a negative entry fits one 128-byte slab slot");
 
-/* the node and shctx layout; a zone of another layout is never reused */
+/*
+ * The node and shctx layout; a zone of another layout is never reused.
+ * Overridable only for t/028-zone-version.t (a second build of the module).
+ */
+#ifndef NGX_HTTP_API_AUTH_SHM_VERSION
 #define NGX_HTTP_API_AUTH_SHM_VERSION  3  /* 3: claim kinds in records */
+#endif
 
 typedef struct {
     ngx_uint_t                    version;  /* first, in every layout */
@@ -280,7 +285,11 @@ static_assert(NGX_HTTP_API_AUTH_M_RESULTS == api_auth::result_unavailable,
 #define NGX_HTTP_API_AUTH_M_BUCKETS     3   /* the histogram's buckets */
 #define NGX_HTTP_API_AUTH_M_NBUCKETS    12  /* 11 bounds and +Inf */
 #define NGX_HTTP_API_AUTH_M_SUM         15  /* milliseconds */
-#define NGX_HTTP_API_AUTH_M_GLOBAL      16
+#define NGX_HTTP_API_AUTH_M_JWKS        16  /* key set fetches: ok, error */
+#define NGX_HTTP_API_AUTH_M_JWT         18  /* signature checks: per alg, */
+#define NGX_HTTP_API_AUTH_M_ALGS        11  /* valid then invalid */
+#define NGX_HTTP_API_AUTH_M_GLOBAL                                           \
+    (NGX_HTTP_API_AUTH_M_JWT + 2 * NGX_HTTP_API_AUTH_M_ALGS)
 
 /* per cache zone: hit, miss, stale, store failures */
 #define NGX_HTTP_API_AUTH_M_ZONE        4
@@ -568,10 +577,16 @@ ngx_int_t ngx_http_api_auth_metrics_merge(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
     noexcept;
 ngx_int_t ngx_http_api_auth_init_metrics(ngx_conf_t *cf) noexcept;
+
+/* ngx_http_api_auth_count.cpp */
 void ngx_http_api_auth_count_request(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx) noexcept;
 void ngx_http_api_auth_count_introspection(ngx_http_request_t *r,
     ngx_uint_t result, ngx_msec_t ms) noexcept;
+void ngx_http_api_auth_metrics_jwks_fetch(ngx_http_request_t *r,
+    ngx_uint_t ok) noexcept;
+void ngx_http_api_auth_count_jwt_verify(ngx_http_request_t *r,
+    ngx_uint_t alg, ngx_uint_t valid) noexcept;
 void ngx_http_api_auth_count_store_failure(ngx_http_api_auth_zone_t *zone)
     noexcept;
 extern const ngx_msec_t  ngx_http_api_auth_bounds[];

@@ -583,6 +583,9 @@ ngx_http_api_auth_jwt(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
+    ngx_http_api_auth_count_jwt_verify(r, static_cast<ngx_uint_t>(tok.alg),
+                                       st == api_auth::status::ok);
+
     if (st != api_auth::status::ok) {
         return ngx_http_api_auth_jwt_refuse(r, alcf, ctx, why, 1);
     }

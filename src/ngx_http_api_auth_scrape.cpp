@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/jwt.hpp"
 #include "core/prometheus.hpp"
 
 
@@ -288,6 +289,30 @@ ngx_http_api_auth_metrics_print(ngx_http_api_auth_main_conf_t *amcf,
     api_auth::prom_sample(out,
                           "api_auth_introspection_duration_seconds_count",
                           nullptr, 0, n);
+
+    api_auth::prom_family(out, "api_auth_jwks_fetches_total",
+                          "JWT key set fetches (api_auth_jwks), by outcome.",
+                          "counter");
+
+    for (k = 0; k < 2; k++) {
+        l[0] = { "result", k == 0 ? "ok" : "error" };
+        api_auth::prom_sample(out, "api_auth_jwks_fetches_total", l, 1,
+                              c[NGX_HTTP_API_AUTH_M_JWKS + k]);
+    }
+
+    api_auth::prom_family(out, "api_auth_jwt_verifications_total",
+                          "JWT signature checks (cache hits need none), by "
+                          "algorithm and outcome.", "counter");
+
+    static_assert(api_auth::jws_alg_count == NGX_HTTP_API_AUTH_M_ALGS, "");
+
+    for (k = 0; k < 2 * NGX_HTTP_API_AUTH_M_ALGS; k++) {
+        l[0] = { "alg", api_auth::jws_alg_name(static_cast<api_auth::jws_alg>(
+                            k % NGX_HTTP_API_AUTH_M_ALGS)) };
+        l[1] = { "result", k < NGX_HTTP_API_AUTH_M_ALGS ? "valid" : "invalid" };
+        api_auth::prom_sample(out, "api_auth_jwt_verifications_total", l, 2,
+                              c[NGX_HTTP_API_AUTH_M_JWT + k]);
+    }
 
     api_auth::prom_family(out, "api_auth_build_info",
                           "The api_auth module's version.", "gauge");
