@@ -8,6 +8,8 @@
 #   none   no auth (the baseline: nginx's own per-request allocations)
 #   key    api_auth api_key, 100 valid keys of a 1,000-key file
 #   oauth  api_auth oauth, cache hit (100 warm tokens)
+#   hide   the same with api_auth_hide_credential, one header after
+#          Authorization (it is unlinked from the middle of the list)
 # and, for information, the OAuth miss path (a new token every request).
 # The module adds no allocation when key and oauth equal none.
 #
@@ -112,6 +114,7 @@ alloc_run() {
         send /none/x --auth "$D/b_auth.txt" -n "$WARM"
         send /key/x --auth "$D/k_auth.txt" -n "$WARM"
         send /oauth/x --auth "$D/o_auth.txt" -n "$WARM"
+        send /hide/x --auth "$D/o_auth.txt" --trail -n "$WARM"
     done
     send /oauth/x --cold "w$pool$(date +%s)-" -n 200
 
@@ -120,11 +123,12 @@ alloc_run() {
         measure none  "$N" /none/x  --auth "$D/b_auth.txt"
         measure key   "$N" /key/x   --auth "$D/k_auth.txt"
         measure oauth "$N" /oauth/x --auth "$D/o_auth.txt"
+        measure hide  "$N" /hide/x  --auth "$D/o_auth.txt" --trail
     done
     measure miss "$N_MISS" /oauth/x --cold "m$pool$(date +%s)-"
     front_stop
 
-    for k in none key oauth miss; do
+    for k in none key oauth hide miss; do
         echo "$k ${REQS[$k]} ${CALLS[$k]} ${BYTES[$k]}"
     done >"$BENCH/alloc-$pool.txt"
     python3 "$BENCHPY" alloc-report "$pool" "$BENCH/alloc-$pool.txt" \

@@ -48,6 +48,9 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 /* the longest max_ttl, negative_ttl or stale_if_error: 365 days */
 #define NGX_HTTP_API_AUTH_MAX_TTL    (365 * 86400)
 
+/* list part descriptors in the ctx for hiding (ngx_http_api_auth_hide) */
+#define NGX_HTTP_API_AUTH_HIDE_PARTS  4
+
 /* which directives a level writes itself (ngx_http_api_auth_lint) */
 #define NGX_HTTP_API_AUTH_HERE_METHODS   0x01
 #define NGX_HTTP_API_AUTH_HERE_SCOPE     0x02
@@ -326,6 +329,8 @@ typedef struct {
                                                          passed */
     unsigned                          hidden:1;   /* credential header
                                                      removed */
+    ngx_uint_t                        hide_parts;  /* hide_part[] used */
+    ngx_list_part_t                   hide_part[NGX_HTTP_API_AUTH_HIDE_PARTS];
 
     ngx_str_t                         client;
     ngx_str_t                         subject;
