@@ -24,6 +24,7 @@ extern "C" {
 #include "core/digest.hpp"
 #include "core/keyfile.hpp"
 #include "core/policy.hpp"
+#include "core/url.hpp"
 
 
 static_assert(__cplusplus >= 201703L, "C++17 required");
@@ -442,12 +443,16 @@ char *ngx_http_api_auth_resource_name(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 char *ngx_http_api_auth_resource_documentation(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf) noexcept;
-char *ngx_http_api_auth_prm_directive(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept;
-ngx_int_t ngx_http_api_auth_prm_init(ngx_conf_t *cf) noexcept;
 char *ngx_http_api_auth_prm_merge(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
     noexcept;
+ngx_int_t ngx_http_api_auth_prm_check(ngx_conf_t *cf, const char *what,
+    ngx_str_t *url, api_auth::url_use use) noexcept;
+
+/* ngx_http_api_auth_metadata.cpp */
+char *ngx_http_api_auth_prm_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+ngx_int_t ngx_http_api_auth_prm_init(ngx_conf_t *cf) noexcept;
 
 /* ngx_http_api_auth_hide.cpp */
 char *ngx_http_api_auth_scrub_headers(ngx_conf_t *cf, ngx_command_t *cmd,
