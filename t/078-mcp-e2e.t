@@ -92,6 +92,7 @@ system("$as2_env AS_TOKEN_TTL=4 t/as/start.sh >/dev/null") == 0
     or die "the short-lived authorization server did not start\n";
 
 END {
+    local $?;    # the children's status is not the test's
     system("$as2_env t/as/stop.sh >/dev/null 2>&1") if $as2_env;
     for my $p (@pids) {
         kill 'TERM', $p;
