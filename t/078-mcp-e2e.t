@@ -18,9 +18,9 @@
 # here with AS_TOKEN_TTL=4) and one never issued are 401 invalid_token
 # with resource_metadata; a token without the scopes is 403 with them.
 #
-# Needs t/mcp/node_modules (make integration runs npm ci there) and the
-# AS of make integration (TEST_NGINX_AS_PORT).  Every process is on
-# 127.0.0.1, started here, stopped at the end, and bounded in time.
+# Needs t/mcp/node_modules (make integration runs npm ci there) and
+# t/as/node_modules.  Every process (both authorization servers too) is
+# on 127.0.0.1, started here, stopped at the end, and bounded in time.
 
 use Test::Nginx::Socket 'no_plan';
 
@@ -29,8 +29,6 @@ use File::Temp qw(tempdir);
 use IO::Socket::INET;
 use Time::HiRes qw(sleep time);
 
-our $as = $ENV{TEST_NGINX_AS_PORT}
-    or die "TEST_NGINX_AS_PORT is not set: run this file with make integration\n";
 our $root = getcwd();
 -d "$root/t/mcp/node_modules/\@modelcontextprotocol/sdk"
     or die "t/mcp/node_modules is missing: make integration installs it "
@@ -39,7 +37,7 @@ our $root = getcwd();
 our $tmp = tempdir('api-auth-078-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 our $port = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984;
 our $rs = "http://127.0.0.1:$port/mcp";
-our (@pids, $as2_env);
+our (@pids, @as_envs);
 
 # a port nobody listens on now (the kernel's choice)
 sub free_port {
@@ -84,21 +82,30 @@ if ($pid == 0) {
 }
 push @pids, $pid;
 
-# a second AS whose tokens live 4 s
-$ENV{TEST_NGINX_AS2_PORT} = free_port();
-$as2_env = "AS_PORT=$ENV{TEST_NGINX_AS2_PORT} AS_PIDFILE=$tmp/as2.pid "
-         . "AS_LOG=$tmp/as2.log";
-system("$as2_env AS_TOKEN_TTL=4 t/as/start.sh >/dev/null") == 0
-    or die "the short-lived authorization server did not start\n";
+# two authorization servers of our own (t/as/start.sh): the shared one
+# of make integration may be stopped by an earlier file (t/040, t/041);
+# the second one's tokens live 4 s
+sub start_as {
+    my ($name, $ttl) = @_;
+    my $p = free_port();
+    my $env = "AS_PORT=$p AS_PIDFILE=$tmp/$name.pid AS_LOG=$tmp/$name.log";
+    push @as_envs, $env;
+    system("$env AS_TOKEN_TTL=$ttl t/as/start.sh >/dev/null") == 0
+        or die "the authorization server $name did not start\n";
+    return $p;
+}
 
 END {
     local $?;    # the children's status is not the test's
-    system("$as2_env t/as/stop.sh >/dev/null 2>&1") if $as2_env;
+    system("$_ t/as/stop.sh >/dev/null 2>&1") for @as_envs;
     for my $p (@pids) {
         kill 'TERM', $p;
         waitpid $p, 0;
     }
 }
+
+our $as = start_as('as', 600);
+$ENV{TEST_NGINX_AS2_PORT} = start_as('as2', 4);
 
 wait_port($ENV{TEST_NGINX_MCP_PORT}, 'the MCP server');
 
