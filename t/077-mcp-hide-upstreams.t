@@ -271,7 +271,7 @@ _EOC_
 
 
 
-=== TEST 7: the list around the removed header: first of a second part, last of the list, scrubbed parts
+=== TEST 7: the list around the removed header: first of a second part, scrubbed parts, a last part emptied
 --- http_config
     underscores_in_headers on;
 --- config eval
@@ -287,14 +287,18 @@ $::Res
     }
 _EOC_
 --- request eval
-["GET /first", "GET /scrub"]
+["GET /first", "GET /scrub", "GET /scrub"]
 --- more_headers eval
 [CORE::join("", map { "H$_: v$_\n" } 1..18) . "Authorization: Bearer tok-077-7-a\n"
  . CORE::join("", map { "H$_: v$_\n" } 19..25),
  "H1: v1\n" . CORE::join("", map { "X-S-$_: s\n" } 1..30)
- . "Authorization: Bearer tok-077-7-b\nH2: v2\n"]
+ . "Authorization: Bearer tok-077-7-b\nH2: v2\n",
+ "H1: v1\nH2: v2\n" . CORE::join("", map { "F$_: f\n" } 1..16)
+ . CORE::join("", map { "X-S-$_: s\n" } 1..9)
+ . "Authorization: Bearer tok-077-7-c\n"]
 --- error_code eval
-[200, 200]
+[200, 200, 200]
 --- response_body eval
 ["[] [v1] [v18] [v19] [v25]\n",
+ "[] [v1] [] [] [v2]\n",
  "[] [v1] [] [] [v2]\n"]
