@@ -134,6 +134,9 @@ SUITE_LOGS := $(BUILD)/suite-logs
 
 integration: test-deps module $(SHM99_MODULE)
 	@command -v node >/dev/null || util/deps.sh nodejs npm
+	@# the MCP SDK client and server of t/078 (once; offline afterwards)
+	@[ -d t/mcp/node_modules/@modelcontextprotocol/sdk ] || \
+	    (cd t/mcp && npm ci --no-audit --no-fund)
 	@$(AS_TEST_ENV) t/as/stop.sh >/dev/null 2>&1 || true
 	$(AS_TEST_ENV) t/as/start.sh
 	@rm -rf $(SUITE_LOGS) && mkdir -p $(SUITE_LOGS)

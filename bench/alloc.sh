@@ -9,6 +9,8 @@
 #   key    api_auth api_key, 100 valid keys of a 1,000-key file
 #   oauth  api_auth oauth, cache hit (100 warm tokens)
 #   jwt    api_auth oauth, JWT cache hit (100 warm RS256 and ES256 JWTs)
+#   hide   the same with api_auth_hide_credential, one header after
+#          Authorization (it is unlinked from the middle of the list)
 # and, for information, the OAuth miss path (a new token every request).
 # The module adds no allocation when key and oauth equal none.
 #
@@ -114,6 +116,7 @@ alloc_run() {
         send /key/x --auth "$D/k_auth.txt" -n "$WARM"
         send /oauth/x --auth "$D/o_auth.txt" -n "$WARM"
         send /jwt/x --auth "$D/j_auth.txt" -n "$WARM"
+        send /hide/x --auth "$D/o_auth.txt" --trail -n "$WARM"
     done
     send /oauth/x --cold "w$pool$(date +%s)-" -n 200
 
@@ -123,11 +126,12 @@ alloc_run() {
         measure key   "$N" /key/x   --auth "$D/k_auth.txt"
         measure oauth "$N" /oauth/x --auth "$D/o_auth.txt"
         measure jwt   "$N" /jwt/x   --auth "$D/j_auth.txt"
+        measure hide  "$N" /hide/x  --auth "$D/o_auth.txt" --trail
     done
     measure miss "$N_MISS" /oauth/x --cold "m$pool$(date +%s)-"
     front_stop
 
-    for k in none key oauth jwt miss; do
+    for k in none key oauth jwt hide miss; do
         echo "$k ${REQS[$k]} ${CALLS[$k]} ${BYTES[$k]}"
     done >"$BENCH/alloc-$pool.txt"
     python3 "$BENCHPY" alloc-report "$pool" "$BENCH/alloc-$pool.txt" \

@@ -155,11 +155,14 @@ def cmd_render(template, out, *pairs):
 def cmd_send(port, path, *opts):
     """
     send PORT PATH [--auth FILE | --cold PREFIX] [-n N] [--expect S]
+         [--trail]
     Sends N requests (default: one per line of FILE) sequentially on one
     keepalive connection; --cold sends N distinct 47-character tokens
-    PREFIX...; any status but S (200) fails.
+    PREFIX...; --trail sends one more header after Authorization (so that
+    hiding it removes a header from the middle of the list); any status
+    but S (200) fails.
     """
-    auth_file, cold, n, expect = None, None, None, 200
+    auth_file, cold, n, expect, trail = None, None, None, 200, False
     it = iter(opts)
     for o in it:
         if o == "--auth":
@@ -170,6 +173,8 @@ def cmd_send(port, path, *opts):
             n = int(next(it))
         elif o == "--expect":
             expect = int(next(it))
+        elif o == "--trail":
+            trail = True
         else:
             sys.exit("send: unknown option " + o)
 
@@ -193,6 +198,8 @@ def cmd_send(port, path, *opts):
             hdr = {"Authorization": values[i % len(values)]}
         else:
             hdr = {}
+        if trail:
+            hdr["X-Trail"] = "1"
         conn.request("GET", path, headers=hdr)
         r = conn.getresponse()
         r.read()
@@ -561,6 +568,7 @@ def cmd_alloc_report(pool, txt, out):
     label = {"none": "(c) no auth (baseline)", "key": "(a) API key",
              "oauth": "(b) OAuth, cache hit",
              "jwt": "(d) OAuth with a JWT, cache hit",
+             "hide": "(b) + api_auth_hide_credential, a header after it",
              "miss": "OAuth, cache miss (for information)"}
     print("request_pool_size %s:\n" % pool)
     print("| path | requests | mallocs | mallocs/request | bytes/request "
@@ -573,10 +581,10 @@ def cmd_alloc_report(pool, txt, out):
             r["mallocs_per_request"], r["bytes_per_request"],
             r["mallocs_per_request"] - base))
     ok = all(res[k]["mallocs"] == res["none"]["mallocs"]
-             for k in ("key", "oauth", "jwt") if k in res)
+             for k in ("key", "oauth", "jwt", "hide") if k in res)
     res["module_adds_no_malloc"] = ok
-    print("\nthe module adds zero mallocs per request on the API-key and "
-          "cache-hit paths: %s\n" % ("yes" if ok else "NO"))
+    print("\nthe module adds zero mallocs per request on the API-key, "
+          "OAuth and JWT cache-hit and hiding paths: %s\n" % ("yes" if ok else "NO"))
     with open(out, "w") as f:
         json.dump(res, f, indent=1)
         f.write("\n")

@@ -25,6 +25,7 @@ extern "C" {
 #include "core/identity.hpp"
 #include "core/keyfile.hpp"
 #include "core/policy.hpp"
+#include "core/url.hpp"
 
 
 static_assert(__cplusplus >= 201703L, "C++17 required");
@@ -48,6 +49,9 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 
 /* the longest max_ttl, negative_ttl or stale_if_error: 365 days */
 #define NGX_HTTP_API_AUTH_MAX_TTL    (365 * 86400)
+
+/* list part descriptors in the ctx for hiding (ngx_http_api_auth_hide) */
+#define NGX_HTTP_API_AUTH_HIDE_PARTS  4
 
 /* which directives a level writes itself (ngx_http_api_auth_lint) */
 #define NGX_HTTP_API_AUTH_HERE_METHODS   0x01
@@ -351,6 +355,8 @@ typedef struct {
                                                          passed */
     unsigned                          hidden:1;   /* credential header
                                                      removed */
+    ngx_uint_t                        hide_parts;  /* hide_part[] used */
+    ngx_list_part_t                   hide_part[NGX_HTTP_API_AUTH_HIDE_PARTS];
 
     ngx_str_t                         client;
     ngx_str_t                         subject;
@@ -478,12 +484,16 @@ char *ngx_http_api_auth_resource_name(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 char *ngx_http_api_auth_resource_documentation(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf) noexcept;
-char *ngx_http_api_auth_prm_directive(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept;
-ngx_int_t ngx_http_api_auth_prm_init(ngx_conf_t *cf) noexcept;
 char *ngx_http_api_auth_prm_merge(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
     noexcept;
+ngx_int_t ngx_http_api_auth_prm_check(ngx_conf_t *cf, const char *what,
+    ngx_str_t *url, api_auth::url_use use) noexcept;
+
+/* ngx_http_api_auth_metadata.cpp */
+char *ngx_http_api_auth_prm_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+ngx_int_t ngx_http_api_auth_prm_init(ngx_conf_t *cf) noexcept;
 
 /* ngx_http_api_auth_hide.cpp */
 char *ngx_http_api_auth_scrub_headers(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -8,27 +8,37 @@
  * it on.  api_auth_scrub_headers removes client-sent headers by name or
  * prefix on every request of the location.
  *
- * A header is unlinked from the list, never moved: the pointers nginx
- * keeps in r->headers_in (host, user_agent, ...) still point to the
- * same headers.  The elements after it in its part go to a new part
- * with room for nalloc elements, so that ngx_list_push() keeps working,
- * and a part left empty is dropped from the chain (nginx's loops over a
- * list read a part's first element without checking its count).
+ * A header is unlinked from the list, never moved and never copied: the
+ * pointers nginx keeps in r->headers_in (host, user_agent, ...) still
+ * point to the same headers, and nothing is allocated.  The part that
+ * holds it ends before it, or starts after it when it is the part's
+ * first; otherwise the headers after it become a part of their own in
+ * place, whose descriptor (three words) the caller provides: the request
+ * ctx holds a few for hiding.  A part left empty leaves the chain
+ * (nginx's loops over a list read a part's first element without
+ * checking its count), except the list's first, which nginx checks.
  *
- * The slots left behind the end of a truncated part keep their contents
- * (pool memory), so those pointers stay valid.  One case reuses them: a
- * header pushed onto r->headers_in later (by another module) lands in
- * the last part, which may be a truncated one, and may then take a slot
- * that such a pointer still names; the pointer then reads that header.
- * Memory stays valid; nginx's own modules do not push request headers
- * after the access phase.
+ * ngx_list_push() writes into the last part while its count is below
+ * l->nalloc and then allocates a new part of l->nalloc elements: when
+ * the last part changes, l->nalloc is set to what that part can still
+ * hold (its room never grows), so a later push stays within it; this is
+ * what lua-nginx-module does when it removes a request header.
+ *
+ * The removed header keeps its contents (pool memory): a pointer still
+ * naming it stays valid, and reads the old header until a push reuses
+ * the slot (nginx's own modules push no request header after the access
+ * phase).
  */
 
 #include "ngx_http_api_auth.h"
 
 
 static ngx_int_t ngx_http_api_auth_unlink(ngx_http_request_t *r,
-    ngx_table_elt_t *h) noexcept;
+    ngx_table_elt_t *h, ngx_http_api_auth_ctx_t *ctx) noexcept;
+static void ngx_http_api_auth_drop_part(ngx_list_t *l, ngx_list_part_t *prev,
+    ngx_list_part_t *part) noexcept;
+static ngx_list_part_t *ngx_http_api_auth_hide_part(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
 static ngx_uint_t ngx_http_api_auth_scrub_match(ngx_str_t *pattern,
     ngx_table_elt_t *h) noexcept;
 
@@ -131,7 +141,7 @@ ngx_http_api_auth_hide(ngx_http_request_t *r,
     ctx->hidden = 1;
 
     if (r->headers_in.authorization) {
-        if (ngx_http_api_auth_unlink(r, r->headers_in.authorization)
+        if (ngx_http_api_auth_unlink(r, r->headers_in.authorization, ctx)
             == NGX_ERROR)
         {
             return NGX_ERROR;
@@ -152,7 +162,7 @@ ngx_http_api_auth_hide(ngx_http_request_t *r,
         }
 
         while ((h = ngx_http_api_auth_find_header(r, &src[i].header))) {
-            if (ngx_http_api_auth_unlink(r, h) != NGX_OK) {
+            if (ngx_http_api_auth_unlink(r, h, ctx) != NGX_OK) {
                 return NGX_ERROR;
             }
         }
@@ -205,7 +215,7 @@ ngx_http_api_auth_scrub(ngx_http_request_t *r,
                     r->headers_in.authorization = NULL;
                 }
 
-                if (ngx_http_api_auth_unlink(r, &h[i]) != NGX_OK) {
+                if (ngx_http_api_auth_unlink(r, &h[i], NULL) != NGX_OK) {
                     return NGX_ERROR;
                 }
 
@@ -289,8 +299,11 @@ ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name)
 }
 
 
+/* h leaves r->headers_in.headers; ctx: where a part descriptor comes from */
+
 static ngx_int_t
-ngx_http_api_auth_unlink(ngx_http_request_t *r, ngx_table_elt_t *h) noexcept
+ngx_http_api_auth_unlink(ngx_http_request_t *r, ngx_table_elt_t *h,
+    ngx_http_api_auth_ctx_t *ctx) noexcept
 {
     ngx_uint_t        i, n;
     ngx_list_t       *l;
@@ -310,41 +323,80 @@ ngx_http_api_auth_unlink(ngx_http_request_t *r, ngx_table_elt_t *h) noexcept
         i = h - e;
         n = part->nelts;
 
-        if (i + 1 < n) {
-            tail = static_cast<ngx_list_part_t *>(
-                       ngx_palloc(r->pool, sizeof(ngx_list_part_t)));
+        if (i + 1 == n) {
+            /* the last of its part: the part ends before it */
+            part->nelts = i;
+
+        } else if (i == 0) {
+            /* the first of several: the part starts after it */
+            part->elts = e + 1;
+            part->nelts = n - 1;
+
+            if (l->last == part) {
+                l->nalloc--;
+            }
+
+        } else {
+            /* in the middle: the headers after it, in place, are a part */
+            tail = ngx_http_api_auth_hide_part(r, ctx);
             if (tail == NULL) {
                 return NGX_ERROR;
             }
 
-            tail->elts = ngx_palloc(r->pool, l->nalloc * l->size);
-            if (tail->elts == NULL) {
-                return NGX_ERROR;
-            }
-
-            ngx_memcpy(tail->elts, &e[i + 1], (n - i - 1) * l->size);
+            tail->elts = e + i + 1;
             tail->nelts = n - i - 1;
             tail->next = part->next;
 
+            part->nelts = i;
             part->next = tail;
 
             if (l->last == part) {
                 l->last = tail;
+                l->nalloc -= i + 1;
             }
         }
 
-        part->nelts = i;
-
         if (part->nelts == 0 && prev) {
-            prev->next = part->next;
-
-            if (l->last == part) {
-                l->last = prev;
-            }
+            ngx_http_api_auth_drop_part(l, prev, part);
         }
 
         return NGX_OK;
     }
 
     return NGX_DECLINED;
+}
+
+
+/*
+ * An empty part leaves the chain.  When it was the last, its predecessor
+ * becomes the last, and the next push allocates (that part's room beyond
+ * its count is not known; a count of 0 is the first part's, whose room
+ * is at least one: it was never advanced past its last element).
+ */
+
+static void
+ngx_http_api_auth_drop_part(ngx_list_t *l, ngx_list_part_t *prev,
+    ngx_list_part_t *part) noexcept
+{
+    prev->next = part->next;
+
+    if (l->last == part) {
+        l->last = prev;
+        l->nalloc = prev->nelts ? prev->nelts : 1;
+    }
+}
+
+
+/* a part descriptor: the ctx's, then r->pool (scrubbing, or many keys) */
+
+static ngx_list_part_t *
+ngx_http_api_auth_hide_part(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    if (ctx && ctx->hide_parts < NGX_HTTP_API_AUTH_HIDE_PARTS) {
+        return &ctx->hide_part[ctx->hide_parts++];
+    }
+
+    return static_cast<ngx_list_part_t *>(
+               ngx_palloc(r->pool, sizeof(ngx_list_part_t)));
 }
