@@ -33,6 +33,8 @@
 #include "ngx_http_api_auth.h"
 
 
+static void ngx_http_api_auth_forget(ngx_http_request_t *r,
+    ngx_table_elt_t *h) noexcept;
 static ngx_int_t ngx_http_api_auth_unlink(ngx_http_request_t *r,
     ngx_table_elt_t *h, ngx_http_api_auth_ctx_t *ctx) noexcept;
 static void ngx_http_api_auth_drop_part(ngx_list_t *l, ngx_list_part_t *prev,
@@ -310,6 +312,8 @@ ngx_http_api_auth_unlink(ngx_http_request_t *r, ngx_table_elt_t *h,
     ngx_list_part_t  *part, *prev, *tail;
     ngx_table_elt_t  *e;
 
+    ngx_http_api_auth_forget(r, h);
+
     l = &r->headers_in.headers;
     prev = NULL;
 
@@ -399,4 +403,73 @@ ngx_http_api_auth_hide_part(ngx_http_request_t *r,
 
     return static_cast<ngx_list_part_t *>(
                ngx_palloc(r->pool, sizeof(ngx_list_part_t)));
+}
+
+
+/*
+ * h is no longer anyone's: the field of r->headers_in that nginx filled
+ * for a header of its name (ngx_http_headers_in: $http_user_agent,
+ * $cookie_NAME, $proxy_add_x_forwarded_for, ... read those, not the
+ * list) stops naming it.  From 1.23 on such a field heads a chain of the
+ * headers of that name ("next"); before, the repeatable ones (Cookie,
+ * X-Forwarded-For) are an array of pointers.
+ */
+
+static void
+ngx_http_api_auth_forget(ngx_http_request_t *r, ngx_table_elt_t *h) noexcept
+{
+    u_char              *field;
+    ngx_http_header_t   *hh;
+    ngx_table_elt_t    **ph;
+
+    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
+
+        if (hh->offset == 0 || hh->name.len != h->key.len
+            || ngx_strncasecmp(hh->name.data, h->key.data, h->key.len) != 0)
+        {
+            continue;
+        }
+
+        field = reinterpret_cast<u_char *>(&r->headers_in) + hh->offset;
+
+#if (nginx_version < 1023000)
+        if (hh->offset == offsetof(ngx_http_headers_in_t, cookies)
+#if (NGX_HTTP_X_FORWARDED_FOR)
+            || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
+#endif
+            )
+        {
+            ngx_array_t  *a = reinterpret_cast<ngx_array_t *>(field);
+            ngx_uint_t    i;
+
+            ph = static_cast<ngx_table_elt_t **>(a->elts);
+
+            for (i = 0; i < a->nelts; i++) {
+                if (ph[i] == h) {
+                    ngx_memmove(&ph[i], &ph[i + 1],
+                                (a->nelts - i - 1) * sizeof(*ph));
+                    a->nelts--;
+                    break;
+                }
+            }
+
+            continue;
+        }
+
+        ph = reinterpret_cast<ngx_table_elt_t **>(field);
+
+        if (*ph == h) {
+            *ph = NULL;
+        }
+#else
+        for (ph = reinterpret_cast<ngx_table_elt_t **>(field); *ph;
+             ph = &(*ph)->next)
+        {
+            if (*ph == h) {
+                *ph = h->next;
+                break;
+            }
+        }
+#endif
+    }
 }
