@@ -14,6 +14,10 @@
 # test-key-unknown-9999 is in no file.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(2);
 no_shuffle();
@@ -22,14 +26,9 @@ run_tests();
 __DATA__
 
 === TEST 1: a known key as Bearer passes
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
@@ -37,43 +36,24 @@ Authorization: Bearer test-key-gpt-prod-0001
 ok
 --- response_headers
 !WWW-Authenticate
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 2: no credential: 401 with the Bearer and Basic challenges in one header
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
 --- response_body_like: 401 (?:Authorization Required|Unauthorized)
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
 === TEST 3: unknown key: 401 invalid_token, logged as a keyed id only (not the plain SHA-256 prefix a4b46afe)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-unknown-9999
 --- error_code: 401
@@ -83,24 +63,18 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 qr/api_auth: unknown API key (?!a4b46afe)[0-9a-f]{8}\b/
 --- no_error_log eval
 [
+    @::NoErrorLog,
     qr/^(?!.*\[debug\]).*test-key-unknown-9999/,
     qr/api_auth.*test-key-unknown-9999/,
     "a4b46afe6e51d566",
-    "[error]",
-    "[alert]",
 ]
 
 
 
 === TEST 4: expired key (not_after in the past): 401 invalid_token
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-expired-0003
 --- error_code: 401
@@ -110,70 +84,44 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 api_auth: API key "old-key" expired
 --- no_error_log eval
 [
+    @::NoErrorLog,
     qr/^(?!.*\[debug\]).*test-key-expired-0003/,
     qr/api_auth.*test-key-expired-0003/,
     "70c490c69e7b",
-    "[error]",
-    "[alert]",
 ]
 
 
 
 === TEST 5: a key whose not_after is in the future passes
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 200
 --- response_body
 ok
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 6: a key with the required scope passes
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_require_scope orders.write;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_require_scope orders.write;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 ok
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 7: a key without the required scope: 403 insufficient_scope
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_require_scope orders.write;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_require_scope orders.write;
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 403
@@ -183,66 +131,44 @@ WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.
 api_auth: API key "partner-x" lacks scope
 --- no_error_log eval
 [
+    @::NoErrorLog,
     qr/^(?!.*\[debug\]).*test-key-partner-x-0002/,
     qr/api_auth.*test-key-partner-x-0002/,
     "1bcc83855a28",
-    "[error]",
-    "[alert]",
 ]
 
 
 
 === TEST 8: every required scope must be granted; the challenge lists them all
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_require_scope orders.read orders.write;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_require_scope orders.read orders.write;
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 403
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.read orders.write"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 9: a key with no scope at all fails any scope requirement
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_require_scope orders.read;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_require_scope orders.read;
 --- more_headers
 Authorization: Bearer test-key-noscope-0004
 --- error_code: 403
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.read"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 10: malformed Authorization headers: 400 invalid_request
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer
 --- error_code: 400
@@ -250,59 +176,37 @@ Authorization: Bearer
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
 --- error_log
 api_auth: malformed Authorization header
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 11: credentials that are not token68 ("Bearer a b"): 400
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001 extra
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 12: a comma is not token68: 400
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key,gpt-prod-0001
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 13: a TAB between scheme and credentials: 400 (RFC 7235 wants SP)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- raw_request eval
 "GET /t HTTP/1.1\r
 Host: localhost\r
@@ -313,19 +217,13 @@ Connection: close\r
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 14: a control byte in the credentials: 400, never a 500
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- raw_request eval
 "GET /t HTTP/1.1\r
 Host: localhost\r
@@ -336,21 +234,13 @@ Connection: close\r
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 15: two Authorization headers: nginx itself answers 400, before any module
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 Authorization: Bearer test-key-partner-x-0002
@@ -359,61 +249,37 @@ Authorization: Bearer test-key-partner-x-0002
 !WWW-Authenticate
 --- error_log
 client sent duplicate header line
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 16: a scheme this module does not read (Digest) counts as no credential
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Digest username="x", realm="api", nonce="n", uri="/t", response="r"
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 17: the scheme name is case-insensitive, and 1*SP may be several spaces
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: bEARER   test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 ok
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 18: a very long unknown token is an unknown key, not an error
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- raw_request eval
 "GET /t HTTP/1.1\r
 Host: localhost\r
@@ -428,17 +294,16 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 qr/api_auth: unknown API key [0-9a-f]{8}\b/
 --- no_error_log eval
 [
+    @::NoErrorLog,
     qr/^(?!.*\[debug\]).*x{64}/,
     qr/api_auth.*x{64}/,
-    "[error]",
-    "[alert]",
 ]
 
 
 
 === TEST 19: inherited from server; "api_auth off" cancels it in one location
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth api_key;
 
     location /private {
@@ -461,246 +326,163 @@ qr/api_auth: unknown API key [0-9a-f]{8}\b/
     qr/401 (?:Authorization Required|Unauthorized)/,
     qr/^public$/,
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
 === TEST 20: inherited from http into every server location
 --- http_config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth api_key;
 --- config
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 ok
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 21: inherited from http: no credential is still rejected
 --- http_config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth api_key;
 --- config
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 22: api_auth_realm sets the realm of every challenge
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_realm "orders api";
-        api_auth api_key;
-        api_auth_require_scope orders.write;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_realm "orders api";
+api_auth api_key;
+api_auth_require_scope orders.write;
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 403
 --- response_headers
 WWW-Authenticate: Bearer realm="orders api", error="insufficient_scope", scope="orders.write"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 23: a custom realm in the missing-credential challenge
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_realm "orders api";
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_realm "orders api";
+api_auth api_key;
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="orders api", Basic realm="orders api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 24: a quote and a backslash in the realm are escaped (RFC 7230 quoted-string)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_realm 'my "api" \ v2';
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_realm 'my "api" \ v2';
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-unknown-9999
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="my \"api\" \\ v2", error="invalid_token"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 25: optional: no credential passes as anonymous
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key optional;
         echo "$api_auth_result";
     }
---- request
-GET /t
 --- error_code: 200
 --- response_body
 anonymous
 --- response_headers
 !WWW-Authenticate
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 26: optional: a known key is still checked and passes
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key optional;
         echo "$api_auth_result $api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 allow gpt-prod
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 27: optional: an expired key is still rejected
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key optional;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key optional;
 --- more_headers
 Authorization: Bearer test-key-expired-0003
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 28: optional: a malformed credential is still 400
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key optional;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key optional;
 --- more_headers
 Authorization: Bearer a b
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 29: optional with an insufficient scope is still 403
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key optional;
-        api_auth_require_scope orders.write;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key optional;
+api_auth_require_scope orders.write;
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 403
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.write"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 30: a location-level "api_auth" replaces the inherited "optional"
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth api_key optional;
 
     location = /t {
         api_auth api_key;
         echo "ok";
     }
---- request
-GET /t
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 31: a POST with a body is rejected before the body is read
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo_read_request_body;
         echo_request_body;
@@ -714,16 +496,13 @@ Authorization: Bearer test-key-unknown-9999
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- response_body_like: 401 (?:Authorization Required|Unauthorized)
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 32: a POST with a known key reaches the content handler with its body
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo_read_request_body;
         echo_request_body;
@@ -736,21 +515,13 @@ Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body_like eval
 qr/^\{"order": 1\}\n?$/
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 33: an empty Authorization header: 400 invalid_request
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- raw_request eval
 "GET /t HTTP/1.1\r
 Host: localhost\r
@@ -761,37 +532,25 @@ Connection: close\r
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 34: a key in the query string (RFC 6750 2.3) is not read
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- request
 GET /t?access_token=test-key-gpt-prod-0001&api_key=test-key-gpt-prod-0001
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 35: the id logged for an unknown key is keyed: the same key gives the same id, another key another, and neither is its plain SHA-256 prefix (the log is checked after each request: one, two, then three lines)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- request eval
 ["GET /t", "GET /t", "GET /t"]
 --- more_headers eval
@@ -806,7 +565,5 @@ WWW-Authenticate: Bearer realm="api", Basic realm="api"
 qr/unknown API key \w+/
 --- grep_error_log_out eval
 qr/\Aunknown API key (?!a4b46afe)([0-9a-f]{8})\n(?:unknown API key \1\n(?:unknown API key (?!\1)(?!0a4fdec0)[0-9a-f]{8}\n)?)?\z/
---- no_error_log
-unknown API key a4b46afe
-[error]
-[alert]
+--- no_error_log eval
+[@::NoErrorLog, 'unknown API key a4b46afe']

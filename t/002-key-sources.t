@@ -23,6 +23,10 @@
 #   base64(":")                            Og==
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(2);
 no_shuffle();
@@ -33,78 +37,52 @@ __DATA__
 === TEST 1: default sources: Basic with the key itself as the value (GPT "Basic")
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Basic test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 gpt-prod
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 2: default sources: Basic base64("user:KEY")
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Basic dXNlcjp0ZXN0LWtleS1ncHQtcHJvZC0wMDAx
 --- error_code: 200
 --- response_body
 gpt-prod
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 3: default sources: Basic base64("KEY:"), as curl -u KEY: sends
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: basic dGVzdC1rZXktZ3B0LXByb2QtMDAwMTo=
 --- error_code: 200
 --- response_body
 gpt-prod
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 4: Basic base64("user:UNKNOWN"): 401 invalid_token, key not logged
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Basic dXNlcjp0ZXN0LWtleS11bmtub3duLTk5OTk=
 --- error_code: 401
@@ -114,23 +92,17 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 qr/api_auth: unknown API key (?!a4b46afe)[0-9a-f]{8}\b/
 --- no_error_log eval
 [
+    @::NoErrorLog,
     qr/test-key-unknown-9999/,
     qr/api_auth.*dXNlcjp0ZXN0LWtleS11bmtub3duLTk5OTk/,
-    "[error]",
-    "[alert]",
 ]
 
 
 
 === TEST 5: Basic value that is neither a key nor base64: 400 invalid_request
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Basic test-key-unknown-9999
 --- error_code: 400
@@ -138,194 +110,122 @@ Authorization: Basic test-key-unknown-9999
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
 --- error_log
 api_auth: malformed Basic credentials
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 6: Basic base64 without a colon: 400 invalid_request
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Basic bm8tY29sb24taGVyZQ==
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 7: Basic base64(":"), both parts empty: 400 invalid_request
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- more_headers
 Authorization: Basic Og==
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 8: "bearer" only: Basic credentials are not read, no Basic challenge
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source bearer;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source bearer;
+api_auth api_key;
 --- more_headers
 Authorization: Basic test-key-gpt-prod-0001
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 9: "bearer" only: a Bearer key passes
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source bearer;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source bearer;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 ok
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 10: "basic" only: a Bearer key is not read; the challenge offers Basic
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source basic;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source basic;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 11: header=X-API-Key: the whole header value is the key (GPT "Custom")
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_key_source header=X-API-Key;
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 X-API-Key: test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 gpt-prod
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 12: header names are case-insensitive
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_key_source header=X-Api-Key;
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 x-api-KEY: test-key-partner-x-0002
 --- error_code: 200
 --- response_body
 partner-x
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 13: header=X-API-Key only: no header is 401 with the plain Bearer challenge
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=X-API-Key;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=X-API-Key;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 14: an unknown key in the custom header: 401 invalid_token
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=X-API-Key;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=X-API-Key;
+api_auth api_key;
 --- more_headers
 X-API-Key: test-key-unknown-9999
 --- error_code: 401
@@ -335,24 +235,18 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 qr/api_auth: unknown API key (?!a4b46afe)[0-9a-f]{8}\b/
 --- no_error_log eval
 [
+    @::NoErrorLog,
     qr/^(?!.*\[debug\]).*test-key-unknown-9999/,
     qr/api_auth.*test-key-unknown-9999/,
-    "[error]",
-    "[alert]",
 ]
 
 
 
 === TEST 15: the custom header sent twice: 400 invalid_request
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=X-API-Key;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=X-API-Key;
+api_auth api_key;
 --- more_headers
 X-API-Key: test-key-gpt-prod-0001
 X-API-Key: test-key-gpt-prod-0001
@@ -361,160 +255,108 @@ X-API-Key: test-key-gpt-prod-0001
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
 --- error_log
 api_auth: duplicate or malformed "x-api-key" header
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 16: a space inside the custom header value: 400 invalid_request
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=X-API-Key;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=X-API-Key;
+api_auth api_key;
 --- more_headers
 X-API-Key: test-key-gpt-prod-0001 test-key-partner-x-0002
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 17: precedence: the first source present decides (header before bearer)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=X-API-Key bearer;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=X-API-Key bearer;
+api_auth api_key;
 --- more_headers
 X-API-Key: test-key-unknown-9999
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 18: precedence: the same request with bearer listed first passes
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_key_source bearer header=X-API-Key;
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 X-API-Key: test-key-unknown-9999
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 gpt-prod
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 19: precedence: an absent first source falls through to the next one
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_key_source header=X-API-Key bearer;
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 200
 --- response_body
 partner-x
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 20: two custom headers, each a source; the first listed decides
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_key_source header=X-Key-B header=X-Key-A;
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 X-Key-A: test-key-gpt-prod-0001
 X-Key-B: test-key-partner-x-0002
 --- error_code: 200
 --- response_body
 partner-x
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 21: api_auth_key_source is inherited from the server level
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth_key_source header=X-API-Key;
 
     location = /t {
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 X-API-Key: test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 gpt-prod
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 22: unknown key source: configuration error
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source bearer foo;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source bearer foo;
+api_auth api_key;
 --- must_die
 --- error_log
 invalid key source "foo"
@@ -522,15 +364,10 @@ invalid key source "foo"
 
 
 === TEST 23: "header=" without a name: configuration error
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=;
+api_auth api_key;
 --- must_die
 --- error_log
 invalid key source "header="
@@ -538,15 +375,10 @@ invalid key source "header="
 
 
 === TEST 24: a header name with a character outside [A-Za-z0-9_-]: configuration error
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=X-API:Key;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=X-API:Key;
+api_auth api_key;
 --- must_die
 --- error_log
 invalid header name in "header=X-API:Key"
@@ -556,13 +388,11 @@ invalid header name in "header=X-API:Key"
 === TEST 25: header=Authorization is accepted (any case): a value with no scheme is the key
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_key_source header=authorization;
         api_auth api_key;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: test-key-gpt-prod-0001
 --- error_code: 200
@@ -570,26 +400,18 @@ Authorization: test-key-gpt-prod-0001
 gpt-prod
 --- no_error_log eval
 [
+    @::NoErrorLog,
     qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
     qr/api_auth.*test-key-gpt-prod-0001/,
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
 ]
 
 
 
 === TEST 26: a source listed twice: configuration error
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=X-API-Key bearer header=x-api-key;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=X-API-Key bearer header=x-api-key;
+api_auth api_key;
 --- must_die
 --- error_log
 duplicate key source "header=x-api-key"
@@ -597,15 +419,10 @@ duplicate key source "header=x-api-key"
 
 
 === TEST 27: header=Authorization twice, in other case: configuration error
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=Authorization bearer header=AUTHORIZATION;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=Authorization bearer header=AUTHORIZATION;
+api_auth api_key;
 --- must_die
 --- error_log
 duplicate key source "header=authorization"
@@ -613,15 +430,10 @@ duplicate key source "header=authorization"
 
 
 === TEST 28: header=Authorization: a value with a space ("Digest abc") is no key: 400 invalid_request, as in any key header
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source bearer basic header=Authorization;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source bearer basic header=Authorization;
+api_auth api_key;
 --- more_headers
 Authorization: Digest test-key-gpt-prod-0001
 --- error_code: 400
@@ -630,24 +442,15 @@ WWW-Authenticate: Bearer realm="api", error="invalid_request"
 --- error_log
 api_auth: malformed Authorization header
 --- no_error_log eval
-[
-    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
-    "[error]",
-    "[alert]",
-]
+[@::NoErrorLog, qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/]
 
 
 
 === TEST 29: header=Authorization only: Bearer is a scheme the location does not read: 401, no credential
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source header=Authorization;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source header=Authorization;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 401
@@ -656,45 +459,28 @@ WWW-Authenticate: Bearer realm="api"
 --- error_log
 api_auth: no credentials were provided
 --- no_error_log eval
-[
-    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
-    "[error]",
-    "[alert]",
-]
+[@::NoErrorLog, qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/]
 
 
 
 === TEST 30: header=Authorization: a malformed Bearer value stays malformed (not a raw key)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source bearer header=Authorization;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source bearer header=Authorization;
+api_auth api_key;
 --- more_headers
 Authorization: Bearer
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 31: without header=Authorization, a value with no scheme is still no credential (RFC 6750)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth_key_source bearer basic header=X-API-Key;
-        api_auth api_key;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth_key_source bearer basic header=X-API-Key;
+api_auth api_key;
 --- more_headers
 Authorization: test-key-gpt-prod-0001
 --- error_code: 401
@@ -703,17 +489,13 @@ WWW-Authenticate: Bearer realm="api", Basic realm="api"
 --- error_log
 api_auth: no credentials were provided
 --- no_error_log eval
-[
-    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
-    "[error]",
-    "[alert]",
-]
+[@::NoErrorLog, qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/]
 
 
 
 === TEST 32: header=Authorization inherited into an oauth-only location: key sources are not read there
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth_key_source header=Authorization;
 
     location = /_introspect {
@@ -725,8 +507,6 @@ api_auth: no credentials were provided
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: test-key-gpt-prod-0001
 --- error_code: 401
@@ -735,17 +515,13 @@ WWW-Authenticate: Bearer realm="api"
 --- error_log
 api_auth: no credentials were provided
 --- no_error_log eval
-[
-    qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
-    "[error]",
-    "[alert]",
-]
+[@::NoErrorLog, qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/]
 
 
 
 === TEST 33: header=Authorization with api_key oauth: a raw key is a key
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth_key_source header=Authorization;
 
     location = /_introspect {
@@ -757,8 +533,6 @@ api_auth: no credentials were provided
         api_auth_introspect /_introspect;
         echo "$api_auth_method $api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: test-key-gpt-prod-0001
 --- error_code: 200
@@ -766,42 +540,28 @@ Authorization: test-key-gpt-prod-0001
 api_key gpt-prod
 --- no_error_log eval
 [
+    @::NoErrorLog,
     qr/^(?!.*\[debug\]).*test-key-gpt-prod-0001/,
     'api_auth introspect "',
-    "[error]",
-    "[alert]",
 ]
 
 
 
 === TEST 34: header=Authorization with api_key oauth: a Bearer token still goes to introspection
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth_key_source header=Authorization;
 
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"c1"}';
-    }
     location = /t {
         api_auth api_key oauth;
         api_auth_introspect /_introspect;
         echo "$api_auth_method $api_auth_client";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"client_id":"c1"}
 --- more_headers
 Authorization: Bearer tok-002-34-oauth
 --- error_code: 200
 --- response_body
 oauth c1
 --- no_error_log eval
-[
-    qr/^(?!.*\[debug\]).*tok-002-34-oauth/,
-    "[error]",
-    "[alert]",
-]
+[@::NoErrorLog, qr/^(?!.*\[debug\]).*tok-002-34-oauth/]

@@ -14,6 +14,10 @@
 #   test-key-dup-0007        sha256:e8963398...1de636
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(2);
 no_shuffle();
@@ -35,18 +39,11 @@ __DATA__
    # an indented comment
 gpt-prod	sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd	scope="orders.read   orders.write"   # trailing comment
 partner-x sha256:1bcc83855a28400d030e6d50146eb4f116466b06a940a2ab02accc3cd65a3f0e subject=acct-42
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 gpt-prod|gpt-prod|orders.read orders.write
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -61,18 +58,11 @@ unexpected exception
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd scope="orders.read"
 partner-x sha256:1bcc83855a28400d030e6d50146eb4f116466b06a940a2ab02accc3cd65a3f0e subject=acct-42
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 200
 --- response_body
 partner-x|acct-42|
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -83,18 +73,11 @@ unexpected exception
         api_auth api_key;
         echo "$api_auth_client|$api_auth_subject|$api_auth_scope";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 200
 --- response_body
 partner-x|Acct 42|
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -106,18 +89,11 @@ unexpected exception
         api_auth_require_scope orders.write;
         echo "$api_auth_client|$api_auth_scope|";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 gpt-prod|orders.read orders.write|
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -131,16 +107,11 @@ unexpected exception
 --- user_files
 >>> keys.txt
 # all keys were revoked
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-[error]
-[alert]
 
 
 
@@ -154,18 +125,11 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd not_after=2099-12-31t23:59:59.999z
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 ok
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -179,8 +143,6 @@ unexpected exception
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd not_after="2016-12-31T23:59:60Z"
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 401
@@ -188,9 +150,6 @@ Authorization: Bearer test-key-gpt-prod-0001
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- error_log
 api_auth: API key "gpt-prod" expired
---- no_error_log
-[error]
-[alert]
 
 
 
@@ -204,18 +163,11 @@ api_auth: API key "gpt-prod" expired
 --- user_files
 >>> keys.txt
 Aa0._-kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 Aa0._-kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -251,10 +203,6 @@ Authorization: Bearer test-key-gpt-prod-0001
     "!WWW-Authenticate",
     'WWW-Authenticate: Bearer realm="api", error="invalid_token"',
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -264,8 +212,6 @@ Authorization: Bearer test-key-gpt-prod-0001
         api_auth api_key;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth api_key" requires "api_auth_keys"
@@ -279,8 +225,6 @@ GET /t
         api_auth api_key;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: cannot open "[^"]*/html/no-such-keys\.txt" \(2: No such file or directory\)}
@@ -294,8 +238,6 @@ qr{api_auth: cannot open "[^"]*/html/no-such-keys\.txt" \(2: No such file or dir
         api_auth api_key;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: "[^"]*/html" is not a regular file}
@@ -314,8 +256,6 @@ qr{api_auth: "[^"]*/html" is not a regular file}
 # line 1
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
 partner-x sha256:1bcc83855a28400d030e6d50146eb4f116466b06a940a2ab02accc3cd65a3f0
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 3: invalid hash for "partner-x"}
@@ -334,8 +274,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 3: invalid hash for "partner-
 --- user_files
 >>> keys.txt
 gpt-prod sha256:E9212A087CB7B51133CE8A4050189E66E3D4FC2AF21DD969F92AFAAD21633FCD
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid hash for "gpt-prod"}
@@ -355,8 +293,6 @@ E9212A087CB7
 >>> keys.txt
 
 gpt-prod e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 2: invalid hash for "gpt-prod"}
@@ -375,8 +311,6 @@ e9212a087cb7
 --- user_files
 >>> keys.txt
 gpt-prod test-key-gpt-prod-0001
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid hash for "gpt-prod"}
@@ -395,8 +329,6 @@ test-key-gpt-prod-0001
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd test-key-gpt-prod-0001
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid option in field 3: expected name=value}
@@ -417,8 +349,6 @@ test-key-gpt-prod-0001
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
 # rotated
 gpt-prod sha256:1bcc83855a28400d030e6d50146eb4f116466b06a940a2ab02accc3cd65a3f0e
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 3: duplicate name "gpt-prod"}
@@ -437,8 +367,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 3: duplicate name "gpt-prod"}
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
 partner-x sha256:1bcc83855a28400d030e6d50146eb4f116466b06a940a2ab02accc3cd65a3f0e
 gpt-copy sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 3: duplicate hash \(same key as "gpt-prod"\)}
@@ -457,8 +385,6 @@ e9212a087cb7
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd scopes="orders.read"
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: unknown option "scopes"}
@@ -475,8 +401,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: unknown option "scopes"}
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd scope="a" scope="b"
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: duplicate option "scope"}
@@ -493,8 +417,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: duplicate option "scope"}
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd not_after=2027-13-01T00:00:00Z
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid not_after "2027-13-01T00:00:00Z"}
@@ -512,8 +434,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid not_after "2027-13
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
 partner-x sha256:1bcc83855a28400d030e6d50146eb4f116466b06a940a2ab02accc3cd65a3f0e not_after=2027-02-30T00:00:00Z
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 2: invalid not_after "2027-02-30T00:00:00Z"}
@@ -530,8 +450,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 2: invalid not_after "2027-02
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd not_after=2027-01-01T00:00:00+00:00
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid not_after "2027-01-01T00:00:00\+00:00"}
@@ -548,8 +466,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid not_after "2027-01
 --- user_files
 >>> keys.txt
 gpt/prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid name: byte "/" at position 4 \(names are made of A-Z a-z 0-9 \. _ -\) in }
@@ -566,8 +482,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid name: byte "/" at 
 --- user_files
 >>> keys.txt
 kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: name longer than 64 characters in }
@@ -585,8 +499,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: name longer than 64 charac
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
 lonely
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 2: missing hash\b}
@@ -603,8 +515,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 2: missing hash\b}
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd scope="orders.read
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: unterminated quote}
@@ -621,8 +531,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: unterminated quote}
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd subject=acct 42
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid option in field 4: expected name=value}
@@ -639,8 +547,6 @@ qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid option in field 4:
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd subject=""
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 1: invalid subject ""}
@@ -660,8 +566,6 @@ gpt-prod  sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fc
 partner-x sha256:1bcc83855a28400d030e6d50146eb4f116466b06a940a2ab02accc3cd65a3f0e  subject=acct-42
 dup       sha256:e8963398f15b4d622ebe151c67c3bec187c77bc381946e9d5432e957b21de636  color=blue
 bad/name  sha256:e8963398f15b4d622ebe151c67c3bec187c77bc381946e9d5432e957b21de636
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: key file "[^"]*/html/keys\.txt", line 3: unknown option "color"}
@@ -681,8 +585,6 @@ line 4
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth_keys" directive is duplicate
@@ -699,8 +601,6 @@ GET /t
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid parameter "optional"
@@ -717,8 +617,6 @@ api_auth: invalid parameter "optional"
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid parameter "optional"
@@ -735,8 +633,6 @@ api_auth: invalid parameter "optional"
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: duplicate method "api_key"
@@ -753,8 +649,6 @@ api_auth: duplicate method "api_key"
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: "off" takes no other parameter
@@ -771,8 +665,6 @@ api_auth: "off" takes no other parameter
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid parameter "apikey"
@@ -790,8 +682,6 @@ api_auth: invalid parameter "apikey"
 --- user_files
 >>> keys.txt
 gpt-prod sha256:e9212a087cb7b51133ce8a4050189e66e3d4fc2af21dd969f92afaad21633fcd
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid value "orders"write"
@@ -805,8 +695,6 @@ api_auth: invalid value "orders"write"
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: zone "zone=x:1k" is too small

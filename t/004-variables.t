@@ -13,6 +13,10 @@
 # test-key-unknown-9999 is in no file.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(2);
 no_shuffle();
@@ -23,145 +27,97 @@ __DATA__
 === TEST 1: allow: result, method, client, subject (= NAME) and scope
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope|$api_auth_cache_status";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 allow|api_key|gpt-prod|gpt-prod|orders.read orders.write|
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 2: allow: subject= replaces NAME in $api_auth_subject
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 200
 --- response_body
 allow|api_key|partner-x|acct-42|orders.read
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 3: allow: a key without scope= has an empty $api_auth_scope
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "$api_auth_result|$api_auth_client|$api_auth_subject|$api_auth_scope|";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Basic test-key-noscope-0004
 --- error_code: 200
 --- response_body
 allow|noscope|noscope||
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 4: anonymous (optional, no credential): only the result is set
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key optional;
         echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope|";
     }
---- request
-GET /t
 --- error_code: 200
 --- response_body
 anonymous|||||
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 5: api_auth off: every variable is empty, even with a valid key sent
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /t {
         api_auth off;
         echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope|$api_auth_cache_status|";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 ||||||
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 6: missing: seen by add_header ... always on the 401
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        add_header X-Auth-Result $api_auth_result always;
-        add_header X-Auth-Client $api_auth_client always;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+add_header X-Auth-Result $api_auth_result always;
+add_header X-Auth-Client $api_auth_client always;
 --- error_code: 401
 --- response_headers
 X-Auth-Result: missing
 !X-Auth-Client
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 7: invalid_request: seen by add_header ... always on the 400
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        add_header X-Auth-Result $api_auth_result always;
-        add_header X-Auth-Client $api_auth_client always;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+add_header X-Auth-Result $api_auth_result always;
+add_header X-Auth-Client $api_auth_client always;
 --- more_headers
 Authorization: Bearer a b
 --- error_code: 400
@@ -169,24 +125,16 @@ Authorization: Bearer a b
 X-Auth-Result: invalid_request
 !X-Auth-Client
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 8: invalid_token (unknown key): no client is named
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        add_header X-Auth-Result $api_auth_result always;
-        add_header X-Auth-Client $api_auth_client always;
-        add_header X-Auth-Method $api_auth_method always;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+add_header X-Auth-Result $api_auth_result always;
+add_header X-Auth-Client $api_auth_client always;
+add_header X-Auth-Method $api_auth_method always;
 --- more_headers
 Authorization: Bearer test-key-unknown-9999
 --- error_code: 401
@@ -195,49 +143,33 @@ X-Auth-Result: invalid_token
 !X-Auth-Client
 !X-Auth-Method
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 9: invalid_token (expired key)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        add_header X-Auth-Result $api_auth_result always;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+add_header X-Auth-Result $api_auth_result always;
 --- more_headers
 Authorization: Bearer test-key-expired-0003
 --- error_code: 401
 --- response_headers
 X-Auth-Result: invalid_token
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 10: insufficient_scope: the key is known, but a rejected credential names nobody
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_require_scope orders.write;
-        add_header X-Auth-Result $api_auth_result always;
-        add_header X-Auth-Method $api_auth_method always;
-        add_header X-Auth-Client $api_auth_client always;
-        add_header X-Auth-Subject $api_auth_subject always;
-        add_header X-Auth-Scope $api_auth_scope always;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_require_scope orders.write;
+add_header X-Auth-Result $api_auth_result always;
+add_header X-Auth-Method $api_auth_method always;
+add_header X-Auth-Client $api_auth_client always;
+add_header X-Auth-Subject $api_auth_subject always;
+add_header X-Auth-Scope $api_auth_scope always;
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 403
@@ -250,16 +182,13 @@ X-Auth-Method: api_key
 WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.write"
 --- error_log
 api_auth: API key "partner-x" lacks scope "orders.write"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 11: proxy_set_header passes the identity to the upstream
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         proxy_set_header X-Client $api_auth_client;
         proxy_set_header X-Subject $api_auth_subject;
@@ -271,25 +200,18 @@ api_auth: API key "partner-x" lacks scope "orders.write"
     location = /backend {
         echo "$http_x_result|$http_x_client|$http_x_subject|$http_x_scope|own:$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 200
 --- response_body
 allow|partner-x|acct-42|orders.read|own:
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 12: proxy_set_header of an anonymous request sends empty identity headers
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key optional;
         proxy_set_header X-Client $api_auth_client;
         proxy_set_header X-Result $api_auth_result;
@@ -299,22 +221,15 @@ unexpected exception
     location = /backend {
         echo "$http_x_result|$http_x_client|";
     }
---- request
-GET /t
 --- error_code: 200
 --- response_body
 anonymous||
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 13: nothing from one request shows in the next (allow, then anonymous, then off)
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /t {
         api_auth api_key;
@@ -350,17 +265,12 @@ Authorization: Bearer test-key-partner-x-0002
     "||||\n",
     "allow|api_key|partner-x|acct-42|orders.read\n",
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 14: nothing from a rejected request shows in the next
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /scoped {
         api_auth api_key;
@@ -387,9 +297,6 @@ Authorization: Bearer test-key-partner-x-0002
     qr/403 Forbidden/,
     qr/^anonymous\|\|\n$/,
 ]
---- no_error_log
-[error]
-[alert]
 
 
 
@@ -401,7 +308,7 @@ Authorization: Bearer test-key-partner-x-0002
         keepalive 4;
     }
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth_introspect /_introspect;
     api_auth_cache z;
 
@@ -450,8 +357,6 @@ Authorization: Bearer test-key-partner-x-0002
         echo_location /via/key;
         echo_location /via/none;
     }
---- request
-GET /t
 --- error_code: 200
 --- response_body_like eval
 my $key = 'allow\|api_key\|partner-x\|acct-42\|orders\.read\|\|';
@@ -463,17 +368,12 @@ my $re = '\Ac=(\d+) ' . $key . '\n';
 $re .= "c=\\1 $_\\n" for @rest;
 $re .= '\z';
 qr/$re/
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 16: the decision survives internal redirects: try_files into a named location, error_page
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location /tf/ {
         api_auth api_key;
@@ -517,18 +417,13 @@ unexpected exception
     "denied: invalid_token|api_key|\n",
     "plain: |\n",
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 17: a subrequest reads the identity of its main request
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo_location /sub;
     }
@@ -537,18 +432,11 @@ unexpected exception
         api_auth off;
         echo "$api_auth_result|$api_auth_client|$api_auth_subject";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 allow|gpt-prod|gpt-prod
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -558,7 +446,7 @@ unexpected exception
                         'client=$api_auth_client subject=$api_auth_subject '
                         'scope="$api_auth_scope"';
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /t {
         api_auth api_key;
@@ -595,63 +483,45 @@ Authorization: Bearer test-key-partner-x-0002
     qr/401 (?:Authorization Required|Unauthorized)/,
     qr{^/t 200 allow api_key client=partner-x subject=acct-42 scope="orders.read"\n/bad\?x 401 missing  client= subject= scope=""\n}m,
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
 === TEST 19: a Basic API key never shows as $remote_user ("curl -u KEY:")
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "[$remote_user]$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Basic dGVzdC1rZXktZ3B0LXByb2QtMDAwMTo=
 --- error_code: 200
 --- response_body
 []gpt-prod
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 20: nor does an unknown Basic key, even when an allowed address lets it pass
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         satisfy any;
         allow 127.0.0.1;
         deny all;
         echo "[$remote_user]$api_auth_result";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Basic dGVzdC1rZXktdW5rbm93bi05OTk5Og==
 --- error_code: 200
 --- response_body
 []invalid_token
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 21: nor a key sent as Basic to a location that reads only Bearer tokens, or only a custom header
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /oauth {
         api_auth oauth optional;
@@ -677,8 +547,3 @@ Authorization: Basic dGVzdC1rZXktZ3B0LXByb2QtMDAwMTo=
 [200, 200]
 --- response_body eval
 ["[]anonymous\n", "[]anonymous\n"]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception

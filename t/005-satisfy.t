@@ -13,6 +13,10 @@
 # test-key-unknown-9999 is in no file.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(2);
 no_shuffle();
@@ -23,40 +27,31 @@ __DATA__
 === TEST 1: satisfy any: an allowed address passes without a credential, no challenge
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         satisfy any;
         allow 127.0.0.1;
         deny all;
         echo "ok $api_auth_result";
     }
---- request
-GET /t
 --- error_code: 200
 --- response_body
 ok missing
 --- response_headers
 !WWW-Authenticate
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 2: satisfy any: an allowed address passes even with an unknown key
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         satisfy any;
         allow 127.0.0.1;
         deny all;
         echo "ok $api_auth_result";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-unknown-9999
 --- error_code: 200
@@ -64,18 +59,13 @@ Authorization: Bearer test-key-unknown-9999
 ok invalid_token
 --- response_headers
 !WWW-Authenticate
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 3: satisfy any: an allowed address passes a key without the scope, which names nobody
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_require_scope orders.write;
         satisfy any;
@@ -83,8 +73,6 @@ unexpected exception
         deny all;
         echo "ok $api_auth_result client=$api_auth_client subject=$api_auth_subject scope=$api_auth_scope";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 200
@@ -92,25 +80,18 @@ Authorization: Bearer test-key-partner-x-0002
 ok insufficient_scope client= subject= scope=
 --- response_headers
 !WWW-Authenticate
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 4: satisfy any, deny all: a valid key passes
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         satisfy any;
         deny all;
         echo "ok $api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
@@ -118,25 +99,15 @@ Authorization: Bearer test-key-gpt-prod-0001
 ok gpt-prod
 --- response_headers
 !WWW-Authenticate
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 5: satisfy any, deny all, no credential: 401 with the challenge (not 403)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        satisfy any;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+satisfy any;
+deny all;
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
@@ -147,16 +118,11 @@ access forbidden by rule
 
 
 === TEST 6: satisfy any, deny all, unknown key: 401 invalid_token
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        satisfy any;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+satisfy any;
+deny all;
 --- more_headers
 Authorization: Bearer test-key-unknown-9999
 --- error_code: 401
@@ -168,17 +134,12 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 
 
 === TEST 7: satisfy any, deny all, insufficient scope: 403 with the scope challenge
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_require_scope orders.write;
-        satisfy any;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_require_scope orders.write;
+satisfy any;
+deny all;
 --- more_headers
 Authorization: Bearer test-key-partner-x-0002
 --- error_code: 403
@@ -190,61 +151,40 @@ WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.
 
 
 === TEST 8: satisfy any, deny all, malformed credentials: 400 stays 400
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        satisfy any;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+satisfy any;
+deny all;
 --- more_headers
 Authorization: Bearer a b
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 9: satisfy any with an allowed address: a malformed credential is still 400
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        satisfy any;
-        allow 127.0.0.1;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+satisfy any;
+allow 127.0.0.1;
+deny all;
 --- more_headers
 Authorization: Basic bm8tY29sb24taGVyZQ==
 --- error_code: 400
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_request"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 10: satisfy all, deny all, valid key: 403 from the access module, no challenge
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        satisfy all;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+satisfy all;
+deny all;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 403
@@ -258,62 +198,39 @@ access forbidden by rule
 
 
 === TEST 11: satisfy all, allowed address, valid key: 200
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        satisfy all;
-        allow 127.0.0.1;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+satisfy all;
+allow 127.0.0.1;
+deny all;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 ok
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 12: satisfy all, allowed address, no credential: 401 with the challenge
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        satisfy all;
-        allow 127.0.0.1;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+satisfy all;
+allow 127.0.0.1;
+deny all;
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 13: satisfy any, deny all, optional and no credential: anonymous is no grant
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key optional;
-        satisfy any;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key optional;
+satisfy any;
+deny all;
 --- error_code: 403
 --- response_headers
 !WWW-Authenticate
@@ -327,30 +244,23 @@ access forbidden by rule
 === TEST 14: satisfy any, deny all, optional and a valid key: 200
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key optional;
         satisfy any;
         deny all;
         echo "ok $api_auth_result";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- response_body
 ok allow
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 15: satisfy any inherited from the server, checked per location
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth api_key;
     satisfy any;
     deny all;
@@ -385,7 +295,7 @@ unexpected exception
 === TEST 16: satisfy all: an address that "deny" refuses gets 403 whatever it sends; credentials are not even looked at (security review, finding 4)
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         deny 127.0.0.1;
         echo "ok $api_auth_result";
@@ -417,22 +327,13 @@ unexpected exception
 
 === TEST 17: satisfy all: a refused address causes no introspection, and an active token still gets 403
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"sub":"u1"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         deny 127.0.0.1;
         echo "ok $api_auth_result";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"sub":"u1"}
 --- more_headers
 Authorization: Bearer tok-005-31-active
 --- error_code: 403
@@ -450,7 +351,7 @@ unexpected exception
 === TEST 18: satisfy all with an allowed address: the credential is still checked after allow/deny
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         allow 127.0.0.1;
         deny all;
@@ -468,7 +369,3 @@ unexpected exception
 [401, 200, 401]
 --- response_body_like eval
 [qr/401/, qr/^ok allow gpt-prod$/, qr/401/]
---- no_error_log
-[error]
-[alert]
-unexpected exception

@@ -19,6 +19,10 @@
 # Basic base64("alice:secret") = YWxpY2U6c2VjcmV0
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -32,7 +36,7 @@ __DATA__
 --- config
     location = /t {
         limit_req zone=one;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         add_header X-User "[$remote_user]" always;
         echo "ok $api_auth_client";
@@ -57,7 +61,7 @@ unexpected exception
 --- config
     location = /t {
         limit_req zone=one;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         error_page 503 = @busy;
         echo "ok $api_auth_client";
@@ -84,7 +88,7 @@ unexpected exception
 --- config
     location = /t {
         client_max_body_size 10;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         add_header X-User "[$remote_user]" always;
         echo "ok";
@@ -106,13 +110,11 @@ unexpected exception
 === TEST 4: a rewrite-phase return in an api_auth location
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         add_header X-User "[$remote_user]" always;
         return 403;
     }
---- request
-GET /t
 --- more_headers
 Authorization: Basic dGVzdC1rZXktZ3B0LXByb2QtMDAwMTo=
 --- error_code: 403
@@ -128,11 +130,9 @@ unexpected exception
 --- config
     add_header X-User "[$remote_user]" always;
 
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- raw_request eval
 "GET /t HTTP/1.1\r
 Host: localhost\r
@@ -152,15 +152,13 @@ unexpected exception
 
 === TEST 6: a location of the same server without api_auth keeps $remote_user for a real Basic user
 --- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        echo "ok";
-    }
     location = /plain {
         add_header X-User "[$remote_user]" always;
         echo "plain";
     }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
 --- request
 GET /plain
 --- more_headers

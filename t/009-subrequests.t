@@ -16,6 +16,10 @@
 # never frees, shows in make test-valgrind.)
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -25,7 +29,7 @@ __DATA__
 
 === TEST 1: auth_request to an api_auth location: no credential is 401 with its challenge, a known key passes with its identity, an unknown one is 401
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /check {
         internal;
@@ -63,7 +67,7 @@ unexpected exception
 
 === TEST 2: auth_request to a location that requires a scope: 403 for a key without it
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /check {
         internal;
@@ -92,7 +96,7 @@ unexpected exception
 
 === TEST 3: SSI cannot widen scope: a key with orders.read includes /orders but not /admin
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /page {
         default_type text/html;
@@ -128,7 +132,7 @@ unexpected exception
 
 === TEST 4: SSI without a credential: the protected include is not served
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /page {
         default_type text/html;
@@ -154,7 +158,7 @@ unexpected exception
 
 === TEST 5: echo_location into an api_auth location is checked with the main request's credential
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /private {
         api_auth api_key;
@@ -180,7 +184,7 @@ unexpected exception
 --- http_config
     log_format hit 'BACKEND-HIT $uri';
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /t {
         mirror /m;
@@ -195,8 +199,6 @@ unexpected exception
         access_log logs/error.log hit;
         return 204;
     }
---- request
-GET /t
 --- error_code: 200
 --- response_body
 ok
@@ -214,7 +216,7 @@ unexpected exception
 --- http_config
     log_format hit 'BACKEND-HIT $uri';
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
 
     location = /t {
         mirror /m;
@@ -229,8 +231,6 @@ unexpected exception
         access_log logs/error.log hit;
         return 204;
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
@@ -325,14 +325,8 @@ unexpected exception
     location = /t {
         echo "ok $api_auth_subject";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-009-9
 --- error_code: 200
 --- response_body
 ok u9
---- no_error_log
-[error]
-[alert]
-unexpected exception

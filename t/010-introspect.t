@@ -13,6 +13,10 @@
 # /_introspect is the internal location the module calls.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(2);
 no_shuffle();
@@ -22,21 +26,12 @@ __DATA__
 
 === TEST 1: an active token passes; the variables hold what the server said
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"c1","sub":"u1","scope":"orders.read orders.write"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_scope|$api_auth_cache_status";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"client_id":"c1","sub":"u1","scope":"orders.read orders.write"}
 --- more_headers
 Authorization: Bearer tok-010-1-active
 --- error_code: 200
@@ -51,10 +46,7 @@ qr/api_auth introspect "[^"]*"/
 api_auth introspect "/_introspect"
 --- no_error_log eval
 [
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
+    @::NoErrorLog,
     qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*tok-010-1-active/,
     qr/api_auth.*tok-010-1-active/,
 ]
@@ -63,53 +55,31 @@ api_auth introspect "/_introspect"
 
 === TEST 2: no credential: 401 with the plain Bearer challenge, no introspection
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true}
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api"
 --- response_body_like: 401 (?:Authorization Required|Unauthorized)
 --- error_log
 api_auth: no credentials were provided
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
 === TEST 3: an inactive token: 401 invalid_token, logged by a keyed id only (not its plain SHA-256 prefix)
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":false}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":false}
 --- more_headers
 Authorization: Bearer tok-010-3-revoked
 --- error_code: 401
@@ -120,11 +90,8 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 qr/\[info\] .*api_auth: token (?!e4139443)[0-9a-f]{8} is not active/
 --- no_error_log eval
 [
+    @::NoErrorLog,
     "e4139443516f",
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
     qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*tok-010-3-revoked/,
     qr/api_auth.*tok-010-3-revoked/,
 ]
@@ -133,21 +100,12 @@ qr/\[info\] .*api_auth: token (?!e4139443)[0-9a-f]{8} is not active/
 
 === TEST 4: "active": true with an exp in the past is not active
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"sub":"u1","exp":1000000000}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"sub":"u1","exp":1000000000}
 --- more_headers
 Authorization: Bearer tok-010-4-expired
 --- error_code: 401
@@ -155,31 +113,17 @@ Authorization: Bearer tok-010-4-expired
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- error_log
 is not active
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 5: "active": true with an nbf in the future is not active yet
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"sub":"u1","nbf":4102444800}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"sub":"u1","nbf":4102444800}
 --- more_headers
 Authorization: Bearer tok-010-5-notyet
 --- error_code: 401
@@ -187,62 +131,34 @@ Authorization: Bearer tok-010-5-notyet
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- error_log
 is not active
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 6: exp in the future and nbf in the past: the token passes
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"sub":"u1","nbf":1000000000,"exp":4102444800}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "$api_auth_result $api_auth_claim_exp $api_auth_claim_nbf";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"sub":"u1","nbf":1000000000,"exp":4102444800}
 --- more_headers
 Authorization: Bearer tok-010-6-valid
 --- error_code: 200
 --- response_body
 allow 4102444800 1000000000
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 7: every required scope is granted: the token passes
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"c1","scope":"orders.write profile orders.read"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_scope orders.read orders.write;
         echo "$api_auth_result $api_auth_scope";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"client_id":"c1","scope":"orders.write profile orders.read"}
 --- more_headers
 Authorization: Bearer tok-010-7-scoped
 --- error_code: 200
@@ -250,32 +166,18 @@ Authorization: Bearer tok-010-7-scoped
 allow orders.write profile orders.read
 --- response_headers
 !WWW-Authenticate
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 8: one required scope is missing: 403 insufficient_scope naming all of them
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"c1","scope":"orders.read orders.writer"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_scope orders.read orders.write;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"client_id":"c1","scope":"orders.read orders.writer"}
 --- more_headers
 Authorization: Bearer tok-010-8-narrow
 --- error_code: 403
@@ -285,127 +187,70 @@ WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.
 --- error_log eval
 qr/api_auth: token [0-9a-f]{8} lacks scope "orders.read orders.write"/
 --- no_error_log eval
-[
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
-    qr/api_auth.*tok-010-8-narrow/,
-]
+[@::NoErrorLog, qr/api_auth.*tok-010-8-narrow/]
 
 
 
 === TEST 9: no scope claim at all fails a scope requirement
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"c1"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_scope admin;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"client_id":"c1"}
 --- more_headers
 Authorization: Bearer tok-010-9-noscope
 --- error_code: 403
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="admin"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 10: aud as a string equal to one accepted audience passes
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"aud":"https://api.example.com"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_audience https://other.example.com https://api.example.com;
         echo "$api_auth_result $api_auth_claim_aud";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"aud":"https://api.example.com"}
 --- more_headers
 Authorization: Bearer tok-010-10-aud
 --- error_code: 200
 --- response_body
 allow https://api.example.com
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 11: aud as an array holding an accepted audience passes; the claim is space-joined
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"aud":["billing","orders","https://api.example.com"]}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_audience orders;
         echo "$api_auth_result [$api_auth_claim_aud]";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"aud":["billing","orders","https://api.example.com"]}
 --- more_headers
 Authorization: Bearer tok-010-11-audarr
 --- error_code: 200
 --- response_body
 allow [billing orders https://api.example.com]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 12: aud for another API: 401 invalid_token, not 403
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"scope":"orders.read","aud":["billing","orders.example"]}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_audience orders;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"scope":"orders.read","aud":["billing","orders.example"]}
 --- more_headers
 Authorization: Bearer tok-010-12-wrongaud
 --- error_code: 401
@@ -413,55 +258,28 @@ Authorization: Bearer tok-010-12-wrongaud
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- error_log eval
 qr/api_auth: token [0-9a-f]{8} has the wrong audience/
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 13: no aud claim at all fails an audience requirement
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"scope":"orders.read"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_audience orders;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"scope":"orders.read"}
 --- more_headers
 Authorization: Bearer tok-010-13-noaud
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 14: $api_auth_claim_NAME: numbers in decimal, booleans, arrays space-joined, objects as JSON, absent and null empty
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"sub":"u1","iat":1700000000,"neg":-7,"ratio":1.5,"admin":false,"groups":["a","b c","d"],"org":{"id":42,"name":"acme"},"mixed":[1,"x"],"gone":null,"username":"jane@example.com"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
@@ -469,8 +287,7 @@ unexpected exception
         echo "groups=[$api_auth_claim_groups] org=$api_auth_claim_org mixed=$api_auth_claim_mixed";
         echo "gone=[$api_auth_claim_gone] nosuch=[$api_auth_claim_nosuch] active=[$api_auth_claim_active] user=$api_auth_claim_username";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"sub":"u1","iat":1700000000,"neg":-7,"ratio":1.5,"admin":false,"groups":["a","b c","d"],"org":{"id":42,"name":"acme"},"mixed":[1,"x"],"gone":null,"username":"jane@example.com"}
 --- more_headers
 Authorization: Bearer tok-010-14-claims
 --- error_code: 200
@@ -478,61 +295,33 @@ Authorization: Bearer tok-010-14-claims
 iat=1700000000 neg=-7 ratio=1.5 admin=false
 groups=[a b c d] org={"id":42,"name":"acme"} mixed=[1,"x"]
 gone=[] nosuch=[] active=[] user=jane@example.com
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 15: the Bearer scheme name is case-insensitive
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"sub":"u1"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "$api_auth_result $api_auth_subject";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"sub":"u1"}
 --- more_headers
 Authorization: bEARer tok-010-15-case
 --- error_code: 200
 --- response_body
 allow u1
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 16: credentials that are not token68 ("Bearer a b"): 400 invalid_request, no introspection
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true}
 --- more_headers
 Authorization: Bearer tok-010-16 and-more
 --- error_code: 400
@@ -542,11 +331,8 @@ WWW-Authenticate: Bearer realm="api", error="invalid_request"
 api_auth: malformed Authorization header
 --- no_error_log eval
 [
+    @::NoErrorLog,
     'api_auth introspect "',
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
     qr/api_auth.*tok-010-16/,
 ]
 
@@ -554,135 +340,73 @@ api_auth: malformed Authorization header
 
 === TEST 17: a scheme other than Bearer on an oauth location counts as no credential
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true}
 --- more_headers
 Authorization: Basic dG9rLTAxMC0xNzo=
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api"
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
 === TEST 18: api_auth_realm shows in the challenge of a rejected token
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":false}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_realm "orders \"v2\"";
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":false}
 --- more_headers
 Authorization: Bearer tok-010-18-realm
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="orders \"v2\"", error="invalid_token"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 19: "optional": no credential passes as anonymous, without introspection
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":false}';
-    }
     location = /t {
         api_auth oauth optional;
         api_auth_introspect /_introspect;
         echo "$api_auth_result|$api_auth_method|$api_auth_client|$api_auth_subject|$api_auth_cache_status";
     }
---- request
-GET /t
+--- mock_as: {"active":false}
 --- error_code: 200
 --- response_body
 anonymous||||
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
 === TEST 20: "optional": a token that is present but inactive is still rejected
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":false}';
-    }
     location = /t {
         api_auth oauth optional;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":false}
 --- more_headers
 Authorization: Bearer tok-010-20-optional
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 21: "satisfy any" with "deny all": an active token alone lets the request in after the subrequest
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"sub":"u1"}';
-    }
     location = /t {
         satisfy any;
         deny all;
@@ -690,8 +414,7 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "$api_auth_result $api_auth_subject";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"sub":"u1"}
 --- more_headers
 Authorization: Bearer tok-010-21-any
 --- error_code: 200
@@ -699,24 +422,11 @@ Authorization: Bearer tok-010-21-any
 allow u1
 --- response_headers
 !WWW-Authenticate
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 22: "satisfy any" with "deny all": an inactive token gets the module's 401, not 403
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":false}';
-    }
     location = /t {
         satisfy any;
         deny all;
@@ -724,50 +434,31 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":false}
 --- more_headers
 Authorization: Bearer tok-010-22-any
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 23: the variables are empty where api_auth is off, even next to a protected location
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"sub":"u1","client_id":"c1"}';
-    }
     api_auth oauth;
     api_auth_introspect /_introspect;
     location = /t {
         api_auth off;
         echo "[$api_auth_result][$api_auth_method][$api_auth_client][$api_auth_subject][$api_auth_scope][$api_auth_cache_status][$api_auth_claim_sub]";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"sub":"u1","client_id":"c1"}
 --- more_headers
 Authorization: Bearer tok-010-23-off
 --- error_code: 200
 --- response_body
 [][][][][][][]
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
@@ -787,8 +478,6 @@ unexpected exception
     location = /t {
         echo "$api_auth_result $api_auth_subject";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-010-24-server
 --- error_code: 200
@@ -798,11 +487,6 @@ allow u-srv
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -812,14 +496,6 @@ unexpected exception
     api_auth_require_scope orders.write;
     api_auth_require_audience https://other.example.com;
 
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"scope":"orders.read","aud":"https://api.example.com"}';
-    }
     location = /inherits_scope {
         api_auth oauth;
         api_auth_require_audience https://api.example.com;
@@ -836,6 +512,7 @@ unexpected exception
         api_auth_require_audience https://api.example.com;
         echo "$api_auth_result";
     }
+--- mock_as: {"active":true,"scope":"orders.read","aud":"https://api.example.com"}
 --- request eval
 [
     "GET /inherits_scope",
@@ -854,24 +531,11 @@ Authorization: Bearer tok-010-25-inherit
 ]
 --- response_body_like eval
 [qr/403 Forbidden/, qr/401 (?:Authorization Required|Unauthorized)/, qr/\Aallow\n\z/]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 26: "satisfy any" with an allowed address: an inactive token is no reason to refuse, and no challenge is left behind
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":false}';
-    }
     location = /t {
         satisfy any;
         allow 127.0.0.1;
@@ -880,8 +544,7 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "in: $api_auth_result";
     }
---- request
-GET /t
+--- mock_as: {"active":false}
 --- more_headers
 Authorization: Bearer tok-010-26-any
 --- error_code: 200
@@ -893,11 +556,6 @@ in: invalid_token
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -913,14 +571,7 @@ unexpected exception
         internal;
         return 500;
     }
---- request
-GET /t
 --- error_code: 401
 --- response_headers
 X-Result: missing||
 WWW-Authenticate: Bearer realm="api"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception

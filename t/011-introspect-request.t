@@ -14,6 +14,10 @@
 # the protected location prints those claims.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(2);
 no_shuffle();
@@ -59,11 +63,6 @@ cl=" . length($body) . "
 body=$body
 az=[] ck=[] ua=[] xc=[] args=[]
 "
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -93,11 +92,6 @@ Accept: text/html
 --- error_code: 200
 --- response_body
 POST|application/x-www-form-urlencoded|application/json|token=tok-011-2-post&token_type_hint=access_token
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -124,11 +118,6 @@ Authorization: Bearer tok-011-3-delete
 --- error_code: 200
 --- response_body
 DELETE POST token=tok-011-3-delete&token_type_hint=access_token
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -148,18 +137,11 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "$api_auth_claim_body $api_auth_claim_cl";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer abc+/def+/==
 --- error_code: 200
 --- response_body
 token=abc%2B%2Fdef%2B%2F%3D%3D&token_type_hint=access_token 59
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -179,18 +161,11 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "$api_auth_claim_body";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer A-b.C_d~9
 --- error_code: 200
 --- response_body
 token=A-b.C_d%7E9&token_type_hint=access_token
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -216,8 +191,6 @@ unexpected exception
 --- user_files
 >>> secret.txt
 s3cret
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-011-6-client
 --- error_code: 200
@@ -226,10 +199,7 @@ Basic YzE6czNjcmV0
 token=tok-011-6-client&token_type_hint=access_token
 --- no_error_log eval
 [
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
+    @::NoErrorLog,
     qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*(?:s3cret|YzE6czNjcmV0)/,
 ]
 
@@ -254,19 +224,12 @@ token=tok-011-6-client&token_type_hint=access_token
     }
 --- user_files eval
 ">>> secret.txt\np\@ss:w/rd+ %\r\n"
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-011-7-encode
 --- error_code: 200
 --- response_body eval
 use MIME::Base64;
 "Basic " . encode_base64("my+client:p%40ss%3Aw%2Frd%2B+%25", "") . "\n"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -287,19 +250,12 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "$api_auth_claim_az";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-011-8-inherit
 --- error_code: 200
 --- response_body eval
 use MIME::Base64;
 "Basic " . encode_base64("srv-client:oauth-fixture-secret", "") . "\n"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -325,18 +281,11 @@ unexpected exception
 --- user_files
 >>> secret.txt
 s3cret
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-011-9-override
 --- error_code: 200
 --- response_body
 Basic YzE6czNjcmV0
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -357,16 +306,9 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "$api_auth_claim_gw [$api_auth_claim_xc] $api_auth_claim_body";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-011-10-gw
 X-Custom: from-client
 --- error_code: 200
 --- response_body
 api-auth [] token=tok-011-10-gw&token_type_hint=access_token
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception

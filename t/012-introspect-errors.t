@@ -10,6 +10,10 @@
 # token. A large answer that fits the buffer the user configured passes.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(2);
 no_shuffle();
@@ -32,8 +36,6 @@ __DATA__
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-1-down
 --- error_code: 503
@@ -70,8 +72,6 @@ api_auth: introspection failed: status 500
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-2-badclient
 --- error_code: 503
@@ -101,8 +101,6 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-3-nocontent
 --- error_code: 503
@@ -136,8 +134,6 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-4-redirect
 --- error_code: 503
@@ -165,8 +161,6 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-5-refused
 --- error_code: 503
@@ -202,8 +196,6 @@ api_auth: introspection failed: status 502
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-6-slow
 --- error_code: 503
@@ -223,21 +215,12 @@ unexpected exception
 
 === TEST 7: a body that is not JSON: 503
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '<html>maintenance</html>';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: <html>maintenance</html>
 --- more_headers
 Authorization: Bearer tok-012-7-html
 --- error_code: 503
@@ -255,21 +238,12 @@ unexpected exception
 
 === TEST 8: an empty 200 body: 503
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: 
 --- more_headers
 Authorization: Bearer tok-012-8-empty
 --- error_code: 503
@@ -287,21 +261,12 @@ unexpected exception
 
 === TEST 9: a JSON array, not an object: 503
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '[{"active":true}]';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: [{"active":true}]
 --- more_headers
 Authorization: Bearer tok-012-9-array
 --- error_code: 503
@@ -319,21 +284,12 @@ unexpected exception
 
 === TEST 10: "active" missing: 503, not 401
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"sub":"u1","scope":"orders.read"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"sub":"u1","scope":"orders.read"}
 --- more_headers
 Authorization: Bearer tok-012-10-noactive
 --- error_code: 503
@@ -351,21 +307,12 @@ unexpected exception
 
 === TEST 11: "active" as the string "true" is not a boolean: 503
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":"true","sub":"u1"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":"true","sub":"u1"}
 --- more_headers
 Authorization: Bearer tok-012-11-string
 --- error_code: 503
@@ -383,21 +330,12 @@ unexpected exception
 
 === TEST 12: "active" as the number 1 is not a boolean: 503
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":1}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":1}
 --- more_headers
 Authorization: Bearer tok-012-12-number
 --- error_code: 503
@@ -415,21 +353,12 @@ unexpected exception
 
 === TEST 13: "active" twice ({"active":false,"active":true}) is ambiguous: 503, never allowed
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":false,"active":true}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":false,"active":true}
 --- more_headers
 Authorization: Bearer tok-012-13-dup
 --- error_code: 503
@@ -447,21 +376,12 @@ unexpected exception
 
 === TEST 14: exp that is not a number: 503
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"exp":"tomorrow"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"exp":"tomorrow"}
 --- more_headers
 Authorization: Bearer tok-012-14-exp
 --- error_code: 503
@@ -479,21 +399,12 @@ unexpected exception
 
 === TEST 15: scope as an array instead of a space-delimited string: 503
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"scope":["orders.read"]}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"scope":["orders.read"]}
 --- more_headers
 Authorization: Bearer tok-012-15-scope
 --- error_code: 503
@@ -525,8 +436,6 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-16-gzip
 --- error_code: 503
@@ -561,8 +470,6 @@ unexpected exception
     }
 --- user_files eval
 ">>> big.json\n" . '{"active":true,"sub":"u1","pad":"' . ("x" x 70000) . '"}'
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-17-big
 --- error_code: 503
@@ -596,18 +503,11 @@ unexpected exception
     }
 --- user_files eval
 ">>> mid.json\n" . '{"active":true,"sub":"u1","pad":"' . ("x" x 10000) . '"}'
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-18-mid
 --- error_code: 200
 --- response_body
 allow u1
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -628,8 +528,6 @@ unexpected exception
     }
 --- user_files eval
 ">>> mid.json\n" . '{"active":true,"sub":"u1","pad":"' . ("x" x 10000) . '"}'
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-19-overbuf
 --- error_code: 503
@@ -657,8 +555,6 @@ unexpected exception
         api_auth_introspect /_introspect;
         echo "$api_auth_result";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-20-optional
 --- error_code: 503
@@ -690,8 +586,6 @@ unexpected exception
         add_header X-Api-Auth-Method $api_auth_method always;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-012-21-result
 --- error_code: 503

@@ -12,6 +12,10 @@
 # quoted directive argument into a raw TAB, which is not JSON.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(2);
 no_shuffle();
@@ -21,22 +25,13 @@ __DATA__
 
 === TEST 1: "orders.read\tadmin" is not the scope admin: 403 insufficient_scope
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"c1","scope":"orders.read\u0009admin"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_scope admin;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"client_id":"c1","scope":"orders.read\u0009admin"}
 --- more_headers
 Authorization: Bearer tok-013-1-tabscope
 --- error_code: 403
@@ -44,24 +39,11 @@ Authorization: Bearer tok-013-1-tabscope
 WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="admin"
 --- error_log eval
 qr/api_auth: token [0-9a-f]{8} lacks scope "admin"/
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 2: a malformed scope grants nothing, not even its first token; the token still authenticates
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"c1","sub":"u1","scope":"orders.read\u000aadmin"}';
-    }
     location = /any {
         api_auth oauth;
         api_auth_introspect /_introspect;
@@ -73,6 +55,7 @@ unexpected exception
         api_auth_require_scope orders.read;
         echo "read";
     }
+--- mock_as: {"active":true,"client_id":"c1","sub":"u1","scope":"orders.read\u000aadmin"}
 --- request eval
 ["GET /any", "GET /read"]
 --- more_headers
@@ -81,92 +64,50 @@ Authorization: Bearer tok-013-2-lfscope
 [200, 403]
 --- response_body_like eval
 ["^allow\\|c1\\|u1\\|\\[\\]\\|\\[\\]\$", "403 Forbidden"]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 3: a scope off the grammar in another way (two spaces) grants nothing
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"scope":"orders.read  admin"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_scope admin;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"scope":"orders.read  admin"}
 --- more_headers
 Authorization: Bearer tok-013-3-twospaces
 --- error_code: 403
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 4: a well-formed scope still reads as sent and grants every token
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"scope":"orders.read admin ~!#[]"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_scope admin ~!#[];
         echo "$api_auth_result|$api_auth_scope|$api_auth_claim_scope";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"scope":"orders.read admin ~!#[]"}
 --- more_headers
 Authorization: Bearer tok-013-4-goodscope
 --- error_code: 200
 --- response_body
 allow|orders.read admin ~!#[]|orders.read admin ~!#[]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 5: one aud string holding two URIs is one audience: 401 invalid_token
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"aud":"https://other.example https://api.example"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_audience https://api.example;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"aud":"https://other.example https://api.example"}
 --- more_headers
 Authorization: Bearer tok-013-5-audstring
 --- error_code: 401
@@ -174,93 +115,51 @@ Authorization: Bearer tok-013-5-audstring
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- error_log eval
 qr/api_auth: token [0-9a-f]{8} has the wrong audience/
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 6: aud array elements are compared whole: a TAB or a space inside one does not split it
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"aud":["https://other.example\u0009https://api.example","billing https://api.example"]}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_audience https://api.example billing;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"aud":["https://other.example\u0009https://api.example","billing https://api.example"]}
 --- more_headers
 Authorization: Bearer tok-013-6-audarray
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 7: a well-formed aud array passes on one whole element and reads space-joined
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"aud":["https://other.example","https://api.example"]}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_require_audience https://api.example;
         echo "$api_auth_result [$api_auth_claim_aud]";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"aud":["https://other.example","https://api.example"]}
 --- more_headers
 Authorization: Bearer tok-013-7-audok
 --- error_code: 200
 --- response_body
 allow [https://other.example https://api.example]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 8: token_type "refresh_token" is not an access token: 401 invalid_token
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"c1","sub":"u1","scope":"orders.read","token_type":"refresh_token"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"client_id":"c1","sub":"u1","scope":"orders.read","token_type":"refresh_token"}
 --- more_headers
 Authorization: Bearer tok-013-8-refresh
 --- error_code: 401
@@ -268,38 +167,19 @@ Authorization: Bearer tok-013-8-refresh
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- error_log eval
 qr/api_auth: token [0-9a-f]{8} is not active/
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 9: token_type "Bearer" (any case) is an access token and passes
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"c1","token_type":"bearer"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         echo "$api_auth_result $api_auth_claim_token_type";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"client_id":"c1","token_type":"bearer"}
 --- more_headers
 Authorization: Bearer tok-013-9-bearer
 --- error_code: 200
 --- response_body
 allow bearer
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception

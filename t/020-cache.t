@@ -27,6 +27,10 @@
 # (t/026-cache-namespace.t, t/027-cache-reload.t).
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $Harness = <<'_EOC_';
     location = /_introspect_ok {
@@ -107,8 +111,6 @@ $::Harness . <<_EOC_;
         echo_location /x "l=exp&t=tok-020-1";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS u1
 200 allow HIT u1
@@ -119,11 +121,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect_exp"
 api_auth introspect "/_introspect_exp"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 10
 
 
@@ -147,8 +144,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=ok&t=tok-020-2";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS oauth c1 u1 [orders.read orders.write] orders 42
 200 allow HIT oauth c1 u1 [orders.read orders.write] orders 42
@@ -161,10 +156,7 @@ api_auth cache hit
 api_auth cache hit
 --- no_error_log eval
 [
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
+    @::NoErrorLog,
     qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*tok-020-2/,
 ]
 
@@ -190,8 +182,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=ok&t=tok-020-3b";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS token=tok-020-3a&token_type_hint=access_token
 200 allow MISS token=tok-020-3b&token_type_hint=access_token
@@ -202,11 +192,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect_ok"
 api_auth introspect "/_introspect_ok"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -229,8 +214,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=inactive&t=tok-020-4";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 401 invalid_token MISS
 401 invalid_token HIT
@@ -241,10 +224,7 @@ qr/api_auth introspect "[^"]*"/
 api_auth introspect "/_introspect_inactive"
 --- no_error_log eval
 [
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
+    @::NoErrorLog,
     qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*tok-020-4/,
 ]
 
@@ -269,8 +249,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=inactive&t=tok-020-5";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 401 invalid_token MISS
 401 invalid_token MISS
@@ -281,11 +259,6 @@ qr/api_auth introspect "[^"]*"/
 api_auth introspect "/_introspect_inactive"
 api_auth introspect "/_introspect_inactive"
 api_auth introspect "/_introspect_inactive"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -317,8 +290,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=ok&t=tok-020-6";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 503 unavailable MISS
 503 unavailable MISS
@@ -368,8 +339,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=ok&t=tok-020-7";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS
 403 insufficient_scope HIT
@@ -378,11 +347,6 @@ GET /t
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect_ok"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -415,8 +379,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=billing&t=tok-020-8";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 401 invalid_token MISS
 200 allow HIT
@@ -425,11 +387,6 @@ GET /t
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect_ok"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -468,8 +425,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=ok&t=tok-020-9";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS u1
 200 allow HIT u1
@@ -481,11 +436,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect_ok"
 api_auth introspect "/_introspect_inactive"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -518,8 +468,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=nocache&t=tok-020-10";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow BYPASS
 200 allow BYPASS
@@ -533,11 +481,6 @@ api_auth introspect "/_introspect_ok"
 api_auth introspect "/_introspect_ok"
 api_auth introspect "/_introspect_ok"
 api_auth introspect "/_introspect_ok"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -568,8 +511,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=inactive&t=tok-020-11b";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS
 200 allow HIT
@@ -581,11 +522,6 @@ qr/api_auth introspect "[^"]*"/
 api_auth introspect "/_introspect_ok"
 api_auth introspect "/_introspect_inactive"
 api_auth introspect "/_introspect_inactive"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -609,18 +545,11 @@ $::Harness . <<'_EOC_';
         echo_location /n "l=opt";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow [MISS] [oauth] [c1] [u1] [orders.read orders.write] [42]
 200 anonymous [] [] [] [] [] []
 200 allow [HIT] [oauth] [c1] [u1] [orders.read orders.write] [42]
 200 anonymous [] [] [] [] [] []
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -651,8 +580,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=inactive&t=tok-020-13";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 401 invalid_token MISS
 200 allow MISS
@@ -662,11 +589,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect_inactive"
 api_auth introspect "/_introspect_ok"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -720,8 +642,6 @@ $::Harness . <<'_EOC_';
         echo_location /b "t=tok-020-14";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS u1
 401 invalid_token MISS
@@ -732,11 +652,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -764,8 +679,6 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=long&t=tok-020-15";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS
 200 allow MISS
@@ -776,11 +689,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect_ok"
 api_auth introspect "/_introspect_ok"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -802,16 +710,9 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=ok&t=tok-020-14";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS
 200 allow HIT
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -832,12 +733,5 @@ $::Harness . <<'_EOC_';
         echo_location /x "l=ok2&t=tok-020-14";
     }
 _EOC_
---- request
-GET /t
 --- response_body eval
 $ENV{TEST_NGINX_USE_HUP} ? "200 allow HIT\n" : "200 allow MISS\n"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception

@@ -15,6 +15,10 @@
 # loaded, so it stays first.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $Harness = <<'_EOC_';
     # one introspection URI for every location, so that they share
@@ -95,8 +99,6 @@ _EOC_
         echo_location /x "l=down&t=tok-021-1";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -129,8 +131,6 @@ $::Harness . ::protected("ok", "ok") . <<'_EOC_';
         echo_location /x "l=ok&t=tok-021-2";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow HIT c1 u1
@@ -141,11 +141,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5
 
 
@@ -164,8 +159,6 @@ $::Harness . ::protected("ok", "ok") . <<'_EOC_';
         echo_location /x "l=ok&t=tok-021-3";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow HIT c1 u1
@@ -175,11 +168,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 10
 
 
@@ -197,8 +185,6 @@ $::Harness . ::protected("inactive", "inactive") . <<'_EOC_';
         echo_location /x "l=inactive&t=tok-021-4";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 401 invalid_token MISS
 401 invalid_token HIT
@@ -208,11 +194,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5
 
 
@@ -232,8 +213,6 @@ $::Harness . ::protected("ok", "ok") . ::protected("down", "down") . <<'_EOC_';
         echo_location /x "l=down&t=tok-021-5";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -276,8 +255,6 @@ $::Harness . ::protected("ok", "ok") . ::protected("bad", "bad") . <<'_EOC_';
         echo_location /x "l=bad&t=tok-021-6b";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -305,8 +282,6 @@ $::Harness . ::protected("ok", "ok") . ::protected("down", "down") . <<'_EOC_';
         echo_location /x "l=down&t=tok-021-7";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 503 unavailable MISS
@@ -333,8 +308,6 @@ $::Harness . ::protected("ok", "ok") . ::protected("down", "down") . <<'_EOC_';
         echo_location /x "l=down&t=tok-021-8";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -359,8 +332,6 @@ $::Harness . ::protected("inactive", "inactive") . ::protected("down", "down") .
         echo_location /x "l=down&t=tok-021-9";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 401 invalid_token MISS
 503 unavailable MISS
@@ -387,8 +358,6 @@ $::Harness . ::protected("ok", "ok") . ::protected("inactive", "inactive") . ::p
         echo_location /x "l=ok&t=tok-021-10";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 401 invalid_token MISS
@@ -399,9 +368,4 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5

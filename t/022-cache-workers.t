@@ -17,6 +17,10 @@
 use Test::Nginx::Socket 'no_plan';
 use FindBin;
 
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
+
 require "$FindBin::Bin/helpers/as_calls.pl";
 
 our $Harness = <<'_EOC_';
@@ -114,11 +118,6 @@ $::Harness . ::protected("ok", "ok")
 --- response_body_like eval
 [::two_workers(20, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid="),
  ::as_calls(::as_call("/mock_ok", "tok-022-1"))]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 10
 
 
@@ -135,11 +134,6 @@ $::Harness . ::protected("ok", "slow")
 --- response_body_like eval
 [::two_workers(16, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid="),
  ::as_calls(::as_call("/mock_slow", "tok-022-2"))]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5
 
 
@@ -156,11 +150,6 @@ $::Harness . ::protected("inactive", "slow_inactive")
 --- response_body_like eval
 [qr/\A(?=(?:[^\n]*\n){16}\z)(?:401 invalid_token HIT\n)*401 invalid_token MISS\n(?:401 invalid_token HIT\n)*\z/,
  ::as_calls(::as_call("/mock_slow_inactive", "tok-022-3"))]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5
 
 
@@ -184,9 +173,4 @@ _EOC_
 --- response_body_like eval
 [::two_workers(16, "200 allow MISS u1 t-42 pid=", "200 allow HIT u1 t-42 pid="),
  ::as_calls(::as_call("/mock_slow", "tok-022-4"))]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5

@@ -19,6 +19,10 @@
 use Test::Nginx::Socket 'no_plan';
 use FindBin;
 
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
+
 require "$FindBin::Bin/helpers/as_calls.pl";
 
 our $Harness = <<'_EOC_';
@@ -136,11 +140,6 @@ $::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-1") x 8)
 [::one_miss(8, "200 allow MISS token=tok-023-1&token_type_hint=access_token",
               "200 allow HIT token=tok-023-1&token_type_hint=access_token"),
  ::as_calls(::call("slow", "tok-023-1"))]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5
 
 
@@ -157,11 +156,6 @@ $::Harness . ::protected("inactive", "slow_inactive", "z")
 --- response_body_like eval
 [::one_miss(8, "401 invalid_token MISS", "401 invalid_token HIT"),
  ::as_calls(::call("slow_inactive", "tok-023-2"))]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5
 
 
@@ -178,11 +172,6 @@ $::Harness . ::protected("ok", "slow", "z")
 --- response_body_like eval
 [::exactly("200 allow MISS token=tok-023-3a&token_type_hint=access_token\n200 allow MISS token=tok-023-3b&token_type_hint=access_token\n200 allow MISS token=tok-023-3c&token_type_hint=access_token\n200 allow MISS token=tok-023-3d&token_type_hint=access_token\n"),
  ::as_calls((map { ::call("slow", "tok-023-3$_") } qw(a b c d)))]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5
 
 
@@ -200,11 +189,6 @@ $::Harness . ::protected("ok", "slow", "z")
 [::alternating(4, "200 allow", "token=tok-023-4a&token_type_hint=access_token",
                  "token=tok-023-4b&token_type_hint=access_token"),
  ::as_calls(::call("slow", "tok-023-4a"), ::call("slow", "tok-023-4b"))]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5
 
 
@@ -244,11 +228,6 @@ $::Harness . ::protected("ok", "slow", "off")
 --- response_body_like eval
 [::exactly("200 allow BYPASS token=tok-023-6&token_type_hint=access_token\n200 allow BYPASS token=tok-023-6&token_type_hint=access_token\n200 allow BYPASS token=tok-023-6&token_type_hint=access_token\n200 allow BYPASS token=tok-023-6&token_type_hint=access_token\n"),
  ::as_calls((::call("slow", "tok-023-6")) x 4)]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 5
 
 
@@ -265,11 +244,6 @@ $::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-7") x 8)
 [::one_miss(8, "200 allow MISS token=tok-023-7&token_type_hint=access_token",
               "200 allow HIT token=tok-023-7&token_type_hint=access_token"),
  ::as_calls(::call("slow", "tok-023-7"))]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 --- timeout: 1.5
 
 

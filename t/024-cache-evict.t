@@ -14,6 +14,10 @@
 # 2 KB (half a page) or more.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $Harness = <<'_EOC_';
     location = /x {
@@ -78,8 +82,6 @@ __DATA__
 $::Harness . ::server("big", 1300) . ::protected("big")
 . ::sequence((map { "l=big&t=tok-024-1-$_" } 1 .. 150),
              "l=big&t=tok-024-1-1", "l=big&t=tok-024-1-150")
---- request
-GET /t
 --- response_body eval
 ("200 allow MISS\n" x 151) . "200 allow HIT\n"
 --- grep_error_log eval
@@ -88,13 +90,8 @@ qr/api_auth introspect "[^"]*"/
 "api_auth introspect \"/_introspect_big\"\n" x 151
 --- error_log eval
 qr/api_auth cache store entries:\d+ evicted:[1-9]/
---- no_error_log
-could not allocate
-[error]
-[crit]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'could not allocate']
 --- timeout: 20
 
 
@@ -107,8 +104,6 @@ $::Harness . ::server("big", 1300) . ::protected("big")
 . ::sequence("l=big&t=tok-024-2-hot",
              (map { ("l=big&t=tok-024-2-$_", "l=big&t=tok-024-2-hot") } 1 .. 60),
              "l=big&t=tok-024-2-1")
---- request
-GET /t
 --- response_body eval
 "200 allow MISS\n" . ("200 allow MISS\n200 allow HIT\n" x 60) . "200 allow MISS\n"
 --- grep_error_log eval
@@ -117,13 +112,8 @@ qr/api_auth introspect "[^"]*"/
 "api_auth introspect \"/_introspect_big\"\n" x 62
 --- error_log eval
 qr/api_auth cache store entries:\d+ evicted:[1-9]/
---- no_error_log
-could not allocate
-[error]
-[crit]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'could not allocate']
 --- timeout: 20
 
 
@@ -134,17 +124,10 @@ unexpected exception
 --- config eval
 $::Harness . ::server("huge", 2000) . ::protected("huge")
 . ::sequence((map { "l=huge&t=tok-024-3-$_" } 1 .. 40), "l=huge&t=tok-024-3-40")
---- request
-GET /t
 --- response_body eval
 ("200 allow MISS\n" x 40) . "200 allow HIT\n"
---- no_error_log
-could not allocate
-[error]
-[crit]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'could not allocate']
 --- timeout: 20
 
 
@@ -172,13 +155,6 @@ $::Harness . <<_EOC_
     }
 _EOC_
 . ::sequence("l=fat&t=tok-024-4", "l=fat&t=tok-024-4")
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1 orders.read [] ok
 200 allow HIT c1 u1 orders.read [] ok
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception

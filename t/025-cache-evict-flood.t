@@ -17,6 +17,10 @@
 use Test::Nginx::Socket 'no_plan';
 use FindBin;
 
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
+
 require "$FindBin::Bin/helpers/as_calls.pl";
 
 our $Harness = <<'_EOC_';
@@ -123,17 +127,10 @@ __DATA__
 --- config eval
 $::Harness . ::protected("ok", "") . ::protected("bad", "negative_ttl=1h")
 . ::flood(1, 2016, 200)
---- request
-GET /t
 --- response_body_like eval
 ::survive(2016, 200, 201)
---- no_error_log
-could not allocate
-[error]
-[crit]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'could not allocate']
 --- timeout: 60
 
 
@@ -145,17 +142,10 @@ unexpected exception
 --- config eval
 $::Harness . ::protected("ok", "") . ::protected("bad", "negative_ttl=0")
 . ::flood(2, 2016, 200)
---- request
-GET /t
 --- response_body_like eval
 ::survive(2016, 200, 201)
---- no_error_log
-could not allocate
-[error]
-[crit]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'could not allocate']
 --- timeout: 60
 
 
@@ -177,11 +167,6 @@ $::Harness . ::protected("bad", "negative_ttl=1h")
  qr/\A200-MISS 200-MISS \z/,
  qr/\A200-HIT \z/,
  ::as_calls((::as_call("/mock_slow", "tok-025-3-new")) x 2)]
---- no_error_log
-could not allocate
-[error]
-[crit]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'could not allocate']
 --- timeout: 20

@@ -9,6 +9,10 @@
 # step is a new main request (proxied), printing "STATUS RESULT CACHE".
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $Harness = <<'_EOC_';
     location = /mock_ok {
@@ -76,18 +80,11 @@ $::Harness . <<'_EOC_';
         echo_location /via "p=$TEST_NGINX_RAND_PORT_2&h=api.example&t=tok-026-1";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS
 401 invalid_token MISS
 200 allow HIT
 401 invalid_token HIT
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -104,17 +101,10 @@ $::Harness . <<'_EOC_';
         echo_location /via "p=$TEST_NGINX_RAND_PORT_2&h=api.example&t=tok-026-2";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 401 invalid_token MISS
 200 allow MISS
 401 invalid_token HIT
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -132,18 +122,11 @@ $::Harness . <<'_EOC_';
         echo_location /via "p=$TEST_NGINX_RAND_PORT_1&h=b.example&t=tok-026-3";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS
 401 invalid_token MISS
 200 allow HIT
 401 invalid_token HIT
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -160,16 +143,9 @@ $::Harness . <<'_EOC_';
         echo_location /via "p=$TEST_NGINX_RAND_PORT_2&h=api.example&t=tok-026-4";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS
 200 allow HIT
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -191,19 +167,12 @@ $::Harness . <<'_EOC_';
         echo_location /via "p=$TEST_NGINX_RAND_PORT_2&h=b.example&t=tok-026-5b";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS
 401 invalid_token MISS
 200 allow HIT
 200 allow MISS
 200 allow HIT
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 

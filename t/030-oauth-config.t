@@ -11,6 +11,10 @@
 # t/data/oauth) starts and serves.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -24,8 +28,6 @@ __DATA__
         api_auth oauth;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth oauth" requires "api_auth_introspect"
@@ -33,14 +35,9 @@ GET /t
 
 
 === TEST 2: "api_auth api_key oauth" needs api_auth_introspect as well
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key oauth;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key oauth;
 --- must_die
 --- error_log
 "api_auth oauth" requires "api_auth_introspect"
@@ -54,8 +51,6 @@ GET /t
         api_auth_introspect https://as.example.com/introspect;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth_introspect" takes a local URI such as "/_introspect", not "https://as.example.com/introspect"
@@ -70,8 +65,6 @@ GET /t
         api_auth_introspect /_b;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth_introspect" directive is duplicate
@@ -86,8 +79,6 @@ GET /t
         api_auth_client_id c1;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth_client_id" and "api_auth_client_secret_file" must be set together
@@ -102,8 +93,6 @@ GET /t
         api_auth_client_secret_file $TEST_NGINX_DATA_DIR/oauth/secret.txt;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth_client_id" and "api_auth_client_secret_file" must be set together
@@ -119,8 +108,6 @@ GET /t
         api_auth_client_secret_file ../html/no-such-secret.txt;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: cannot open "[^"]*/html/no-such-secret\.txt" \(2: No such file or directory\)}
@@ -139,8 +126,6 @@ qr{api_auth: cannot open "[^"]*/html/no-such-secret\.txt" \(2: No such file or d
 --- user_files
 >>> blank.txt
 
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: client secret file "[^"]*/html/blank\.txt" is empty}
@@ -156,8 +141,6 @@ qr{api_auth: client secret file "[^"]*/html/blank\.txt" is empty}
         api_auth_client_secret_file ../html;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log eval
 qr{api_auth: "[^"]*/html" is not a regular file}
@@ -171,8 +154,6 @@ qr{api_auth: "[^"]*/html" is not a regular file}
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: zone "zone=tiny:1k" is too small
@@ -187,8 +168,6 @@ api_auth: zone "zone=tiny:1k" is too small
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: duplicate zone "z"
@@ -203,8 +182,6 @@ api_auth: duplicate zone "z"
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 shared memory zone "z" conflicts with already declared size
@@ -218,8 +195,6 @@ shared memory zone "z" conflicts with already declared size
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid parameter "z:1m", expected "zone=NAME:SIZE"
@@ -233,8 +208,6 @@ api_auth: invalid parameter "z:1m", expected "zone=NAME:SIZE"
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid zone "zone=z", expected "zone=NAME:SIZE"
@@ -248,8 +221,6 @@ api_auth: invalid zone "zone=z", expected "zone=NAME:SIZE"
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid zone size "zone=z:lots"
@@ -262,8 +233,6 @@ api_auth: invalid zone size "zone=z:lots"
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth_cache_zone" directive is not allowed here
@@ -278,8 +247,6 @@ GET /t
         api_auth_cache nosuchzone;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 zero size shared memory zone "nosuchzone"
@@ -296,8 +263,6 @@ zero size shared memory zone "nosuchzone"
         api_auth_cache z max_ttl=forever;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid time in "max_ttl=forever"
@@ -314,8 +279,6 @@ api_auth: invalid time in "max_ttl=forever"
         api_auth_cache z max_ttl=0;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: "max_ttl" must be at least 1s
@@ -332,8 +295,6 @@ api_auth: "max_ttl" must be at least 1s
         api_auth_cache z negative_ttl=-5s;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid time in "negative_ttl=-5s"
@@ -350,8 +311,6 @@ api_auth: invalid time in "negative_ttl=-5s"
         api_auth_cache z max_ttl=300s stale_if_error=9223372036854775s;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: time in "stale_if_error=9223372036854775s" is more than 365d
@@ -368,8 +327,6 @@ api_auth: time in "stale_if_error=9223372036854775s" is more than 365d
         api_auth_cache z max_ttl=365d negative_ttl=365d stale_if_error=365d;
         echo "ok";
     }
---- request
-GET /t
 --- error_code: 401
 --- no_error_log
 [emerg]
@@ -387,8 +344,6 @@ GET /t
         api_auth_cache z stale_while_revalidate=5s;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid parameter "stale_while_revalidate=5s"
@@ -405,8 +360,6 @@ api_auth: invalid parameter "stale_while_revalidate=5s"
         api_auth_cache z max_ttl=10s max_ttl=20s;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: duplicate parameter "max_ttl=20s"
@@ -421,8 +374,6 @@ api_auth: duplicate parameter "max_ttl=20s"
         api_auth_cache off max_ttl=10s;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: "off" takes no other parameter
@@ -440,8 +391,6 @@ api_auth: "off" takes no other parameter
         api_auth_cache off;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth_cache" directive is duplicate
@@ -456,8 +405,6 @@ GET /t
         api_auth_require_scope orders.read "bad\"scope";
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid value "bad"scope"
@@ -471,8 +418,6 @@ api_auth: invalid value "bad"scope"
         api_auth_introspect /_introspect;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 api_auth: invalid parameter "jwt"
@@ -502,19 +447,12 @@ api_auth: invalid parameter "jwt"
         api_auth_require_audience orders;
         echo "$api_auth_result $api_auth_cache_status $api_auth_subject $api_auth_claim_az";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-030-27
 --- error_code: 200
 --- response_body eval
 use MIME::Base64;
 "allow MISS u1 Basic " . encode_base64("gateway:oauth-fixture-secret", "") . "\n"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -525,28 +463,14 @@ unexpected exception
 --- config
     api_auth_introspect /_introspect;
     api_auth_realm orders;
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"sub":"u1","scope":"orders.read"}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_require_scope orders.write;
         echo "ok";
     }
---- request
-GET /t
+--- mock_as: {"active":true,"sub":"u1","scope":"orders.read"}
 --- more_headers
 Authorization: Bearer tok-030-28
 --- error_code: 403
 --- response_headers
 WWW-Authenticate: Bearer realm="orders", error="insufficient_scope", scope="orders.write"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception

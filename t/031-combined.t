@@ -14,6 +14,10 @@
 # Every other credential in this file is unknown as a key.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $Keys = <<'_EOF_';
 >>> keys.txt
@@ -76,8 +80,6 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- more_headers
 Authorization: Bearer combo-key-0001
 --- error_code: 200
@@ -85,11 +87,8 @@ Authorization: Bearer combo-key-0001
 allow|api_key|combo|svc-combo|orders.read orders.write|
 --- no_error_log eval
 [
+    @::NoErrorLog,
     'api_auth introspect "',
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
     qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*combo-key-0001/,
 ]
 
@@ -107,8 +106,6 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-031-2-token
 --- error_code: 200
@@ -120,10 +117,7 @@ qr/api_auth introspect "[^"]*"/
 api_auth introspect "/_introspect"
 --- no_error_log eval
 [
-    "[error]",
-    "[alert]",
-    "[emerg]",
-    "unexpected exception",
+    @::NoErrorLog,
     qr/\[(?:info|notice|warn|error|crit|alert|emerg)\].*tok-031-2-token/,
 ]
 
@@ -141,8 +135,6 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-031-3-nothing
 --- error_code: 401
@@ -152,11 +144,6 @@ WWW-Authenticate: Bearer realm="api", error="invalid_token"
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect_inactive"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -172,17 +159,11 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", Basic realm="api"
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
@@ -198,20 +179,14 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- more_headers eval
 use MIME::Base64;
 "Authorization: Basic " . encode_base64("gpt:combo-key-0001", "")
 --- error_code: 200
 --- response_body
 allow|api_key|combo
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
@@ -227,20 +202,14 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- more_headers eval
 use MIME::Base64;
 "Authorization: Basic " . encode_base64("gpt:tok-031-6-basic", "")
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
@@ -256,8 +225,6 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- more_headers
 Authorization: Bearer combo-key-expired-0002
 --- error_code: 401
@@ -265,12 +232,8 @@ Authorization: Bearer combo-key-expired-0002
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
 --- error_log
 api_auth: API key "combo-old" expired
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
@@ -287,19 +250,13 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- more_headers
 Authorization: Bearer combo-key-narrow-0003
 --- error_code: 403
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders.read"
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
@@ -325,8 +282,6 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- error_code: 200
 --- response_body
 allow api_key combo
@@ -337,11 +292,6 @@ qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -369,8 +319,6 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- response_body
 200 allow api_key []
 200 allow oauth [MISS]
@@ -381,11 +329,6 @@ GET /t
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -408,8 +351,6 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- response_body
 200 allow api_key
 503 unavailable [BYPASS]
@@ -445,8 +386,6 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- response_body
 200 allow api_key combo
 200 allow oauth c1
@@ -454,11 +393,6 @@ GET /t
 qr/api_auth introspect "[^"]*"/
 --- grep_error_log_out
 api_auth introspect "/_introspect"
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -474,17 +408,11 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- error_code: 200
 --- response_body
 anonymous||
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']
 
 
 
@@ -501,17 +429,11 @@ $::Server . <<'_EOC_';
 _EOC_
 --- user_files eval
 $::Keys
---- request
-GET /t
 --- more_headers
 X-API-Key: not-a-known-key-031
 Authorization: Bearer tok-031-14
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="api", error="invalid_token"
---- no_error_log
-api_auth introspect "
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'api_auth introspect "']

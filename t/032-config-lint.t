@@ -8,6 +8,10 @@
 #   gpt-prod   test-key-gpt-prod-0001
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -16,13 +20,10 @@ run_tests();
 __DATA__
 
 === TEST 1: a CR LF in api_auth_realm is refused: it would add a header to every challenge
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_realm "api\r\nSet-Cookie: session=evil";
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_realm "api\r\nSet-Cookie: session=evil";
 --- must_die
 --- error_log
 api_auth: control character in "api_auth_realm"
@@ -30,13 +31,10 @@ api_auth: control character in "api_auth_realm"
 
 
 === TEST 2: any other control byte too (TAB included: it is legal in a quoted-string, but never meant in a realm)
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_realm "a\tb";
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_realm "a\tb";
 --- must_die
 --- error_log
 api_auth: control character in "api_auth_realm"
@@ -46,20 +44,15 @@ api_auth: control character in "api_auth_realm"
 === TEST 3: "optional" with a required scope: a warning that anonymous requests pass where a key without the scope gets 403
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key optional;
         api_auth_require_scope admin;
         echo "ok $api_auth_result";
     }
---- request
-GET /t
 --- response_body
 ok anonymous
 --- error_log
 api_auth: location "/t" is "optional" and requires scope "admin"
---- no_error_log
-[error]
-[alert]
 
 
 
@@ -73,22 +66,17 @@ api_auth: location "/t" is "optional" and requires scope "admin"
         api_auth_require_audience https://api.example;
         echo "ok";
     }
---- request
-GET /t
 --- response_body
 ok
 --- error_log
 api_auth: "api_auth_require_scope" in location "/t" has no effect without "api_auth"
 api_auth: "api_auth_require_audience" in location "/u" has no effect without "api_auth"
---- no_error_log
-[error]
-[alert]
 
 
 
 === TEST 5: a scope required at the server level for locations that turn api_auth on is no mistake: no warning
 --- config
-    api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+    api_auth_keys $TEST_NGINX_KEYS;
     api_auth_require_scope orders.read;
 
     location = /t {
@@ -98,8 +86,6 @@ api_auth: "api_auth_require_audience" in location "/u" has no effect without "ap
     location = /public {
         echo "public";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- response_body
@@ -118,8 +104,6 @@ has no effect
         api_auth_introspect /_introspect?tenant=a;
         echo "ok";
     }
---- request
-GET /t
 --- error_code: 401
 --- error_log
 api_auth: "api_auth_introspect" "/_introspect?tenant=a" has arguments
@@ -136,18 +120,16 @@ alice:{PLAIN}secret
     location = /t {
         auth_basic "x";
         auth_basic_user_file ../html/htpasswd;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "ok";
     }
     location = /u {
         auth_basic off;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "ok";
     }
---- request
-GET /t
 --- error_code: 401
 --- error_log
 api_auth: "auth_basic" and "api_auth" in location "/t" both read the Authorization header
@@ -171,17 +153,12 @@ in location "/u" both read
         api_auth_introspect /_introspect;
         echo "ok $api_auth_subject";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-032-8
 --- response_body
 ok u8
 --- error_log
 api_auth: the introspection location "/_introspect" is not "internal": clients can call it directly
---- no_error_log
-[error]
-[alert]
 
 
 
@@ -191,12 +168,10 @@ api_auth: the introspection location "/_introspect" is not "internal": clients c
 --- config
     location = /t {
         limit_req zone=per_client;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "ok $api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
@@ -204,6 +179,3 @@ Authorization: Bearer test-key-gpt-prod-0001
 ok gpt-prod
 --- error_log
 api_auth: an $api_auth_* variable was read before the access phase, where it is still empty
---- no_error_log
-[error]
-[alert]

@@ -12,6 +12,10 @@
 # t/013 holds the module's own check (token_type "refresh_token": 401).
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 my $as = $ENV{TEST_NGINX_AS_PORT}
     or die "TEST_NGINX_AS_PORT is not set: run this file with make integration\n";

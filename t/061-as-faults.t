@@ -22,6 +22,10 @@
 # the cache, another with the same zone meets the fault.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 use IO::Socket::INET;
 use Socket ();
@@ -232,8 +236,6 @@ __DATA__
 === TEST 1: connection refused: 503 with Retry-After, no challenge, the cause logged
 --- config eval
 ::introspect("refused", "http://127.0.0.1:1/introspect") . ::protected("t", "refused")
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-1-refused
 --- error_code: 503
@@ -262,8 +264,6 @@ Retry-After: 5
         echo '{"active":true}';
     }
 _EOC_
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-2-hang
 --- error_code: 503
@@ -284,8 +284,6 @@ Retry-After: 5
 === TEST 3: the server answers 500: 503
 --- config eval
 ::mock_status(500)
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-3-500
 --- error_code: 503
@@ -302,8 +300,6 @@ qr/\[error\] .*api_auth: introspection failed: status 500\b/
 === TEST 4: the server answers 502: 503
 --- config eval
 ::mock_status(502)
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-4-502
 --- error_code: 503
@@ -320,8 +316,6 @@ qr/\[error\] .*api_auth: introspection failed: status 502\b/
 === TEST 5: the server answers 503 with its own Retry-After: our 503 carries ours
 --- config eval
 ::mock_status(503, "        add_header Retry-After 120 always;\n")
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-5-503
 --- error_code: 503
@@ -338,8 +332,6 @@ qr/\[error\] .*api_auth: introspection failed: status 503\b/
 === TEST 6: the server answers 504: 503
 --- config eval
 ::mock_status(504)
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-6-504
 --- error_code: 503
@@ -356,8 +348,6 @@ qr/\[error\] .*api_auth: introspection failed: status 504\b/
 === TEST 7: the server answers 401 (our client authentication) with its challenge: 503, its challenge not passed on
 --- config eval
 ::mock_status(401, "        add_header WWW-Authenticate 'Basic realm=\"as\"' always;\n")
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-7-401
 --- error_code: 503
@@ -374,8 +364,6 @@ qr/\[error\] .*api_auth: introspection failed: status 401\b/
 === TEST 8: the server answers 404 (wrong introspection path): 503, not 401 or 404
 --- config eval
 ::mock_status(404)
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-8-404
 --- error_code: 503
@@ -398,8 +386,6 @@ qr/\[error\] .*api_auth: introspection failed: status 404\b/
         return 200 '{"active":true}';
     }
 _EOC_
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-9-302
 --- error_code: 503
@@ -417,8 +403,6 @@ qr/\[error\] .*api_auth: introspection failed: status 302\b/
 === TEST 10: Content-Length 100, a whole JSON object of 26 bytes, then close: 503, the object is not believed
 --- config eval
 ::introspect("cut", "$::Faulty/cut-length") . ::protected("t", "cut")
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-10-cutlength
 --- error_code: 503
@@ -439,8 +423,6 @@ Retry-After: 5
 --- config eval
 ::introspect("cut", "$::Faulty/cut-chunked", "        proxy_http_version 1.1;\n")
 . ::protected("t", "cut")
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-11-cutchunked
 --- error_code: 503
@@ -460,8 +442,6 @@ Retry-After: 5
 === TEST 12: no Content-Length, the body cut after {"active":tr by the close: 503
 --- config eval
 ::introspect("cut", "$::Faulty/cut-json") . ::protected("t", "cut")
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-12-cutjson
 --- error_code: 503
@@ -478,8 +458,6 @@ qr/\[error\] .*api_auth: introspection failed: response is not a JSON object wit
 === TEST 13: the connection closed in the middle of the header: 503
 --- config eval
 ::introspect("cut", "$::Faulty/cut-header") . ::protected("t", "cut")
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-13-cuthead
 --- error_code: 503
@@ -499,8 +477,6 @@ Retry-After: 5
 === TEST 14: the connection reset instead of an answer: 503
 --- config eval
 ::introspect("reset", "$::Faulty/reset") . ::protected("t", "reset")
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-14-reset
 --- error_code: 503
@@ -521,8 +497,6 @@ Retry-After: 5
 --- config eval
 ::introspect("cut", "$::Faulty/cut-json")
 . ::protected("t", "cut") =~ s/api_auth oauth;/api_auth oauth optional;/r
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-060-15-optional
 --- error_code: 503
@@ -551,8 +525,6 @@ $::Harness . ::introspect("refused", "http://127.0.0.1:1/introspect")
         echo_location /x "l=refused&t=tok-060-16-b";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -591,8 +563,6 @@ $::Harness
         echo_location /x "l=hang&t=tok-060-17-b";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -623,8 +593,6 @@ $::Harness . ::introspect("cut", "$::Faulty/cut-json")
         echo_location /x "l=cut&t=tok-060-18-b";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -655,8 +623,6 @@ $::Harness . ::introspect("cut", "$::Faulty/cut-length")
         echo_location /x "l=cut&t=tok-060-19-b";
     }
 _EOC_
---- request
-GET /t
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1

@@ -12,6 +12,10 @@
 # protected location introspects at its own /_as_* location.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $AS = <<'_EOC_';
     location = /_as_active {
@@ -147,6 +151,8 @@ Authorization: Bearer tok-070-4-down
 --- response_headers
 Retry-After: 5
 !WWW-Authenticate
+--- no_error_log eval
+[@::NoCritLog]
 
 
 
@@ -227,7 +233,7 @@ WWW-Authenticate: Bearer realm="api", resource_metadata="https://api.example.com
 --- config
     location = /keys {
         api_auth api_key;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_resource https://api.example.com/keys;
         echo "ok";
     }

@@ -7,6 +7,10 @@
 # nothing changes.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $AS = <<'_EOC_';
     location = /_as_exact {
@@ -194,8 +198,6 @@ _EOC_
         api_auth_require_audience off https://api.example.com/mcp;
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "off" takes no other parameter

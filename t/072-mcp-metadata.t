@@ -11,6 +11,10 @@
 # changes a byte.  Conflicting declarations fail nginx -t.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $AS = <<'_EOC_';
     api_auth oauth;
@@ -60,8 +64,6 @@ Access-Control-Allow-Origin: *
 !WWW-Authenticate
 --- response_body eval
 $::DOC
---- no_error_log
-[error]
 
 
 

@@ -8,6 +8,10 @@
 # behaviour.  /backend echoes what it received.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $Server = <<'_EOC_';
     location = /_introspect {

@@ -5,6 +5,10 @@
 # location).  "off" cancels an inherited list.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -26,7 +30,7 @@ __DATA__
     }
     location = /keys {
         api_auth api_key;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_key_source header=X-Api-Key;
         error_page 401 = /backend;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;

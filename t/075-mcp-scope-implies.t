@@ -7,6 +7,10 @@
 # Keys: gpt-prod (orders.read orders.write), partner-x (orders.read).
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 our $AS = <<'_EOC_';
     location = /_introspect {
@@ -86,7 +90,7 @@ WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="mcp.rea
 --- config
     location = /export {
         api_auth api_key;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_scope_implies orders.write orders.export;
         api_auth_require_scope orders.export;
         echo "$api_auth_result $api_auth_client";

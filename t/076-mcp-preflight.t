@@ -5,6 +5,10 @@
 # every request.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -16,7 +20,7 @@ __DATA__
 --- config
     location = /mcp {
         api_auth api_key;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth_preflight pass;
         echo "[$api_auth_result] $request_method";
     }
@@ -40,7 +44,7 @@ __DATA__
 --- config
     location = /mcp {
         api_auth api_key;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         echo "ok";
     }
 --- request

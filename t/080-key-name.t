@@ -14,6 +14,10 @@
 # test-key-unknown-9999 is in no file.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -46,11 +50,6 @@ free-b sha256:f1b4efa4b6ace3f379d7590c47134b1386cae487fb89813e644ad1369f7430cb
 [200, 200, 200]
 --- response_body eval
 ["gold-a|gold|gold-a\n", "free-a|free|free-a\n", "free-b||free-b\n"]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
@@ -81,10 +80,6 @@ old sha256:28985b1bc2866c71ec4ef9d5049079bb8d15b38cc009a03867c188838180dd65 tier
 [403, 401, 401, 401, 400]
 --- response_headers eval
 ["X-Key: gold-a|gold", "X-Key: |", "X-Key: |", "X-Key: |", "X-Key: |"]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -120,11 +115,8 @@ free-a sha256:7271643899542c1693f885b6536390a537c607567e1cd8c7b4552d2a780996bf t
 --- response_body_like eval
 ["^allow free-a\n\$", "429", "^allow gold-a\n\$", "^anonymous \n\$",
  "^anonymous \n\$", "429"]
---- no_error_log
-read before the access phase
-[error]
-[alert]
-[emerg]
+--- no_error_log eval
+[@::NoErrorLog, 'read before the access phase']
 
 
 
@@ -171,11 +163,8 @@ free-b sha256:f1b4efa4b6ace3f379d7590c47134b1386cae487fb89813e644ad1369f7430cb t
 ]
 --- error_code eval
 [200, 200, 200, 200, 429, 200, 429]
---- no_error_log
-by zone "gold"
-[error]
-[alert]
-[emerg]
+--- no_error_log eval
+[@::NoErrorLog, 'by zone "gold"']
 
 
 
@@ -193,8 +182,6 @@ by zone "gold"
 --- user_files
 >>> keys.txt
 free-a sha256:7271643899542c1693f885b6536390a537c607567e1cd8c7b4552d2a780996bf tier=free
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-unknown-9999
 --- error_code: 401
@@ -202,10 +189,6 @@ Authorization: Bearer test-key-unknown-9999
 qr/api_auth: unknown API key/
 --- grep_error_log_out
 api_auth: unknown API key
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -232,11 +215,8 @@ free-a sha256:7271643899542c1693f885b6536390a537c607567e1cd8c7b4552d2a780996bf t
 [200, 200]
 --- response_body eval
 ["[|]\n", "[|]\n"]
---- no_error_log
-read before the access phase
-[error]
-[alert]
-[emerg]
+--- no_error_log eval
+[@::NoErrorLog, 'read before the access phase']
 
 
 
@@ -255,18 +235,13 @@ read before the access phase
 --- user_files
 >>> keys.txt
 free-a sha256:7271643899542c1693f885b6536390a537c607567e1cd8c7b4552d2a780996bf tier=free
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-free-0802
 --- error_code: 200
 --- response_body
 free-a free
---- no_error_log
-read before the access phase
-[error]
-[alert]
-[emerg]
+--- no_error_log eval
+[@::NoErrorLog, 'read before the access phase']
 
 
 
@@ -301,7 +276,3 @@ free-a sha256:7271643899542c1693f885b6536390a537c607567e1cd8c7b4552d2a780996bf t
 ]
 --- error_code eval
 [200, 429, 200, 200]
---- no_error_log
-[error]
-[alert]
-[emerg]

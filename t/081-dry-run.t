@@ -13,6 +13,10 @@
 # test-key-unknown-9999 is in no file.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -23,7 +27,7 @@ __DATA__
 === TEST 1: dry run with API keys: every outcome passes, $api_auth_result is real, no challenge
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_require_scope orders.read;
         api_auth_dry_run on;
@@ -64,25 +68,18 @@ __DATA__
 qr/\[info\] .*?api_auth: dry run, the request would have been rejected: \w+, status \d+/
 --- grep_error_log_out eval
 qr/^(?:\[info\] .*?rejected: (?:invalid_token, status 401|insufficient_scope, status 403|missing, status 401|invalid_request, status 400)\n)?$/s
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 2: dry run: a would-be 403 is logged at info with its result and status
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_require_scope admin;
         api_auth_dry_run on;
         echo "$api_auth_status";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
@@ -90,21 +87,14 @@ Authorization: Bearer test-key-gpt-prod-0001
 REJECTED_DRY_RUN
 --- error_log eval
 qr/\[info\] .*api_auth: dry run, the request would have been rejected: insufficient_scope, status 403/
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
 === TEST 3: without dry run the same rejection is REJECTED, with its status and challenge
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        add_header X-Status "$api_auth_status|$api_auth_result" always;
-        echo "ok";
-    }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+add_header X-Status "$api_auth_status|$api_auth_result" always;
 --- request eval
 ["GET /t", "GET /t"]
 --- more_headers eval
@@ -119,18 +109,15 @@ qr/\[info\] .*api_auth: dry run, the request would have been rejected: insuffici
     "X-Status: REJECTED|invalid_token",
     "X-Status: PASSED|allow",
 ]
---- no_error_log
-dry run
-[error]
-[alert]
-[emerg]
+--- no_error_log eval
+[@::NoErrorLog, 'dry run']
 
 
 
 === TEST 4: anonymous is PASSED; where api_auth is off the status is empty
 --- config
     location = /opt {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key optional;
         echo "[$api_auth_status|$api_auth_result]";
     }
@@ -141,31 +128,18 @@ dry run
 ["GET /opt", "GET /off"]
 --- response_body eval
 ["[PASSED|anonymous]\n", "[|]\n"]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
 === TEST 5: dry run with OAuth: an inactive token passes as REJECTED_DRY_RUN
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":false}';
-    }
     location = /t {
         api_auth oauth;
         api_auth_introspect /_introspect;
         api_auth_dry_run on;
         echo "$api_auth_result|$api_auth_status|$api_auth_method";
     }
---- request
-GET /t
+--- mock_as: {"active":false}
 --- more_headers
 Authorization: Bearer tok-081-4-inactive
 --- error_code: 200
@@ -175,10 +149,6 @@ invalid_token|REJECTED_DRY_RUN|oauth
 !WWW-Authenticate
 --- error_log
 api_auth: dry run, the request would have been rejected: invalid_token, status 401
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -197,8 +167,6 @@ api_auth: dry run, the request would have been rejected: invalid_token, status 4
         api_auth_dry_run on;
         echo "$api_auth_result|$api_auth_status";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-081-5-as-down
 --- error_code: 200
@@ -230,8 +198,6 @@ api_auth: dry run, the request would have been rejected: unavailable, status 503
         add_header X-Status "$api_auth_status|$api_auth_result" always;
         echo "ok";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer tok-081-6-as-down
 --- error_code: 503
@@ -250,12 +216,12 @@ dry run
     api_auth_dry_run on;
 --- config
     location = /dry {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "$api_auth_status";
     }
     location = /real {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_dry_run off;
         echo "$api_auth_status";
@@ -266,10 +232,6 @@ dry run
 [200, 401]
 --- response_body_like eval
 ["^REJECTED_DRY_RUN\n\$", "401"]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -278,8 +240,6 @@ dry run
     location = /t {
         api_auth_dry_run maybe;
     }
---- request
-GET /t
 --- must_die
 --- error_log
 invalid value "maybe" in "api_auth_dry_run" directive, it must be "on" or "off"

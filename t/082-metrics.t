@@ -12,6 +12,10 @@
 # test-key-unknown-9999 is in no file.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 master_on();
 workers(2);
@@ -23,15 +27,13 @@ __DATA__
 
 === TEST 1: the requests of the block, exactly, by method and result; HELP and TYPE; the content type
 --- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_require_scope orders.read;
-        echo "ok";
-    }
     location = /metrics {
         api_auth_metrics;
     }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_require_scope orders.read;
 --- request eval
 ["GET /t", "GET /t", "GET /t", "GET /t", "GET /t", "GET /t", "GET /metrics"]
 --- more_headers eval
@@ -60,24 +62,17 @@ __DATA__
 .*# TYPE api_auth_introspection_duration_seconds histogram
 .*api_auth_build_info\{version="[0-9.]+"\} 1\n\z/s,
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
-unexpected exception
 
 
 
 === TEST 2: every count of the block is right, and no other series is non-zero
 --- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key optional;
-        echo "ok";
-    }
     location = /metrics {
         api_auth_metrics;
     }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key optional;
 --- request eval
 ["GET /t", "GET /t", "GET /t", "GET /t", "GET /metrics"]
 --- more_headers eval
@@ -95,10 +90,6 @@ unexpected exception
     "ok", "ok", "ok", "400",
     qr/\A(?:(?:#[^\n]*|\S+ 0|api_auth_requests_total\{server="localhost",location="\/t",method="api_key",result="allow"\} 1|api_auth_requests_total\{server="localhost",location="\/t",method="none",result="anonymous"\} 2|api_auth_requests_total\{server="localhost",location="\/t",method="none",result="invalid_request"\} 1|api_auth_introspection_duration_seconds_sum 0\.000|api_auth_build_info\{version="[0-9.]+"\} 1)\n)+\z/s,
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -115,17 +106,13 @@ unexpected exception
 ["", "Content-Type: text/plain; version=0.0.4", "Content-Type: text/plain; version=0.0.4"]
 --- response_body_like eval
 ["405", "\\A\\z", "# TYPE api_auth_build_info gauge"]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
 === TEST 4: api_auth_metrics_name groups locations; nested and "if" locations count with theirs; label values are escaped
 --- config
     location /v1/ {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_metrics_name "public \"api\"";
 
@@ -136,7 +123,7 @@ unexpected exception
         echo "ok";
     }
     location /v2/ {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_metrics_name "public \"api\"";
         if ($arg_x) {
@@ -145,7 +132,7 @@ unexpected exception
         echo "ok";
     }
     location ~ ^/(a)\d+$ {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         echo "ok";
     }
@@ -168,10 +155,6 @@ unexpected exception
     "ok", "ok", "ok", "if", "ok",
     qr/api_auth_requests_total\{server="localhost",location="public \\"api\\"",method="api_key",result="allow"\} 4\n.*api_auth_requests_total\{server="localhost",location="\^\/\(a\)\\\\d\+\$",method="api_key",result="allow"\} 1\n/s,
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -242,10 +225,6 @@ api_auth_introspection_duration_seconds_sum \d+\.\d{3}
 api_auth_introspection_duration_seconds_count 2
 /s,
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -253,16 +232,8 @@ api_auth_introspection_duration_seconds_count 2
 --- http_config
     api_auth_cache_zone zone=tokens:1m;
 --- config
-    location = /_introspect {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_as;
-    }
-    location = /mock_as {
-        default_type application/json;
-        return 200 '{"active":true,"client_id":"client-082-6","sub":"subject-082-6"}';
-    }
     location /api/ {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key oauth;
         api_auth_introspect /_introspect;
         api_auth_cache tokens;
@@ -271,6 +242,7 @@ api_auth_introspection_duration_seconds_count 2
     location = /metrics {
         api_auth_metrics;
     }
+--- mock_as: {"active":true,"client_id":"client-082-6","sub":"subject-082-6"}
 --- request eval
 ["GET /api/x-uri-082?q=1", "GET /api/y-uri-082", "GET /api/z", "GET /metrics"]
 --- more_headers eval
@@ -293,15 +265,13 @@ api_auth_introspection_duration_seconds_count 2
 
 === TEST 7: dry-run rejections are counted apart, with their real result
 --- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_dry_run on;
-        echo "ok";
-    }
     location = /metrics {
         api_auth_metrics;
     }
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_dry_run on;
 --- request eval
 ["GET /t", "GET /t", "GET /t", "GET /metrics"]
 --- more_headers eval
@@ -323,10 +293,6 @@ api_auth_introspection_duration_seconds_count 2
 .*api_auth_dry_run_rejections_total\{server="localhost",location="\/t",result="invalid_token"\} 1
 /s,
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -337,8 +303,6 @@ api_auth_introspection_duration_seconds_count 2
     location = /t {
         echo "ok";
     }
---- request
-GET /t
 --- must_die
 --- error_log
 "api_auth_metrics" directive is not allowed here

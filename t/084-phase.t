@@ -16,6 +16,10 @@
 # Keys in t/data/keys/keys.txt: gpt-prod test-key-gpt-prod-0001.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -72,12 +76,8 @@ __DATA__
 [200, 429, 200, 429, 401]
 --- response_body_like eval
 ["^allow client-a\n\$", "429", "^allow client-b\n\$", "429", "401"]
---- no_error_log
-read before the access phase
-[error]
-[alert]
-[emerg]
-unexpected exception
+--- no_error_log eval
+[@::NoErrorLog, 'read before the access phase']
 
 
 
@@ -110,9 +110,6 @@ unexpected exception
 ]
 --- error_code eval
 [200, 200]
---- no_error_log
-[error]
-[alert]
 
 
 
@@ -121,21 +118,16 @@ unexpected exception
     limit_req_zone $api_auth_client zone=per_client:1m rate=1r/m;
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         limit_req zone=per_client;
         echo "$api_auth_client";
     }
---- request
-GET /t
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 200
 --- error_log
 read before the access phase
---- no_error_log
-[error]
-[alert]
 
 
 
@@ -144,7 +136,7 @@ read before the access phase
     limit_req_zone $binary_remote_addr zone=per_addr:1m rate=1r/m;
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_phase preaccess;
         limit_req zone=per_addr;
@@ -170,24 +162,15 @@ read before the access phase
     "!WWW-Authenticate",
     "!WWW-Authenticate",
 ]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
 === TEST 5: nginx's access handlers still apply after an allow in PREACCESS
---- config
-    location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
-        api_auth api_key;
-        api_auth_phase preaccess;
-        deny all;
-        echo "ok";
-    }
---- request
-GET /t
+--- location_t
+api_auth_keys $TEST_NGINX_KEYS;
+api_auth api_key;
+api_auth_phase preaccess;
+deny all;
 --- more_headers
 Authorization: Bearer test-key-gpt-prod-0001
 --- error_code: 403
@@ -205,7 +188,7 @@ Authorization: Bearer test-key-gpt-prod-0001
         echo_location /sub;
     }
     location = /sub {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_phase preaccess;
         echo "sub $api_auth_result $api_auth_client";
@@ -221,10 +204,6 @@ sub allow gpt-prod
 qr/api_auth handler/
 --- grep_error_log_out
 api_auth handler
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -234,13 +213,11 @@ api_auth handler
         satisfy any;
         allow 127.0.0.1;
         deny all;
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_phase preaccess;
         echo "ok";
     }
---- request
-GET /t
 --- error_code: 401
 --- error_log eval
 qr/\[warn\] .*api_auth: "satisfy any" does not apply to api_auth in location "\/t": with "api_auth_phase preaccess"/
@@ -255,7 +232,7 @@ qr/\[warn\] .*api_auth: "satisfy any" does not apply to api_auth in location "\/
     limit_req_zone $api_auth_client zone=per_client:1m rate=1r/m;
 --- config
     location = /t {
-        api_auth_keys $TEST_NGINX_DATA_DIR/keys/keys.txt;
+        api_auth_keys $TEST_NGINX_KEYS;
         api_auth api_key;
         api_auth_phase preaccess;
         api_auth_dry_run on;
@@ -276,10 +253,6 @@ qr/\[warn\] .*api_auth: "satisfy any" does not apply to api_auth in location "\/
 [200, 200, 429]
 --- response_body_like eval
 ["^REJECTED_DRY_RUN\n\$", "^PASSED\n\$", "429"]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -288,8 +261,6 @@ qr/\[warn\] .*api_auth: "satisfy any" does not apply to api_auth in location "\/
     location = /t {
         api_auth_phase content;
     }
---- request
-GET /t
 --- must_die
 --- error_log
 invalid value "content"

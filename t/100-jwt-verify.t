@@ -15,6 +15,10 @@
 use Test::Nginx::Socket 'no_plan';
 use FindBin;
 
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
+
 require "$FindBin::Bin/helpers/jwt.pl";
 
 our $Loc = <<'_EOC_';
@@ -144,8 +148,6 @@ $::Loc
 === TEST 5: a valid token without the required scope: 403 insufficient_scope
 --- config eval
 $::Loc
---- request
-GET /t
 --- more_headers eval
 "Authorization: Bearer " . ::jwt(claims => { scope => "orders.write" })
 --- error_code: 403

@@ -6,6 +6,10 @@
 # with JWT keys only, and an inherited configuration, start.
 
 use Test::Nginx::Socket 'no_plan';
+use FindBin;
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
 
 repeat_each(1);
 no_shuffle();
@@ -132,10 +136,4 @@ invalid JWT type "id+jwt"
         api_auth_jwt_client_claim azp;
         echo ok;
     }
---- request
-GET /t
 --- error_code: 401
---- no_error_log
-[error]
-[alert]
-[emerg]

@@ -9,6 +9,10 @@
 use Test::Nginx::Socket 'no_plan';
 use FindBin;
 
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
+
 require "$FindBin::Bin/helpers/jwt.pl";
 
 our $Loc = <<'_EOC_';
@@ -77,10 +81,6 @@ $::Loc
 [200, 200]
 --- response_body eval
 ["allow|jwt|MISS|c1|u1|acme\n", "allow|jwt|HIT|c1|u1|acme\n"]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -98,10 +98,6 @@ $::Loc
 --- response_headers eval
 ["WWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\"\nX-Cache: MISS",
  "WWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\"\nX-Cache: HIT"]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
@@ -118,10 +114,6 @@ $::Loc
 [200, 200, 401]
 --- response_body_like eval
 ["^allow\\|MISS\$", "^allow\\|HIT\$", "401"]
---- no_error_log
-[error]
-[alert]
-[emerg]
 
 
 
