@@ -430,8 +430,6 @@ char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
 api_auth::result ngx_http_api_auth_authorize(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     const api_auth::identity &id) noexcept;
-char *ngx_http_api_auth_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept;
 ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t active);
@@ -448,9 +446,15 @@ ngx_int_t ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept;
 ngx_str_t *ngx_http_api_auth_result_name(api_auth::result result)
     noexcept;
 
-/* ngx_http_api_auth_module.cpp */
+/* ngx_http_api_auth_policy.cpp */
+char *ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept;
 char *ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept;
+char *ngx_http_api_auth_scope_implies(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
 
 /* ngx_http_api_auth_lint.cpp */
 void ngx_http_api_auth_lint(ngx_conf_t *cf,
