@@ -407,12 +407,17 @@ ngx_http_api_auth_ctx_t *ngx_http_api_auth_create_ctx(ngx_http_request_t *r,
 void ngx_http_api_auth_cleanup(void *data) noexcept;
 char *ngx_http_api_auth_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+void ngx_http_api_auth_handler_merge(ngx_http_api_auth_loc_conf_t *prev,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
 
 /* ngx_http_api_auth_key_conf.cpp */
 char *ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept;
 char *ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+char *ngx_http_api_auth_key_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
 
 /* ngx_http_api_auth_keys.cpp */
 ngx_int_t ngx_http_api_auth_parse_authorization(
@@ -455,6 +460,12 @@ char *ngx_http_api_auth_scope_implies(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 char *ngx_http_api_auth_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+ngx_uint_t ngx_http_api_auth_policy_merge(ngx_http_api_auth_loc_conf_t *prev,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+char *ngx_http_api_auth_check_api_key(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+char *ngx_http_api_auth_check_oauth(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
 
 /* ngx_http_api_auth_lint.cpp */
 void ngx_http_api_auth_lint(ngx_conf_t *cf,
@@ -507,6 +518,8 @@ char *ngx_http_api_auth_introspect_directive(ngx_conf_t *cf,
 char *ngx_http_api_auth_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 char *ngx_http_api_auth_client_auth(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+void ngx_http_api_auth_introspect_merge(ngx_http_api_auth_loc_conf_t *prev,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
 
 /* ngx_http_api_auth_introspect.cpp */
@@ -592,6 +605,8 @@ char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
 char *ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 char *ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+void ngx_http_api_auth_cache_merge(ngx_http_api_auth_loc_conf_t *prev,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
 ngx_http_api_auth_lookup_e ngx_http_api_auth_cache_acquire(
     ngx_shm_zone_t *shm_zone, const api_auth::digest &d, time_t now,

@@ -394,6 +394,11 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
 }
 
 
+/*
+ * Each concern merges its own values first (nothing there logs), then the
+ * checks run in a fixed order: their messages are what "nginx -t" shows.
+ */
+
 static char *
 ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child) noexcept
@@ -403,48 +408,19 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_http_api_auth_loc_conf_t *conf =
         static_cast<ngx_http_api_auth_loc_conf_t *>(child);
 
-    ngx_uint_t                     here;
-    ngx_http_api_auth_source_t    *src;
-    ngx_http_api_auth_srv_conf_t  *ascf;
+    ngx_uint_t  here;
 
-    here = (conf->methods != NGX_CONF_UNSET_UINT
-            ? NGX_HTTP_API_AUTH_HERE_METHODS : 0)
-           | (conf->scope.data ? NGX_HTTP_API_AUTH_HERE_SCOPE : 0)
-           | (conf->audience.data ? NGX_HTTP_API_AUTH_HERE_AUDIENCE : 0);
+    here = ngx_http_api_auth_policy_merge(prev, conf);
 
-    /* "api_auth" sets methods and "optional" together */
-    if (conf->methods == NGX_CONF_UNSET_UINT) {
-        conf->methods = prev->methods;
-        conf->optional = prev->optional;
-    }
-
-    ngx_conf_merge_uint_value(conf->methods, prev->methods, 0);
-    ngx_conf_merge_value(conf->optional, prev->optional, 0);
-
-    if (conf->prm) {
-        /* the metadata is public, even under an inherited "api_auth" */
-        conf->methods = 0;
-    }
     ngx_conf_merge_str_value(conf->realm, prev->realm, "api");
-    ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
-    ngx_conf_merge_str_value(conf->introspect, prev->introspect, "");
 
-    /* the encoded client credentials are inherited only with both parts */
-    if (conf->client_id.data == NULL && conf->secret_file.data == NULL) {
-        conf->client_auth = prev->client_auth;
+    if (ngx_http_api_auth_key_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    ngx_conf_merge_str_value(conf->client_id, prev->client_id, "");
-    ngx_conf_merge_str_value(conf->secret_file, prev->secret_file, "");
-    ngx_conf_merge_str_value(conf->scope, prev->scope, "");
-
-    /* "off" is kept unset-or-not through the levels: the default audience
-     * is the resource of the level that uses it */
-    if (conf->audience.data == NULL) {
-        conf->audience_off = prev->audience_off;
-    }
-
-    ngx_conf_merge_str_value(conf->audience, prev->audience, "");
+    ngx_http_api_auth_introspect_merge(prev, conf);
+    ngx_http_api_auth_handler_merge(prev, conf);
+    ngx_http_api_auth_cache_merge(prev, conf);
 
     /* unset stays unset: the default depends on this level's resource */
     if (conf->hide == NGX_CONF_UNSET) {
@@ -452,101 +428,18 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     }
 
     ngx_conf_merge_ptr_value(conf->scrub, prev->scrub, NULL);
-    ngx_conf_merge_uint_value(conf->preflight, prev->preflight, 0);
-    ngx_conf_merge_ptr_value(conf->implies, prev->implies, NULL);
-
-    if (conf->token_basic == 0) {
-        conf->token_basic = prev->token_basic;
-    }
-
-    /* api_auth_require_claim: a level's own list replaces the inherited */
-    if (conf->claims == NULL) {
-        conf->claims = prev->claims;
-    }
-
-    if (conf->sources == NGX_CONF_UNSET_PTR) {
-        if (prev->sources != NGX_CONF_UNSET_PTR) {
-            conf->sources = prev->sources;
-
-        } else {
-            /* default: "bearer basic" */
-            conf->sources = ngx_array_create(cf->pool, 2,
-                                        sizeof(ngx_http_api_auth_source_t));
-            if (conf->sources == NULL) {
-                return static_cast<char *>(NGX_CONF_ERROR);
-            }
-
-            src = static_cast<ngx_http_api_auth_source_t *>(
-                      ngx_array_push_n(conf->sources, 2));
-            if (src == NULL) {
-                return static_cast<char *>(NGX_CONF_ERROR);
-            }
-
-            ngx_memzero(src, 2 * sizeof(ngx_http_api_auth_source_t));
-            src[0].type = NGX_HTTP_API_AUTH_SRC_BEARER;
-            src[1].type = NGX_HTTP_API_AUTH_SRC_BASIC;
-        }
-    }
-
-    /* "api_auth_cache" sets the zone and its times together */
-    if (conf->cache == NGX_CONF_UNSET_PTR) {
-        conf->cache = prev->cache;
-        conf->cache_share = prev->cache_share;
-        conf->max_ttl = prev->max_ttl;
-        conf->negative_ttl = prev->negative_ttl;
-        conf->stale_if_error = prev->stale_if_error;
-    }
-
-    ngx_conf_merge_ptr_value(conf->cache, prev->cache, NULL);
-    ngx_conf_merge_sec_value(conf->max_ttl, prev->max_ttl, 300);
-    ngx_conf_merge_sec_value(conf->negative_ttl, prev->negative_ttl, 10);
-    ngx_conf_merge_sec_value(conf->stale_if_error, prev->stale_if_error, 0);
     ngx_conf_merge_value(conf->dry_run, prev->dry_run, 0);
+
     ngx_http_api_auth_phase_merge(cf, prev, conf);
 
-    if (ngx_http_api_auth_metrics_merge(cf, prev, conf) != NGX_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (conf->methods) {
-        /* see ngx_http_api_auth_remote_user() */
-        ascf = static_cast<ngx_http_api_auth_srv_conf_t *>(
-                   ngx_http_conf_get_module_srv_conf(cf,
-                                                 ngx_http_api_auth_module));
-        ascf->any_location = 1;
-    }
-
-    if ((conf->methods & NGX_HTTP_API_AUTH_KEY) && conf->keys == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth api_key\" requires "
-                           "\"api_auth_keys\" at the same or an enclosing "
-                           "level");
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_http_api_auth_prm_merge(cf, prev, conf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_http_api_auth_client_auth(cf, conf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_http_api_auth_cache_namespace(cf, conf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_http_api_auth_jwt_merge(cf, prev, conf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if ((conf->methods & NGX_HTTP_API_AUTH_OAUTH)
-        && conf->introspect.len == 0 && !ngx_http_api_auth_jwt_enabled(conf))
+    if (ngx_http_api_auth_metrics_merge(cf, prev, conf) != NGX_OK
+        || ngx_http_api_auth_check_api_key(cf, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_prm_merge(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_client_auth(cf, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_cache_namespace(cf, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_jwt_merge(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_check_oauth(cf, conf) != NGX_CONF_OK)
     {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth oauth\" requires "
-                           "\"api_auth_introspect\" or \"api_auth_jwt_keys\" "
-                           "at the same or an enclosing level");
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 

@@ -142,7 +142,8 @@ ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
 
 /*
  * api_auth_phase: the level's value, or its parent's; where satisfy any
- * is in effect, say that it no longer applies to api_auth
+ * is in effect, say that it no longer applies to api_auth.  A location
+ * where api_auth is on marks its server (for $remote_user).
  */
 
 void
@@ -150,7 +151,16 @@ ngx_http_api_auth_phase_merge(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
     noexcept
 {
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_http_core_loc_conf_t      *clcf;
+    ngx_http_api_auth_srv_conf_t  *ascf;
+
+    if (conf->methods) {
+        /* see ngx_http_api_auth_remote_user() */
+        ascf = static_cast<ngx_http_api_auth_srv_conf_t *>(
+                   ngx_http_conf_get_module_srv_conf(cf,
+                                                 ngx_http_api_auth_module));
+        ascf->any_location = 1;
+    }
 
     ngx_conf_merge_uint_value(conf->phase, prev->phase,
                               NGX_HTTP_API_AUTH_PHASE_ACCESS);

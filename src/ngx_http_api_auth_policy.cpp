@@ -306,3 +306,90 @@ ngx_http_api_auth_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
     return NGX_CONF_OK;
 }
 
+
+/*
+ * The policy from the enclosing level.  Returns which of its directives
+ * this level writes itself (NGX_HTTP_API_AUTH_HERE_*, for the lint).
+ */
+
+ngx_uint_t
+ngx_http_api_auth_policy_merge(ngx_http_api_auth_loc_conf_t *prev,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    ngx_uint_t  here;
+
+    here = (conf->methods != NGX_CONF_UNSET_UINT
+            ? NGX_HTTP_API_AUTH_HERE_METHODS : 0)
+           | (conf->scope.data ? NGX_HTTP_API_AUTH_HERE_SCOPE : 0)
+           | (conf->audience.data ? NGX_HTTP_API_AUTH_HERE_AUDIENCE : 0);
+
+    /* "api_auth" sets methods and "optional" together */
+    if (conf->methods == NGX_CONF_UNSET_UINT) {
+        conf->methods = prev->methods;
+        conf->optional = prev->optional;
+    }
+
+    ngx_conf_merge_uint_value(conf->methods, prev->methods, 0);
+    ngx_conf_merge_value(conf->optional, prev->optional, 0);
+
+    if (conf->prm) {
+        /* the metadata is public, even under an inherited "api_auth" */
+        conf->methods = 0;
+    }
+
+    ngx_conf_merge_str_value(conf->scope, prev->scope, "");
+
+    /* "off" is kept unset-or-not through the levels: the default audience
+     * is the resource of the level that uses it */
+    if (conf->audience.data == NULL) {
+        conf->audience_off = prev->audience_off;
+    }
+
+    ngx_conf_merge_str_value(conf->audience, prev->audience, "");
+    ngx_conf_merge_ptr_value(conf->implies, prev->implies, NULL);
+
+    /* api_auth_require_claim: a level's own list replaces the inherited */
+    if (conf->claims == NULL) {
+        conf->claims = prev->claims;
+    }
+
+    return here;
+}
+
+
+/* "api_auth api_key" needs a key file */
+
+char *
+ngx_http_api_auth_check_api_key(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    if ((conf->methods & NGX_HTTP_API_AUTH_KEY) && conf->keys == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth api_key\" requires "
+                           "\"api_auth_keys\" at the same or an enclosing "
+                           "level");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* "api_auth oauth" needs an introspection endpoint or JWT keys */
+
+char *
+ngx_http_api_auth_check_oauth(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    if ((conf->methods & NGX_HTTP_API_AUTH_OAUTH)
+        && conf->introspect.len == 0 && !ngx_http_api_auth_jwt_enabled(conf))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth oauth\" requires "
+                           "\"api_auth_introspect\" or \"api_auth_jwt_keys\" "
+                           "at the same or an enclosing level");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
