@@ -1,9 +1,11 @@
 /*
- * ngx_http_api_auth_module: directives, configuration and module object.
+ * ngx_http_api_auth_module: the command table, the module object, the
+ * configurations' creation and merge, postconfiguration.  Each directive's
+ * handler, and the merge of its values, is in its concern's file.
  *
- * Everything here runs at configuration time, in the master, where
- * allocation may fail with std::bad_alloc: the key-table loader is guarded
- * and any failure fails "nginx -t" with a message naming file and reason.
+ * Everything here runs at configuration time, in the master; a bad
+ * configuration fails "nginx -t" with a message naming file, line and
+ * reason.
  */
 
 #include "ngx_http_api_auth.h"
@@ -347,30 +349,9 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
     }
 
     /*
-     * set by ngx_pcalloc():
-     *
-     *     conf->realm = { 0, NULL };
-     *     conf->introspect = { 0, NULL };
-     *     conf->client_id = { 0, NULL };
-     *     conf->secret_file = { 0, NULL };
-     *     conf->client_auth = { 0, NULL };
-     *     conf->scope = { 0, NULL };
-     *     conf->audience = { 0, NULL };
-     *     conf->resource = { 0, NULL };
-     *     conf->metadata = { 0, NULL };
-     *     conf->auth_servers = { 0, NULL };
-     *     conf->scopes_supported = { 0, NULL };
-     *     conf->resource_name = { 0, NULL };
-     *     conf->resource_doc = { 0, NULL };
-     *     conf->prm = 0;
-     *     conf->prm_root = { 0, NULL };
-     *     conf->prm_cache = { 0, NULL };
-     *     conf->prm_server = NULL;
-     *     conf->prm_root_doc = NULL;
-     *     conf->challenge_* = { 0, NULL };
-     *     conf->cache_share = NULL;
-     *     conf->cache_ns_request = 0;
-     *     conf->jwt = NULL;
+     * set by ngx_pcalloc(): every field not set below is empty, NULL or 0
+     * (strings, the prm_* and challenge_* values, cache_share, claims,
+     * token_basic, jwt, metrics_name)
      */
 
     conf->methods = NGX_CONF_UNSET_UINT;
