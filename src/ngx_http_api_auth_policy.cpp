@@ -11,6 +11,8 @@
 #include <new>
 
 
+static ngx_int_t ngx_http_api_auth_audience_off(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *alcf) noexcept;
 static void ngx_http_api_auth_destroy_implies(void *data) noexcept;
 
 
@@ -92,11 +94,11 @@ char *
 ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept
 {
-    u_char                        *p;
-    size_t                         len;
-    ngx_str_t                     *value, *field;
-    ngx_uint_t                     i, j;
-    ngx_http_api_auth_loc_conf_t  *alcf;
+    u_char      *p;
+    size_t       len;
+    ngx_int_t    rc;
+    ngx_str_t   *value, *field;
+    ngx_uint_t   i, j;
 
     field = reinterpret_cast<ngx_str_t *>(static_cast<char *>(conf)
                                           + cmd->offset);
@@ -109,24 +111,16 @@ ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     len = 0;
 
     if (cmd->offset == offsetof(ngx_http_api_auth_loc_conf_t, audience)) {
-        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+        rc = ngx_http_api_auth_audience_off(cf,
+                 static_cast<ngx_http_api_auth_loc_conf_t *>(conf));
 
-        for (i = 1; i < cf->args->nelts; i++) {
-            if (ngx_strcmp(value[i].data, "off") == 0) {
-                if (cf->args->nelts != 2) {
-                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                       "api_auth: \"off\" takes no other "
-                                       "parameter");
-                    return static_cast<char *>(NGX_CONF_ERROR);
-                }
-
-                ngx_str_set(field, "");
-                alcf->audience_off = 1;
-                return NGX_CONF_OK;
-            }
+        if (rc == NGX_OK) {
+            return NGX_CONF_OK;
         }
 
-        alcf->audience_off = 0;
+        if (rc == NGX_ERROR) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
     }
 
     for (i = 1; i < cf->args->nelts; i++) {
@@ -168,6 +162,42 @@ ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     field->len = p - field->data;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * "api_auth_require_audience off", alone: NGX_OK, the audience is "" and
+ * audience_off set; NGX_DECLINED: a list of audiences; NGX_ERROR: "off"
+ * among others
+ */
+
+static ngx_int_t
+ngx_http_api_auth_audience_off(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *alcf) noexcept
+{
+    ngx_str_t   *value;
+    ngx_uint_t   i;
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (ngx_strcmp(value[i].data, "off") == 0) {
+            if (cf->args->nelts != 2) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "api_auth: \"off\" takes no other "
+                                   "parameter");
+                return NGX_ERROR;
+            }
+
+            ngx_str_set(&alcf->audience, "");
+            alcf->audience_off = 1;
+            return NGX_OK;
+        }
+    }
+
+    alcf->audience_off = 0;
+
+    return NGX_DECLINED;
 }
 
 
