@@ -422,12 +422,17 @@ ngx_http_api_auth_ctx_t *ngx_http_api_auth_create_ctx(ngx_http_request_t *r,
 void ngx_http_api_auth_cleanup(void *data) noexcept;
 char *ngx_http_api_auth_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+void ngx_http_api_auth_handler_merge(ngx_http_api_auth_loc_conf_t *prev,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
 
 /* ngx_http_api_auth_key_conf.cpp */
 char *ngx_http_api_auth_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept;
 char *ngx_http_api_auth_key_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
+char *ngx_http_api_auth_key_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept;
 
 /* ngx_http_api_auth_keys.cpp */
 ngx_int_t ngx_http_api_auth_parse_authorization(
@@ -445,8 +450,6 @@ char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
 api_auth::result ngx_http_api_auth_authorize(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     const api_auth::identity &id) noexcept;
-char *ngx_http_api_auth_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept;
 ngx_int_t ngx_http_api_auth_decide_claims(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t active);
@@ -463,9 +466,21 @@ ngx_int_t ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept;
 ngx_str_t *ngx_http_api_auth_result_name(api_auth::result result)
     noexcept;
 
-/* ngx_http_api_auth_module.cpp */
+/* ngx_http_api_auth_policy.cpp */
+char *ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+    noexcept;
 char *ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     noexcept;
+char *ngx_http_api_auth_scope_implies(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+char *ngx_http_api_auth_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+ngx_uint_t ngx_http_api_auth_policy_merge(ngx_http_api_auth_loc_conf_t *prev,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+char *ngx_http_api_auth_check_api_key(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+char *ngx_http_api_auth_check_oauth(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
 
 /* ngx_http_api_auth_lint.cpp */
 void ngx_http_api_auth_lint(ngx_conf_t *cf,
@@ -522,6 +537,8 @@ char *ngx_http_api_auth_introspect_directive(ngx_conf_t *cf,
 char *ngx_http_api_auth_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 char *ngx_http_api_auth_client_auth(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+void ngx_http_api_auth_introspect_merge(ngx_http_api_auth_loc_conf_t *prev,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
 
 /* ngx_http_api_auth_introspect.cpp */
@@ -613,6 +630,8 @@ char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
 char *ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 char *ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+void ngx_http_api_auth_cache_merge(ngx_http_api_auth_loc_conf_t *prev,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
 ngx_http_api_auth_lookup_e ngx_http_api_auth_cache_acquire(
     ngx_shm_zone_t *shm_zone, const api_auth::digest &d, time_t now,

@@ -486,3 +486,24 @@ ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
 
     return NGX_CONF_OK;
 }
+
+
+/* "api_auth_cache" sets the zone and its times together */
+
+void
+ngx_http_api_auth_cache_merge(ngx_http_api_auth_loc_conf_t *prev,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    if (conf->cache == NGX_CONF_UNSET_PTR) {
+        conf->cache = prev->cache;
+        conf->cache_share = prev->cache_share;
+        conf->max_ttl = prev->max_ttl;
+        conf->negative_ttl = prev->negative_ttl;
+        conf->stale_if_error = prev->stale_if_error;
+    }
+
+    ngx_conf_merge_ptr_value(conf->cache, prev->cache, NULL);
+    ngx_conf_merge_sec_value(conf->max_ttl, prev->max_ttl, 300);
+    ngx_conf_merge_sec_value(conf->negative_ttl, prev->negative_ttl, 10);
+    ngx_conf_merge_sec_value(conf->stale_if_error, prev->stale_if_error, 0);
+}

@@ -396,3 +396,17 @@ ngx_http_api_auth_cleanup(void *data) noexcept
     /* the request went away with its call: others may retry */
     ngx_http_api_auth_release_call(ctx, 0);
 }
+
+
+/* api_auth_preflight and api_auth_token_source from the enclosing level */
+
+void
+ngx_http_api_auth_handler_merge(ngx_http_api_auth_loc_conf_t *prev,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    ngx_conf_merge_uint_value(conf->preflight, prev->preflight, 0);
+
+    if (conf->token_basic == 0) {
+        conf->token_basic = prev->token_basic;
+    }
+}

@@ -157,3 +157,21 @@ ngx_http_api_auth_client_auth(ngx_conf_t *cf,
 
     return NGX_CONF_OK;
 }
+
+
+/* the endpoint and the client's credentials from the enclosing level */
+
+void
+ngx_http_api_auth_introspect_merge(ngx_http_api_auth_loc_conf_t *prev,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    ngx_conf_merge_str_value(conf->introspect, prev->introspect, "");
+
+    /* the encoded client credentials are inherited only with both parts */
+    if (conf->client_id.data == NULL && conf->secret_file.data == NULL) {
+        conf->client_auth = prev->client_auth;
+    }
+
+    ngx_conf_merge_str_value(conf->client_id, prev->client_id, "");
+    ngx_conf_merge_str_value(conf->secret_file, prev->secret_file, "");
+}

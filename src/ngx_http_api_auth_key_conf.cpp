@@ -216,3 +216,44 @@ ngx_http_api_auth_key_header(ngx_conf_t *cf, ngx_str_t *arg,
 
     return type;
 }
+
+
+/* the key file and the key sources from the enclosing level */
+
+char *
+ngx_http_api_auth_key_merge(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
+    noexcept
+{
+    ngx_http_api_auth_source_t  *src;
+
+    ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
+
+    if (conf->sources != NGX_CONF_UNSET_PTR) {
+        return NGX_CONF_OK;
+    }
+
+    if (prev->sources != NGX_CONF_UNSET_PTR) {
+        conf->sources = prev->sources;
+        return NGX_CONF_OK;
+    }
+
+    /* default: "bearer basic" */
+    conf->sources = ngx_array_create(cf->pool, 2,
+                                     sizeof(ngx_http_api_auth_source_t));
+    if (conf->sources == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    src = static_cast<ngx_http_api_auth_source_t *>(
+              ngx_array_push_n(conf->sources, 2));
+    if (src == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    ngx_memzero(src, 2 * sizeof(ngx_http_api_auth_source_t));
+    src[0].type = NGX_HTTP_API_AUTH_SRC_BEARER;
+    src[1].type = NGX_HTTP_API_AUTH_SRC_BASIC;
+
+    return NGX_CONF_OK;
+}

@@ -1,18 +1,14 @@
 /*
- * ngx_http_api_auth_module: directives, configuration and module object.
+ * ngx_http_api_auth_module: the command table, the module object, the
+ * configurations' creation and merge, postconfiguration.  Each directive's
+ * handler, and the merge of its values, is in its concern's file.
  *
- * Everything here runs at configuration time, in the master, where
- * allocation may fail with std::bad_alloc: the key-table loader is guarded
- * and any failure fails "nginx -t" with a message naming file and reason.
+ * Everything here runs at configuration time, in the master; a bad
+ * configuration fails "nginx -t" with a message naming file, line and
+ * reason.
  */
 
 #include "ngx_http_api_auth.h"
-
-#include <new>
-
-#include "core/credentials.hpp"
-#include "core/introspection.hpp"
-
 
 
 static void *ngx_http_api_auth_create_main_conf(ngx_conf_t *cf) noexcept;
@@ -21,11 +17,6 @@ static void *ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept;
 static char *ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child) noexcept;
 static ngx_int_t ngx_http_api_auth_init(ngx_conf_t *cf) noexcept;
-static char *ngx_http_api_auth_scope_implies(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf) noexcept;
-static void ngx_http_api_auth_destroy_implies(void *data) noexcept;
-static char *ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept;
 
 
 static ngx_conf_enum_t  ngx_http_api_auth_preflight[] = {
@@ -358,30 +349,9 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
     }
 
     /*
-     * set by ngx_pcalloc():
-     *
-     *     conf->realm = { 0, NULL };
-     *     conf->introspect = { 0, NULL };
-     *     conf->client_id = { 0, NULL };
-     *     conf->secret_file = { 0, NULL };
-     *     conf->client_auth = { 0, NULL };
-     *     conf->scope = { 0, NULL };
-     *     conf->audience = { 0, NULL };
-     *     conf->resource = { 0, NULL };
-     *     conf->metadata = { 0, NULL };
-     *     conf->auth_servers = { 0, NULL };
-     *     conf->scopes_supported = { 0, NULL };
-     *     conf->resource_name = { 0, NULL };
-     *     conf->resource_doc = { 0, NULL };
-     *     conf->prm = 0;
-     *     conf->prm_root = { 0, NULL };
-     *     conf->prm_cache = { 0, NULL };
-     *     conf->prm_server = NULL;
-     *     conf->prm_root_doc = NULL;
-     *     conf->challenge_* = { 0, NULL };
-     *     conf->cache_share = NULL;
-     *     conf->cache_ns_request = 0;
-     *     conf->jwt = NULL;
+     * set by ngx_pcalloc(): every field not set below is empty, NULL or 0
+     * (strings, the prm_* and challenge_* values, cache_share, claims,
+     * token_basic, jwt, metrics_name)
      */
 
     conf->methods = NGX_CONF_UNSET_UINT;
@@ -405,6 +375,11 @@ ngx_http_api_auth_create_loc_conf(ngx_conf_t *cf) noexcept
 }
 
 
+/*
+ * Each concern merges its own values first (nothing there logs), then the
+ * checks run in a fixed order: their messages are what "nginx -t" shows.
+ */
+
 static char *
 ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child) noexcept
@@ -414,48 +389,19 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_http_api_auth_loc_conf_t *conf =
         static_cast<ngx_http_api_auth_loc_conf_t *>(child);
 
-    ngx_uint_t                     here;
-    ngx_http_api_auth_source_t    *src;
-    ngx_http_api_auth_srv_conf_t  *ascf;
+    ngx_uint_t  here;
 
-    here = (conf->methods != NGX_CONF_UNSET_UINT
-            ? NGX_HTTP_API_AUTH_HERE_METHODS : 0)
-           | (conf->scope.data ? NGX_HTTP_API_AUTH_HERE_SCOPE : 0)
-           | (conf->audience.data ? NGX_HTTP_API_AUTH_HERE_AUDIENCE : 0);
+    here = ngx_http_api_auth_policy_merge(prev, conf);
 
-    /* "api_auth" sets methods and "optional" together */
-    if (conf->methods == NGX_CONF_UNSET_UINT) {
-        conf->methods = prev->methods;
-        conf->optional = prev->optional;
-    }
-
-    ngx_conf_merge_uint_value(conf->methods, prev->methods, 0);
-    ngx_conf_merge_value(conf->optional, prev->optional, 0);
-
-    if (conf->prm) {
-        /* the metadata is public, even under an inherited "api_auth" */
-        conf->methods = 0;
-    }
     ngx_conf_merge_str_value(conf->realm, prev->realm, "api");
-    ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
-    ngx_conf_merge_str_value(conf->introspect, prev->introspect, "");
 
-    /* the encoded client credentials are inherited only with both parts */
-    if (conf->client_id.data == NULL && conf->secret_file.data == NULL) {
-        conf->client_auth = prev->client_auth;
+    if (ngx_http_api_auth_key_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    ngx_conf_merge_str_value(conf->client_id, prev->client_id, "");
-    ngx_conf_merge_str_value(conf->secret_file, prev->secret_file, "");
-    ngx_conf_merge_str_value(conf->scope, prev->scope, "");
-
-    /* "off" is kept unset-or-not through the levels: the default audience
-     * is the resource of the level that uses it */
-    if (conf->audience.data == NULL) {
-        conf->audience_off = prev->audience_off;
-    }
-
-    ngx_conf_merge_str_value(conf->audience, prev->audience, "");
+    ngx_http_api_auth_introspect_merge(prev, conf);
+    ngx_http_api_auth_handler_merge(prev, conf);
+    ngx_http_api_auth_cache_merge(prev, conf);
 
     /* unset stays unset: the default depends on this level's resource */
     if (conf->hide == NGX_CONF_UNSET) {
@@ -463,101 +409,18 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     }
 
     ngx_conf_merge_ptr_value(conf->scrub, prev->scrub, NULL);
-    ngx_conf_merge_uint_value(conf->preflight, prev->preflight, 0);
-    ngx_conf_merge_ptr_value(conf->implies, prev->implies, NULL);
-
-    if (conf->token_basic == 0) {
-        conf->token_basic = prev->token_basic;
-    }
-
-    /* api_auth_require_claim: a level's own list replaces the inherited */
-    if (conf->claims == NULL) {
-        conf->claims = prev->claims;
-    }
-
-    if (conf->sources == NGX_CONF_UNSET_PTR) {
-        if (prev->sources != NGX_CONF_UNSET_PTR) {
-            conf->sources = prev->sources;
-
-        } else {
-            /* default: "bearer basic" */
-            conf->sources = ngx_array_create(cf->pool, 2,
-                                        sizeof(ngx_http_api_auth_source_t));
-            if (conf->sources == NULL) {
-                return static_cast<char *>(NGX_CONF_ERROR);
-            }
-
-            src = static_cast<ngx_http_api_auth_source_t *>(
-                      ngx_array_push_n(conf->sources, 2));
-            if (src == NULL) {
-                return static_cast<char *>(NGX_CONF_ERROR);
-            }
-
-            ngx_memzero(src, 2 * sizeof(ngx_http_api_auth_source_t));
-            src[0].type = NGX_HTTP_API_AUTH_SRC_BEARER;
-            src[1].type = NGX_HTTP_API_AUTH_SRC_BASIC;
-        }
-    }
-
-    /* "api_auth_cache" sets the zone and its times together */
-    if (conf->cache == NGX_CONF_UNSET_PTR) {
-        conf->cache = prev->cache;
-        conf->cache_share = prev->cache_share;
-        conf->max_ttl = prev->max_ttl;
-        conf->negative_ttl = prev->negative_ttl;
-        conf->stale_if_error = prev->stale_if_error;
-    }
-
-    ngx_conf_merge_ptr_value(conf->cache, prev->cache, NULL);
-    ngx_conf_merge_sec_value(conf->max_ttl, prev->max_ttl, 300);
-    ngx_conf_merge_sec_value(conf->negative_ttl, prev->negative_ttl, 10);
-    ngx_conf_merge_sec_value(conf->stale_if_error, prev->stale_if_error, 0);
     ngx_conf_merge_value(conf->dry_run, prev->dry_run, 0);
+
     ngx_http_api_auth_phase_merge(cf, prev, conf);
 
-    if (ngx_http_api_auth_metrics_merge(cf, prev, conf) != NGX_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (conf->methods) {
-        /* see ngx_http_api_auth_remote_user() */
-        ascf = static_cast<ngx_http_api_auth_srv_conf_t *>(
-                   ngx_http_conf_get_module_srv_conf(cf,
-                                                 ngx_http_api_auth_module));
-        ascf->any_location = 1;
-    }
-
-    if ((conf->methods & NGX_HTTP_API_AUTH_KEY) && conf->keys == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth api_key\" requires "
-                           "\"api_auth_keys\" at the same or an enclosing "
-                           "level");
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_http_api_auth_prm_merge(cf, prev, conf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_http_api_auth_client_auth(cf, conf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_http_api_auth_cache_namespace(cf, conf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (ngx_http_api_auth_jwt_merge(cf, prev, conf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if ((conf->methods & NGX_HTTP_API_AUTH_OAUTH)
-        && conf->introspect.len == 0 && !ngx_http_api_auth_jwt_enabled(conf))
+    if (ngx_http_api_auth_metrics_merge(cf, prev, conf) != NGX_OK
+        || ngx_http_api_auth_check_api_key(cf, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_prm_merge(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_client_auth(cf, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_cache_namespace(cf, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_jwt_merge(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_check_oauth(cf, conf) != NGX_CONF_OK)
     {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth oauth\" requires "
-                           "\"api_auth_introspect\" or \"api_auth_jwt_keys\" "
-                           "at the same or an enclosing level");
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
@@ -569,221 +432,6 @@ ngx_http_api_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     }
 
     return ngx_http_api_auth_challenges(cf, conf);
-}
-
-
-static char *
-ngx_http_api_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept
-{
-    ngx_http_api_auth_loc_conf_t *alcf =
-        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
-
-    ngx_str_t   *value;
-    ngx_uint_t   i, bit;
-
-    if (alcf->methods != NGX_CONF_UNSET_UINT) {
-        return const_cast<char *>("is duplicate");
-    }
-
-    value = static_cast<ngx_str_t *>(cf->args->elts);
-
-    alcf->methods = 0;
-    alcf->optional = 0;
-
-    if (ngx_strcmp(value[1].data, "off") == 0) {
-        if (cf->args->nelts != 2) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "api_auth: \"off\" takes no other parameter");
-            return static_cast<char *>(NGX_CONF_ERROR);
-        }
-
-        return NGX_CONF_OK;
-    }
-
-    for (i = 1; i < cf->args->nelts; i++) {
-
-        if (ngx_strcmp(value[i].data, "api_key") == 0) {
-            bit = NGX_HTTP_API_AUTH_KEY;
-
-        } else if (ngx_strcmp(value[i].data, "oauth") == 0) {
-            bit = NGX_HTTP_API_AUTH_OAUTH;
-
-        } else if (ngx_strcmp(value[i].data, "optional") == 0
-                   && i == cf->args->nelts - 1 && i > 1)
-        {
-            alcf->optional = 1;
-            continue;
-
-        } else {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "api_auth: invalid parameter \"%V\", expected "
-                               "\"off\", or \"api_key\" and/or \"oauth\" "
-                               "optionally followed by \"optional\"",
-                               &value[i]);
-            return static_cast<char *>(NGX_CONF_ERROR);
-        }
-
-        if (alcf->methods & bit) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "api_auth: duplicate method \"%V\"",
-                               &value[i]);
-            return static_cast<char *>(NGX_CONF_ERROR);
-        }
-
-        alcf->methods |= bit;
-    }
-
-    return NGX_CONF_OK;
-}
-
-
-/*
- * space-joins the parameters into an ngx_str_t (scopes, audiences);
- * "api_auth_require_audience off" stores "" and sets audience_off
- */
-
-char *
-ngx_http_api_auth_join(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-    noexcept
-{
-    u_char                        *p;
-    size_t                         len;
-    ngx_str_t                     *value, *field;
-    ngx_uint_t                     i, j;
-    ngx_http_api_auth_loc_conf_t  *alcf;
-
-    field = reinterpret_cast<ngx_str_t *>(static_cast<char *>(conf)
-                                          + cmd->offset);
-
-    if (field->data) {
-        return const_cast<char *>("is duplicate");
-    }
-
-    value = static_cast<ngx_str_t *>(cf->args->elts);
-    len = 0;
-
-    if (cmd->offset == offsetof(ngx_http_api_auth_loc_conf_t, audience)) {
-        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
-
-        for (i = 1; i < cf->args->nelts; i++) {
-            if (ngx_strcmp(value[i].data, "off") == 0) {
-                if (cf->args->nelts != 2) {
-                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                       "api_auth: \"off\" takes no other "
-                                       "parameter");
-                    return static_cast<char *>(NGX_CONF_ERROR);
-                }
-
-                ngx_str_set(field, "");
-                alcf->audience_off = 1;
-                return NGX_CONF_OK;
-            }
-        }
-
-        alcf->audience_off = 0;
-    }
-
-    for (i = 1; i < cf->args->nelts; i++) {
-
-        /* RFC 6749 §3.3 scope-token = 1*NQCHAR (no space, '"' or '\') */
-        for (j = 0; j < value[i].len; j++) {
-            if (value[i].data[j] <= 0x20 || value[i].data[j] >= 0x7f
-                || value[i].data[j] == '"' || value[i].data[j] == '\\')
-            {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "api_auth: invalid value \"%V\"",
-                                   &value[i]);
-                return static_cast<char *>(NGX_CONF_ERROR);
-            }
-        }
-
-        if (value[i].len == 0) {
-            return const_cast<char *>("has an empty value");
-        }
-
-        len += value[i].len + 1;
-    }
-
-    p = static_cast<u_char *>(ngx_pnalloc(cf->pool, len));
-    if (p == NULL) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    field->data = p;
-
-    for (i = 1; i < cf->args->nelts; i++) {
-        if (i > 1) {
-            *p++ = ' ';
-        }
-
-        p = ngx_cpymem(p, value[i].data, value[i].len);
-    }
-
-    field->len = p - field->data;
-
-    return NGX_CONF_OK;
-}
-
-
-/*
- * api_auth_scope_implies SCOPE IMPLIED...: a level's lines build one
- * table (core: policy.hpp), which replaces an enclosing level's.
- */
-
-static char *
-ngx_http_api_auth_scope_implies(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf) noexcept
-{
-    ngx_http_api_auth_loc_conf_t *alcf =
-        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
-
-    ngx_str_t           *value;
-    ngx_uint_t           i;
-    api_auth::status     rc;
-    ngx_pool_cleanup_t  *cln;
-
-    if (alcf->implies == NGX_CONF_UNSET_PTR) {
-        cln = ngx_pool_cleanup_add(cf->pool,
-                                   sizeof(api_auth::scope_implications));
-        if (cln == NULL) {
-            return static_cast<char *>(NGX_CONF_ERROR);
-        }
-
-        /* noexcept constructor */
-        alcf->implies = new (cln->data) api_auth::scope_implications();
-        cln->handler = ngx_http_api_auth_destroy_implies;
-    }
-
-    value = static_cast<ngx_str_t *>(cf->args->elts);
-
-    for (i = 2; i < cf->args->nelts; i++) {
-        rc = alcf->implies->add(
-                 std::string_view(reinterpret_cast<char *>(value[1].data),
-                                  value[1].len),
-                 std::string_view(reinterpret_cast<char *>(value[i].data),
-                                  value[i].len));
-
-        if (rc == api_auth::status::malformed) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "api_auth: invalid scope \"%V\" or \"%V\"",
-                               &value[1], &value[i]);
-            return static_cast<char *>(NGX_CONF_ERROR);
-        }
-
-        if (rc != api_auth::status::ok) {
-            return static_cast<char *>(NGX_CONF_ERROR);
-        }
-    }
-
-    return NGX_CONF_OK;
-}
-
-
-static void
-ngx_http_api_auth_destroy_implies(void *data) noexcept
-{
-    static_cast<api_auth::scope_implications *>(data)
-        ->~scope_implications();
 }
 
 

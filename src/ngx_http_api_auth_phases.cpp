@@ -41,6 +41,8 @@ static void ngx_http_api_auth_check_internal(ngx_http_request_t *r)
     noexcept;
 static ngx_uint_t ngx_http_api_auth_basic_sent(ngx_http_request_t *r)
     noexcept;
+static ngx_int_t ngx_http_api_auth_guard_remote_user(ngx_conf_t *cf,
+    ngx_http_core_main_conf_t *cmcf) noexcept;
 static ngx_int_t ngx_http_api_auth_remote_user(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 
@@ -59,11 +61,8 @@ static ngx_http_get_variable_pt  ngx_http_api_auth_remote_user_next;
 ngx_int_t
 ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
 {
-    ngx_str_t                   name = ngx_string("remote_user");
-    ngx_uint_t                  i, n;
-    ngx_hash_key_t             *key;
+    ngx_uint_t                  n;
     ngx_http_handler_pt        *h;
-    ngx_http_variable_t        *v;
     ngx_http_core_main_conf_t  *cmcf;
 
     cmcf = static_cast<ngx_http_core_main_conf_t *>(
@@ -112,12 +111,25 @@ ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
 
     *h = ngx_http_api_auth_rewrite;
 
-    /*
-     * $remote_user: the core variables are in variables_keys until
-     * ngx_http_variables_init_vars() (after every postconfiguration)
-     * copies the getters of indexed variables, such as the ones of the
-     * "combined" log format
-     */
+    return ngx_http_api_auth_guard_remote_user(cf, cmcf);
+}
+
+
+/*
+ * $remote_user: the core variables are in variables_keys until
+ * ngx_http_variables_init_vars() (after every postconfiguration) copies
+ * the getters of indexed variables, such as the ones of the "combined"
+ * log format
+ */
+
+static ngx_int_t
+ngx_http_api_auth_guard_remote_user(ngx_conf_t *cf,
+    ngx_http_core_main_conf_t *cmcf) noexcept
+{
+    ngx_str_t             name = ngx_string("remote_user");
+    ngx_uint_t            i;
+    ngx_hash_key_t       *key;
+    ngx_http_variable_t  *v;
 
     key = static_cast<ngx_hash_key_t *>(cmcf->variables_keys->keys.elts);
 
@@ -142,7 +154,8 @@ ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
 
 /*
  * api_auth_phase: the level's value, or its parent's; where satisfy any
- * is in effect, say that it no longer applies to api_auth
+ * is in effect, say that it no longer applies to api_auth.  A location
+ * where api_auth is on marks its server (for $remote_user).
  */
 
 void
@@ -150,7 +163,16 @@ ngx_http_api_auth_phase_merge(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *prev, ngx_http_api_auth_loc_conf_t *conf)
     noexcept
 {
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_http_core_loc_conf_t      *clcf;
+    ngx_http_api_auth_srv_conf_t  *ascf;
+
+    if (conf->methods) {
+        /* see ngx_http_api_auth_remote_user() */
+        ascf = static_cast<ngx_http_api_auth_srv_conf_t *>(
+                   ngx_http_conf_get_module_srv_conf(cf,
+                                                 ngx_http_api_auth_module));
+        ascf->any_location = 1;
+    }
 
     ngx_conf_merge_uint_value(conf->phase, prev->phase,
                               NGX_HTTP_API_AUTH_PHASE_ACCESS);
