@@ -43,7 +43,8 @@ sub claims {
              aud => '"https://api.example.com"',
              exp => $now + 3600, iat => $now, sub => '"u1"',
              client_id => '"c1"', scope => '"orders.read"');
-    my @extra = grep { !exists $c{$_} } sort keys %o;
+    my %in_order = map { $_ => 1 } @ClaimOrder;
+    my @extra = grep { !$in_order{$_} } sort keys %o;
 
     %c = (%c, %o);
     return '{' . join(',', map { qq{"$_":$c{$_}} }
