@@ -27,6 +27,10 @@ extern "C" {
 #include "core/policy.hpp"
 #include "core/url.hpp"
 
+namespace api_auth {
+struct jwk_set;                         /* core/jwk.hpp */
+}
+
 
 static_assert(__cplusplus >= 201703L, "C++17 required");
 
@@ -130,6 +134,9 @@ typedef struct {
     ngx_uint_t                    metrics_slots;  /* rows */
     ngx_uint_t                    metrics_row;    /* counters per row */
     uint64_t                      metrics_layout;
+
+    ngx_array_t                  *jwks;     /* ngx_http_api_auth_jwks_t *:
+                                               every api_auth_jwks */
 } ngx_http_api_auth_main_conf_t;
 
 
@@ -152,6 +159,15 @@ typedef struct {
 
 /* the api_auth_jwt_* directives (ngx_http_api_auth_jwt.cpp) */
 typedef struct ngx_http_api_auth_jwt_conf_s  ngx_http_api_auth_jwt_conf_t;
+
+/* one api_auth_jwks (ngx_http_api_auth_jwks.cpp) */
+typedef struct {
+    ngx_str_t                     uri;      /* the internal location */
+    time_t                        refresh;
+    time_t                        min_refresh;
+    time_t                        stale_if_error;
+    void                         *state;    /* this worker's key set */
+} ngx_http_api_auth_jwks_t;
 
 
 typedef struct {
@@ -214,6 +230,7 @@ typedef struct {
     ngx_http_api_auth_prm_doc_t  *prm_root_doc;
 
     ngx_http_api_auth_jwt_conf_t *jwt;      /* NULL: no api_auth_jwt_* */
+    ngx_http_api_auth_jwks_t     *jwks;     /* api_auth_jwks, or NULL */
 
     /* WWW-Authenticate values, built once at merge time */
     ngx_str_t                     challenge_missing;
@@ -355,6 +372,13 @@ typedef struct {
                                                          passed */
     unsigned                          hidden:1;   /* credential header
                                                      removed */
+    unsigned                          jwks_fetch:1;   /* our subrequest
+                                                         fetches the keys */
+    unsigned                          jwks_fetched:1; /* once a request */
+    unsigned                          jwks_retry:1;   /* start over when
+                                                         called again */
+    unsigned                          jwks_keyed:1;   /* key holds the set's
+                                                         generation */
     ngx_uint_t                        hide_parts;  /* hide_part[] used */
     ngx_list_part_t                   hide_part[NGX_HTTP_API_AUTH_HIDE_PARTS];
 
@@ -571,6 +595,25 @@ ngx_int_t ngx_http_api_auth_wait(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx) noexcept;
 void ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept;
 void ngx_http_api_auth_fetch_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept;
+void ngx_http_api_auth_wake_all_waiters(void) noexcept;
+
+/* ngx_http_api_auth_jwks.cpp */
+char *ngx_http_api_auth_jwks_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept;
+void ngx_http_api_auth_jwks_key(ngx_http_api_auth_loc_conf_t *alcf,
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
+ngx_int_t ngx_http_api_auth_jwks_get(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const api_auth::jwk_set **set) noexcept;
+ngx_int_t ngx_http_api_auth_jwks_unknown(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+    noexcept;
+void ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+    noexcept;
+void ngx_http_api_auth_jwks_abort(ngx_http_api_auth_ctx_t *ctx) noexcept;
+ngx_int_t ngx_http_api_auth_jwks_init_process(ngx_cycle_t *cycle) noexcept;
+void ngx_http_api_auth_jwks_exit_process(ngx_cycle_t *cycle) noexcept;
 
 /* ngx_http_api_auth_util.cpp */
 extern api_auth::digest  ngx_http_api_auth_log_secret;

@@ -13,6 +13,7 @@
 #include "ngx_http_api_auth.h"
 
 #include "core/introspection.hpp"
+#include "core/jwk.hpp"
 
 
 static ngx_int_t ngx_http_api_auth_fetch_headers(ngx_http_request_t *r,
@@ -22,7 +23,8 @@ static ngx_int_t ngx_http_api_auth_done(ngx_http_request_t *r, void *data,
 static void ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept;
 static ngx_http_api_auth_ctx_t *ngx_http_api_auth_sr_ctx(
     ngx_http_request_t *r) noexcept;
-static size_t ngx_http_api_auth_body_limit(ngx_http_request_t *r) noexcept;
+static size_t ngx_http_api_auth_body_limit(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
 static ngx_int_t ngx_http_api_auth_header_filter(ngx_http_request_t *r)
     noexcept;
 static ngx_int_t ngx_http_api_auth_body_filter(ngx_http_request_t *r,
@@ -354,11 +356,43 @@ ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept
 }
 
 
+/* a key set fetch ended: every waiter of this worker looks again */
+
+void
+ngx_http_api_auth_wake_all_waiters(void) noexcept
+{
+    ngx_queue_t              *q;
+    ngx_http_api_auth_ctx_t  *w;
+
+    if (ngx_http_api_auth_waiters.prev == NULL) {
+        return;
+    }
+
+    while (!ngx_queue_empty(&ngx_http_api_auth_waiters)) {
+        q = ngx_queue_head(&ngx_http_api_auth_waiters);
+        w = ngx_queue_data(q, ngx_http_api_auth_ctx_t, wait_link);
+
+        ngx_queue_remove(q);
+        w->waiting = 0;
+
+        if (w->wait_ev.timer_set) {
+            ngx_del_timer(&w->wait_ev);
+        }
+
+        ngx_post_event(&w->wait_ev, &ngx_posted_events);
+    }
+}
+
+
 /* the request is going away: it waits for nothing and sends nothing */
 
 void
 ngx_http_api_auth_fetch_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept
 {
+    if (ctx->jwks_fetch) {
+        ngx_http_api_auth_jwks_abort(ctx);
+    }
+
     if (ctx->waiting) {
         ngx_queue_remove(&ctx->wait_link);
         ctx->waiting = 0;
@@ -433,15 +467,19 @@ ngx_http_api_auth_sr_ctx(ngx_http_request_t *r) noexcept
 
 
 static size_t
-ngx_http_api_auth_body_limit(ngx_http_request_t *r) noexcept
+ngx_http_api_auth_body_limit(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept
 {
+    size_t                     most;
     ngx_http_core_loc_conf_t  *clcf;
 
     clcf = static_cast<ngx_http_core_loc_conf_t *>(
                ngx_http_get_module_loc_conf(r, ngx_http_core_module));
 
-    return ngx_min(clcf->subrequest_output_buffer_size,
-                   api_auth::max_introspection_body);
+    most = ctx->jwks_fetch ? api_auth::max_jwks_body
+                           : api_auth::max_introspection_body;
+
+    return ngx_min(clcf->subrequest_output_buffer_size, most);
 }
 
 
@@ -454,7 +492,7 @@ ngx_http_api_auth_header_filter(ngx_http_request_t *r) noexcept
 
     if (ctx != NULL && r->headers_out.content_length_n > 0
         && static_cast<size_t>(r->headers_out.content_length_n)
-           > ngx_http_api_auth_body_limit(r))
+           > ngx_http_api_auth_body_limit(r, ctx))
     {
         ctx->sr_too_big = 1;
         r->headers_out.content_length_n = -1;
@@ -494,7 +532,7 @@ ngx_http_api_auth_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
             ctx->sr_size += ngx_buf_size(cl->buf);
         }
 
-        if (ctx->sr_size <= ngx_http_api_auth_body_limit(r)) {
+        if (ctx->sr_size <= ngx_http_api_auth_body_limit(r, ctx)) {
             return ngx_http_next_body_filter(r, in);
         }
 

@@ -74,6 +74,9 @@ ngx_http_api_auth_oauth(ngx_http_request_t *r,
         api_auth::cache_key(ctx->digest, alcf->cache_ns, ctx->key);
     }
 
+    /* api_auth_jwks: the key holds the key set's generation */
+    ngx_http_api_auth_jwks_key(alcf, ctx);
+
     if (alcf->cache == NULL) {
         ctx->cache_status = ngx_http_api_auth_cache_bypass;
         return ngx_http_api_auth_introspect_start(r, alcf, ctx);
@@ -98,7 +101,18 @@ ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
 
         ngx_http_api_auth_fetch_finish(r, ctx);
 
-        return ngx_http_api_auth_introspected(r, alcf, ctx);
+        if (!ctx->jwks_fetch) {
+            return ngx_http_api_auth_introspected(r, alcf, ctx);
+        }
+
+        ngx_http_api_auth_jwks_done(r, alcf, ctx);
+    }
+
+    if (ctx->jwks_retry) {
+        /* the JWT key set was fetched or waited for: start over */
+        ctx->jwks_retry = 0;
+
+        return ngx_http_api_auth_oauth(r, alcf, ctx);
     }
 
     /* woken up after waiting for another request's call */

@@ -323,7 +323,8 @@ ngx_http_api_auth_jwt_keys(ngx_conf_t *cf, ngx_http_api_auth_jwt_conf_t *jc,
 ngx_uint_t
 ngx_http_api_auth_jwt_enabled(ngx_http_api_auth_loc_conf_t *conf) noexcept
 {
-    return conf->jwt != NULL && conf->jwt->keys != NULL;
+    return conf->jwt != NULL
+           && (conf->jwt->keys != NULL || conf->jwks != NULL);
 }
 
 
@@ -345,7 +346,19 @@ ngx_http_api_auth_jwt_merge(ngx_conf_t *cf,
 
     pc = prev->jwt;
 
+    if (conf->jwks == NULL) {
+        conf->jwks = prev->jwks;
+    }
+
     if (conf->jwt == NULL && pc == NULL) {
+        if (conf->jwks && (conf->methods & NGX_HTTP_API_AUTH_OAUTH)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: \"api_auth_jwks\" requires "
+                               "\"api_auth_jwt_issuer\" at the same or an "
+                               "enclosing level");
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
         return NGX_CONF_OK;
     }
 
@@ -384,15 +397,26 @@ ngx_http_api_auth_jwt_merge(ngx_conf_t *cf,
 
     ngx_conf_merge_sec_value(jc->leeway, NGX_CONF_UNSET, 30);
 
-    if (!(conf->methods & NGX_HTTP_API_AUTH_OAUTH) || jc->keys == NULL) {
+    if (!(conf->methods & NGX_HTTP_API_AUTH_OAUTH)
+        || (jc->keys == NULL && conf->jwks == NULL))
+    {
         return NGX_CONF_OK;
+    }
+
+    if (jc->keys && conf->jwks) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth_jwt_keys\" and "
+                           "\"api_auth_jwks\" cannot both apply to one "
+                           "location");
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
     if (jc->issuers == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth_jwt_keys\" requires "
+                           "api_auth: \"%s\" requires "
                            "\"api_auth_jwt_issuer\" at the same or an "
-                           "enclosing level");
+                           "enclosing level",
+                           jc->keys ? "api_auth_jwt_keys" : "api_auth_jwks");
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
@@ -508,9 +532,17 @@ ngx_http_api_auth_jwt_policy(ngx_conf_t *cf,
             fp.append(s).append(1, '\0');
         }
 
-        for (const api_auth::jwk_key &k : jc->keys->keys) {
-            fp.append(1, '\0').append(k.kid).append(1, '\0')
-              .append(k.thumbprint);
+        if (jc->keys) {
+            for (const api_auth::jwk_key &k : jc->keys->keys) {
+                fp.append(1, '\0').append(k.kid).append(1, '\0')
+                  .append(k.thumbprint);
+            }
+
+        } else {
+            /* a fetched set: its generation is in each token's key */
+            fp.append(3, '\0').append(
+                reinterpret_cast<const char *>(conf->jwks->uri.data),
+                conf->jwks->uri.len);
         }
 
         api_auth::sha256(reinterpret_cast<const u_char *>(fp.data()),
@@ -541,12 +573,15 @@ ngx_http_api_auth_jwt(ngx_http_request_t *r,
     api_auth::jwt                  tok;
     api_auth::status               st;
     api_auth::jwt_reason           why;
+    ngx_int_t                      rc;
+    ngx_uint_t                     cacheable;
+    const api_auth::jwk_set       *set;
     const api_auth::jwk_key       *key;
     ngx_http_api_auth_jwt_conf_t  *jc;
 
     jc = alcf->jwt;
 
-    if (jc == NULL || jc->keys == NULL) {
+    if (jc == NULL || (jc->keys == NULL && alcf->jwks == NULL)) {
         return NGX_DECLINED;
     }
 
@@ -569,11 +604,32 @@ ngx_http_api_auth_jwt(ngx_http_request_t *r,
         return ngx_http_api_auth_jwt_refuse(r, alcf, ctx, tok.reason, 0);
     }
 
-    st = api_auth::jwk_select(*jc->keys, tok, key);
+    /* a fetched key set: stored only under the key of its generation */
+    set = jc->keys;
+    cacheable = 1;
+
+    if (set == NULL) {
+        rc = ngx_http_api_auth_jwks_get(r, alcf, ctx, &set);
+        if (rc != NGX_OK || set == NULL) {
+            return rc;
+        }
+
+        cacheable = ctx->jwks_keyed;
+    }
+
+    st = api_auth::jwk_select(*set, tok, key);
+
+    if (st == api_auth::status::missing && jc->keys == NULL) {
+        rc = ngx_http_api_auth_jwks_unknown(r, alcf, ctx);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
 
     if (st != api_auth::status::ok) {
         return ngx_http_api_auth_jwt_refuse(r, alcf, ctx,
-                                            api_auth::jwt_reason::key, 1);
+                                            api_auth::jwt_reason::key,
+                                            cacheable);
     }
 
     why = api_auth::jwt_reason::none;
@@ -587,7 +643,7 @@ ngx_http_api_auth_jwt(ngx_http_request_t *r,
                                        st == api_auth::status::ok);
 
     if (st != api_auth::status::ok) {
-        return ngx_http_api_auth_jwt_refuse(r, alcf, ctx, why, 1);
+        return ngx_http_api_auth_jwt_refuse(r, alcf, ctx, why, cacheable);
     }
 
     if (api_auth::jwt_record(tok, record) != api_auth::status::ok) {
@@ -606,7 +662,7 @@ ngx_http_api_auth_jwt(ngx_http_request_t *r,
     if (ctx->owner) {
         ttl = api_auth::positive_ttl(now, tok.exp, alcf->max_ttl);
 
-        if (ttl > 0) {
+        if (ttl > 0 && cacheable) {
             ngx_http_api_auth_cache_store(ctx->owner, ctx->key, 1, now + ttl,
                                           0, ctx->claims.data,
                                           ctx->claims.len);

@@ -1,0 +1,623 @@
+/*
+ * ngx_http_api_auth_module: JWT key sets fetched from the authorization
+ * server (api_auth_jwks URI [refresh=T] [min_refresh=T] [stale_if_error=T]).
+ *
+ * Each worker holds the last good set of each api_auth_jwks, parsed once
+ * per fetch into ready EVP_PKEY objects (core parse_jwks), never per
+ * request.  A set is fetched by a non-blocking GET subrequest through the
+ * fetch layer, by the first request that needs it; the requests of the
+ * worker that need it meanwhile wait for that fetch (the fetch layer's
+ * waiters).  A fetch answer counts only if it is a complete 200 without
+ * Content-Encoding, within subrequest_output_buffer_size, and a JWK Set
+ * with a usable key; a bad answer never replaces a good set.
+ *
+ * Times (SPEC.md "JWT access tokens"): a set is refreshed after refresh=;
+ * an unknown kid refetches it at most once per min_refresh=; a failed
+ * fetch backs off (1s doubling, at most min_refresh=) and the last good
+ * set serves until stale_if_error= past its refresh time.  Without a
+ * usable set the answer is 503 with Retry-After.
+ *
+ * The token cache key of a location with api_auth_jwks holds the set's
+ * generation (a digest of its kids and thumbprints): a record verified
+ * under another set, one that may lack its key, is never a hit.
+ */
+
+#include "ngx_http_api_auth.h"
+
+#include <new>
+#include <string>
+
+#include "core/jwk.hpp"
+
+
+#define NGX_HTTP_API_AUTH_JWKS_FETCH_BOUND  60  /* s: a fetch whose request
+                                                   vanished unseen */
+
+/* this worker's key set of one api_auth_jwks */
+struct ngx_http_api_auth_jwks_state_t {
+    api_auth::jwk_set          set;
+    api_auth::digest           gen{};       /* of set's kids, thumbprints */
+    time_t                     loaded = 0;  /* 0: never */
+    time_t                     attempt = 0; /* the last fetch started */
+    time_t                     retry = 0;   /* no fetch before (back-off) */
+    time_t                     fetch_until = 0;
+    ngx_uint_t                 failures = 0;
+    ngx_uint_t                 failed = 0;  /* the last fetch failed */
+    ngx_http_api_auth_ctx_t   *fetching = nullptr;
+};
+
+/* this worker's state: every key set of the configuration */
+static struct {
+    ngx_array_t               *sets;        /* ngx_http_api_auth_jwks_t * */
+} ngx_http_api_auth_jwks_worker;
+
+
+static ngx_http_api_auth_jwks_state_t *
+ngx_http_api_auth_jwks_state(ngx_http_api_auth_jwks_t *jwks) noexcept
+{
+    return static_cast<ngx_http_api_auth_jwks_state_t *>(jwks->state);
+}
+
+
+static void
+ngx_http_api_auth_jwks_destroy(void *data) noexcept
+{
+    static_cast<ngx_http_api_auth_jwks_state_t *>(data)
+        ->~ngx_http_api_auth_jwks_state_t();
+}
+
+
+/* api_auth_jwks URI [refresh=T] [min_refresh=T] [stale_if_error=T] */
+
+char *
+ngx_http_api_auth_jwks_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf) noexcept
+{
+    ngx_http_api_auth_loc_conf_t *alcf =
+        static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
+
+    time_t                          *t;
+    ngx_str_t                       *value, v;
+    ngx_uint_t                       i;
+    ngx_pool_cleanup_t              *cln;
+    ngx_http_api_auth_jwks_t        *jwks, **slot;
+    ngx_http_api_auth_main_conf_t   *amcf;
+
+    if (alcf->jwks) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (value[1].len == 0 || value[1].data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth_jwks\" takes a local URI "
+                           "such as \"/_jwks\", not \"%V\" (put the "
+                           "authorization server's jwks_uri in that "
+                           "location's proxy_pass)", &value[1]);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    jwks = static_cast<ngx_http_api_auth_jwks_t *>(
+               ngx_pcalloc(cf->pool, sizeof(ngx_http_api_auth_jwks_t)));
+    if (jwks == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    jwks->uri = value[1];
+    jwks->refresh = 600;
+    jwks->min_refresh = 30;
+    jwks->stale_if_error = 86400;
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        v = value[i];
+
+        if (ngx_strncmp(v.data, "refresh=", 8) == 0) {
+            t = &jwks->refresh;
+            v.data += 8;
+            v.len -= 8;
+
+        } else if (ngx_strncmp(v.data, "min_refresh=", 12) == 0) {
+            t = &jwks->min_refresh;
+            v.data += 12;
+            v.len -= 12;
+
+        } else if (ngx_strncmp(v.data, "stale_if_error=", 15) == 0) {
+            t = &jwks->stale_if_error;
+            v.data += 15;
+            v.len -= 15;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid \"api_auth_jwks\" "
+                               "parameter \"%V\" (refresh=, min_refresh=, "
+                               "stale_if_error=)", &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+
+        *t = ngx_parse_time(&v, 1);
+
+        if (*t == static_cast<time_t>(NGX_ERROR)
+            || (*t == 0 && t != &jwks->stale_if_error))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid \"api_auth_jwks\" time "
+                               "\"%V\" (refresh= and min_refresh= at least "
+                               "1s)", &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    if (jwks->min_refresh > jwks->refresh) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: \"api_auth_jwks\" min_refresh= (%T s) "
+                           "is longer than refresh= (%T s)",
+                           jwks->min_refresh, jwks->refresh);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool,
+                               sizeof(ngx_http_api_auth_jwks_state_t));
+    if (cln == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    jwks->state = new (cln->data) ngx_http_api_auth_jwks_state_t();
+    cln->handler = ngx_http_api_auth_jwks_destroy;
+
+    amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
+               ngx_http_conf_get_module_main_conf(cf,
+                                                  ngx_http_api_auth_module));
+
+    if (amcf->jwks == NULL) {
+        amcf->jwks = ngx_array_create(cf->pool, 2,
+                                      sizeof(ngx_http_api_auth_jwks_t *));
+        if (amcf->jwks == NULL) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    slot = static_cast<ngx_http_api_auth_jwks_t **>(
+               ngx_array_push(amcf->jwks));
+    if (slot == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    *slot = jwks;
+    alcf->jwks = jwks;
+
+    return NGX_CONF_OK;
+}
+
+
+/* a set to verify with now; else the request fetches, waits or fails */
+
+static ngx_uint_t
+ngx_http_api_auth_jwks_usable(ngx_http_api_auth_jwks_t *jwks,
+    ngx_http_api_auth_jwks_state_t *s, time_t now) noexcept
+{
+    return s->loaded
+           && now < s->loaded + jwks->refresh + jwks->stale_if_error;
+}
+
+
+static ngx_uint_t
+ngx_http_api_auth_jwks_in_flight(ngx_http_api_auth_jwks_state_t *s,
+    time_t now) noexcept
+{
+    return s->fetching != nullptr && now < s->fetch_until;
+}
+
+
+/* a refresh is due and may start now */
+
+static ngx_uint_t
+ngx_http_api_auth_jwks_due(ngx_http_api_auth_jwks_t *jwks,
+    ngx_http_api_auth_jwks_state_t *s, time_t now) noexcept
+{
+    return now >= s->loaded + jwks->refresh && now >= s->retry
+           && !ngx_http_api_auth_jwks_in_flight(s, now);
+}
+
+
+/*
+ * The token's cache key gets the generation of the set it will be
+ * verified with; without one (no usable set, or a refresh this request
+ * will make), it is a miss and nothing is stored under it.
+ */
+
+void
+ngx_http_api_auth_jwks_key(ngx_http_api_auth_loc_conf_t *alcf,
+    ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    time_t                           now;
+    u_char                           buf[2 * sizeof(api_auth::digest)];
+    ngx_http_api_auth_jwks_state_t  *s;
+
+    ctx->jwks_keyed = 0;
+
+    if (alcf->jwks == NULL) {
+        return;
+    }
+
+    s = ngx_http_api_auth_jwks_state(alcf->jwks);
+    now = ngx_time();
+
+    if (!ngx_http_api_auth_jwks_usable(alcf->jwks, s, now)
+        || ngx_http_api_auth_jwks_due(alcf->jwks, s, now))
+    {
+        return;
+    }
+
+    ngx_memcpy(buf, ctx->key.data(), sizeof(api_auth::digest));
+    ngx_memcpy(buf + sizeof(api_auth::digest), s->gen.data(),
+               sizeof(api_auth::digest));
+    api_auth::sha256(buf, sizeof(buf), ctx->key);
+
+    ctx->jwks_keyed = 1;
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_jwks_unavailable(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const char *why) noexcept
+{
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "api_auth: no usable JWT key set from \"%V\": %s",
+                  &alcf->jwks->uri, why);
+
+    ngx_http_api_auth_release_call(ctx, 0);
+
+    return ngx_http_api_auth_outcome(ctx, api_auth::result_unavailable);
+}
+
+
+/* the request waits for the fetch in flight, without its token's call */
+
+static ngx_int_t
+ngx_http_api_auth_jwks_wait(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    ngx_http_api_auth_release_call(ctx, 0);
+    ctx->jwks_retry = 1;
+
+    return ngx_http_api_auth_wait(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_jwks_fetch(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+    noexcept
+{
+    time_t                           now;
+    ngx_int_t                        rc;
+    ngx_http_api_auth_fetch_t        f;
+    ngx_http_api_auth_jwks_state_t  *s;
+
+    s = ngx_http_api_auth_jwks_state(alcf->jwks);
+    now = ngx_time();
+
+    ngx_http_api_auth_release_call(ctx, 0);
+
+    ngx_memzero(&f, sizeof(ngx_http_api_auth_fetch_t));
+    f.uri = &alcf->jwks->uri;
+    f.method = NGX_HTTP_GET;
+    ngx_str_set(&f.method_name, "GET");
+    ngx_str_set(&f.accept, "application/jwk-set+json, application/json");
+
+    ctx->sr_status = 0;
+    ctx->sr_body.len = 0;
+    ctx->sr_encoded = 0;
+    ctx->sr_too_big = 0;
+    ctx->sr_size = 0;
+    ctx->sr_complete = 0;
+
+    ctx->jwks_fetch = 1;
+    ctx->jwks_fetched = 1;
+    ctx->jwks_retry = 1;
+
+    s->fetching = ctx;
+    s->fetch_until = now + NGX_HTTP_API_AUTH_JWKS_FETCH_BOUND;
+    s->attempt = now;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "api_auth: fetching the JWT key set from \"%V\"",
+                  &alcf->jwks->uri);
+
+    rc = ngx_http_api_auth_fetch_start(r, ctx, &f);
+
+    if (rc == NGX_ERROR) {
+        s->fetching = nullptr;
+        ctx->jwks_fetch = 0;
+    }
+
+    return rc;
+}
+
+
+/*
+ * NGX_OK with *set to verify with; NGX_AGAIN while the set is fetched;
+ * NGX_OK with the outcome recorded (503) and *set NULL; NGX_ERROR.
+ */
+
+ngx_int_t
+ngx_http_api_auth_jwks_get(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const api_auth::jwk_set **set) noexcept
+{
+    time_t                           now;
+    ngx_http_api_auth_jwks_t        *jwks;
+    ngx_http_api_auth_jwks_state_t  *s;
+
+    jwks = alcf->jwks;
+    s = ngx_http_api_auth_jwks_state(jwks);
+    now = ngx_time();
+    *set = NULL;
+
+    if (ngx_http_api_auth_jwks_usable(jwks, s, now)
+        && (ctx->jwks_fetched || !ngx_http_api_auth_jwks_due(jwks, s, now)))
+    {
+        *set = &s->set;
+        return NGX_OK;
+    }
+
+    if (ctx->jwks_fetched) {
+        return ngx_http_api_auth_jwks_unavailable(r, alcf, ctx,
+                                                  "the fetch failed");
+    }
+
+    if (ngx_http_api_auth_jwks_usable(jwks, s, now)
+        || now >= s->retry)
+    {
+        if (ngx_http_api_auth_jwks_in_flight(s, now)) {
+            return ngx_http_api_auth_jwks_wait(r, ctx);
+        }
+
+        return ngx_http_api_auth_jwks_fetch(r, alcf, ctx);
+    }
+
+    if (ngx_http_api_auth_jwks_in_flight(s, now)) {
+        return ngx_http_api_auth_jwks_wait(r, ctx);
+    }
+
+    return ngx_http_api_auth_jwks_unavailable(r, alcf, ctx,
+                                              s->loaded ? "stale past "
+                                              "stale_if_error"
+                                              : "not loaded yet");
+}
+
+
+/*
+ * No key of the set has the token's kid: one refetch per min_refresh.
+ * NGX_DECLINED: the token is refused (401); NGX_AGAIN; or NGX_OK with the
+ * outcome recorded (503: the refetch failed).
+ */
+
+ngx_int_t
+ngx_http_api_auth_jwks_unknown(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+    noexcept
+{
+    time_t                           now;
+    ngx_http_api_auth_jwks_state_t  *s;
+
+    s = ngx_http_api_auth_jwks_state(alcf->jwks);
+    now = ngx_time();
+
+    if (!ctx->jwks_fetched) {
+        if (ngx_http_api_auth_jwks_in_flight(s, now)) {
+            return ngx_http_api_auth_jwks_wait(r, ctx);
+        }
+
+        if (now >= s->attempt + alcf->jwks->min_refresh && now >= s->retry) {
+            return ngx_http_api_auth_jwks_fetch(r, alcf, ctx);
+        }
+    }
+
+    if (s->failed) {
+        return ngx_http_api_auth_jwks_unavailable(r, alcf, ctx,
+                                                  "unknown key, and the "
+                                                  "refetch failed");
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/* what is wrong with a fetch answer before its body is parsed, or NULL */
+
+static const char *
+ngx_http_api_auth_jwks_bad(ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    if (ctx->sr_status != NGX_HTTP_OK) {
+        return "status not 200";
+    }
+
+    if (!ctx->sr_complete) {
+        return "response cut short";
+    }
+
+    if (ctx->sr_encoded) {
+        return "response has Content-Encoding";
+    }
+
+    if (ctx->sr_too_big) {
+        return "response too large (see subrequest_output_buffer_size)";
+    }
+
+    return NULL;
+}
+
+
+static const char *
+ngx_http_api_auth_jwks_parse(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx, ngx_http_api_auth_jwks_state_t *s)
+    noexcept
+{
+    api_auth::status  st;
+
+    try {
+        api_auth::jwk_set  set;
+        std::string        fp("api_auth jwks 1");
+
+        st = api_auth::parse_jwks(std::string_view(
+                 reinterpret_cast<char *>(ctx->sr_body.data),
+                 ctx->sr_body.len), set);
+
+        for (const api_auth::jwk_skip &k : set.skipped) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "api_auth: JWT key set: key %uz skipped: %*s",
+                          k.index, k.reason.size(), k.reason.data());
+        }
+
+        if (st == api_auth::status::missing) {
+            return "no usable key";
+        }
+
+        if (st == api_auth::status::too_large) {
+            return "response too large";
+        }
+
+        if (st != api_auth::status::ok) {
+            return "not a JWK Set (a JSON object with a \"keys\" array)";
+        }
+
+        for (const api_auth::jwk_key &k : set.keys) {
+            fp.append(1, '\0').append(k.kid).append(1, '\0')
+              .append(k.thumbprint);
+        }
+
+        api_auth::sha256(reinterpret_cast<const u_char *>(fp.data()),
+                         fp.size(), s->gen);
+        s->set = std::move(set);
+
+    } catch (...) {
+        return "out of memory";
+    }
+
+    return NULL;
+}
+
+
+/* the fetch this request made ended: keep a good set, else back off */
+
+void
+ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
+    noexcept
+{
+    time_t                           now, backoff;
+    const char                      *cause;
+    ngx_http_api_auth_jwks_state_t  *s;
+
+    s = ngx_http_api_auth_jwks_state(alcf->jwks);
+    now = ngx_time();
+
+    ctx->jwks_fetch = 0;
+
+    if (s->fetching == ctx) {
+        s->fetching = nullptr;
+    }
+
+    cause = ngx_http_api_auth_jwks_bad(ctx);
+
+    if (cause == NULL) {
+        cause = ngx_http_api_auth_jwks_parse(r, ctx, s);
+    }
+
+    if (cause == NULL) {
+        /* metrics: jwks fetch ok */
+        s->loaded = now;
+        s->failed = 0;
+        s->failures = 0;
+        s->retry = 0;
+
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "api_auth: JWT key set from \"%V\": %uz keys",
+                      &alcf->jwks->uri, s->set.keys.size());
+
+    } else {
+        /* metrics: jwks fetch error */
+        s->failed = 1;
+        backoff = static_cast<time_t>(1) << ngx_min(s->failures, 10);
+        s->failures++;
+        s->retry = now + ngx_min(backoff, alcf->jwks->min_refresh);
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "api_auth: JWT key set fetch from \"%V\" failed: "
+                      "%s (status %ui)", &alcf->jwks->uri, cause,
+                      ctx->sr_status);
+    }
+
+    ngx_http_api_auth_wake_all_waiters();
+}
+
+
+/* the request that fetched is going away before its fetch ended */
+
+void
+ngx_http_api_auth_jwks_abort(ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    ngx_uint_t                       i;
+    ngx_http_api_auth_jwks_t       **sets;
+    ngx_http_api_auth_jwks_state_t  *s;
+
+    ctx->jwks_fetch = 0;
+
+    if (ngx_http_api_auth_jwks_worker.sets == NULL) {
+        return;
+    }
+
+    sets = static_cast<ngx_http_api_auth_jwks_t **>(
+               ngx_http_api_auth_jwks_worker.sets->elts);
+
+    for (i = 0; i < ngx_http_api_auth_jwks_worker.sets->nelts; i++) {
+        s = ngx_http_api_auth_jwks_state(sets[i]);
+
+        if (s->fetching == ctx) {
+            s->fetching = nullptr;
+            ngx_http_api_auth_wake_all_waiters();
+        }
+    }
+}
+
+
+ngx_int_t
+ngx_http_api_auth_jwks_init_process(ngx_cycle_t *cycle) noexcept
+{
+    ngx_http_api_auth_main_conf_t  *amcf;
+
+    amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
+               ngx_http_cycle_get_module_main_conf(cycle,
+                                                   ngx_http_api_auth_module));
+
+    ngx_http_api_auth_jwks_worker.sets = amcf ? amcf->jwks : NULL;
+
+    return NGX_OK;
+}
+
+
+/* the worker's EVP_PKEY objects go before the worker does */
+
+void
+ngx_http_api_auth_jwks_exit_process(ngx_cycle_t *cycle) noexcept
+{
+    ngx_uint_t                  i;
+    ngx_http_api_auth_jwks_t  **sets;
+
+    if (ngx_http_api_auth_jwks_worker.sets == NULL) {
+        return;
+    }
+
+    sets = static_cast<ngx_http_api_auth_jwks_t **>(
+               ngx_http_api_auth_jwks_worker.sets->elts);
+
+    for (i = 0; i < ngx_http_api_auth_jwks_worker.sets->nelts; i++) {
+        ngx_http_api_auth_jwks_state(sets[i])->set.keys.clear();
+        ngx_http_api_auth_jwks_state(sets[i])->fetching = nullptr;
+    }
+
+    ngx_http_api_auth_jwks_worker.sets = NULL;
+}

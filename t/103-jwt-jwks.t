@@ -1,0 +1,356 @@
+# JWT key sets fetched by api_auth_jwks (SPEC.md "JWT access tokens",
+# "Keys"): a token verified with the fetched set passes; the fetch is a
+# GET with the module's Accept and none of the client's headers; a key
+# added to the set is used after refresh=; a key removed from it stops
+# its cached tokens after refresh=; an unknown kid refetches once, and a
+# flood of distinct unknown kids fetches at most once per min_refresh=;
+# a token refused by the cheap checks fetches nothing; and every nginx -t
+# refusal of the directive, named with its file and line.
+#
+# The mock JWKS is a file under html/ served by /jwks_files/, replaced
+# between requests by PUT (dav) so that a block can rotate keys; its
+# access log, served by /fetches, shows every fetch made so far.
+
+use Test::Nginx::Socket 'no_plan';
+use FindBin;
+
+# the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
+# short forms: t/helpers/defaults.pl
+require "$FindBin::Bin/helpers/defaults.pl";
+
+require "$FindBin::Bin/helpers/jwt.pl";
+require "$FindBin::Bin/helpers/jwks.pl";
+
+our $Rsa1 = ::rsa_jwk('rsa', 'rsa1');
+our $Rsa2 = ::rsa_jwk('other-rsa', 'rsa2');
+our $Set1 = ::jwk_set($Rsa1);
+our $Set12 = ::jwk_set($Rsa1, $Rsa2);
+our $Tok1 = ::kid_jwt('rsa1');
+our $Tok2 = ::kid_jwt('rsa2', key => 'other-rsa');
+
+our $HttpConfig = <<'_EOC_';
+    api_auth_cache_zone zone=z:1m;
+    map $http_authorization $jwks_auth { "" none; default present; }
+    map $http_x_client $jwks_x { "" none; default present; }
+    map $request_method $jwks_get { GET 1; default 0; }
+    log_format jwks_mock "$request_method accept=$http_accept auth=$jwks_auth x=$jwks_x";
+_EOC_
+
+# the location /t with api_auth_jwks PARAMS, and the cache unless "nocache"
+sub loc {
+    my ($params, $nocache) = @_;
+    my $cache = $nocache ? '' : 'api_auth_cache z;';
+
+    return <<"_EOC_";
+    api_auth_jwt_issuer https://as.example.com/;
+    api_auth_require_audience https://api.example.com;
+    subrequest_output_buffer_size 64k;
+    location = /_jwks {
+        internal;
+        proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/jwks_files/set.json;
+    }
+    location /jwks_files/ {
+        root html;
+        dav_methods PUT;
+        default_type application/json;
+        access_log logs/jwks.log jwks_mock if=\$jwks_get;
+    }
+    location = /fetches {
+        default_type text/plain;
+        alias logs/jwks.log;
+    }
+    location = /sleep1 { echo_sleep 1.1; echo ok; }
+    location = /sleep2 { echo_sleep 2.1; echo ok; }
+    location = /sleep3 { echo_sleep 3.1; echo ok; }
+    location = /t {
+        api_auth oauth;
+        $cache
+        api_auth_jwks /_jwks $params;
+        echo "\$api_auth_result|\$api_auth_cache_status|\$api_auth_token_type|\$api_auth_client";
+    }
+_EOC_
+}
+
+# GET /t with TOKEN, a PUT of the set SET, a pause of N seconds, or the
+# mock's log of fetches (as the response body expected: N fetches)
+sub get { return { req => "GET /t", hdr => "Authorization: Bearer $_[0]" } }
+sub put { return { req => "PUT /jwks_files/set.json\n$_[0]", hdr => "" } }
+sub pause { return { req => "GET /sleep$_[0]", hdr => "" } }
+sub fetches { return { req => "GET /fetches", hdr => "" } }
+
+our $Fetch = "GET accept=application/jwk-set+json, application/json auth=none x=none\n";
+sub nfetch { return $Fetch x $_[0] }
+
+# a step: [request, status, body]; a block takes its sections from a list
+sub reqs { return [map { $_->[0]{req} } @_] }
+sub hdrs { return [map { $_->[0]{hdr} } @_] }
+sub codes { return [map { $_->[1] } @_] }
+sub bodies {
+    return [map { ref $_->[2] ? $_->[2] : qr/\A\Q$_->[2]\E\z/ } @_];
+}
+
+# nginx's own error page of a refusal
+our $Denied = qr/401 Authorization Required/;
+
+our $Allow = "allow|MISS|jwt|c1\n";
+our $Hit = "allow|HIT|jwt|c1\n";
+
+# the client's headers never reach the JWKS location
+our @T1 = ([{ req => "GET /t", hdr => "Authorization: Bearer $Tok1\nX-Client: secret" }, 200, $Allow],
+           [{ req => "GET /t", hdr => "Authorization: Bearer $Tok1\nX-Client: secret" }, 200, $Hit],
+           [fetches(), 200, nfetch(1)]);
+
+# refresh=3s min_refresh=3s: a key added
+our @T2 = ([get($Tok1), 200, $Allow], [put($Set12), 204, ""],
+           [get($Tok2), 401, $Denied], [fetches(), 200, nfetch(1)],
+           [pause(3), 200, "ok\n"], [get($Tok2), 200, $Allow],
+           [get($Tok1), 200, $Allow], [fetches(), 200, nfetch(2)]);
+
+# refresh=2s min_refresh=1s: a key removed
+our @T3 = ([get($Tok2), 200, $Allow], [get($Tok2), 200, $Hit],
+           [put($Set1), 204, ""], [get($Tok2), 200, $Hit],
+           [pause(2), 200, "ok\n"], [get($Tok2), 401, $Denied],
+           [get($Tok1), 200, $Allow], [get($Tok2), 401, $Denied],
+           [fetches(), 200, nfetch(2)]);
+
+# min_refresh=1s: unknown kids
+our @T4 = ([get($Tok1), 200, $Allow], [put($Set12), 204, ""],
+           [pause(1), 200, "ok\n"], [get($Tok2), 200, $Allow],
+           [fetches(), 200, nfetch(2)], [get(kid_jwt('nope')), 401, $Denied],
+           [get($Tok2), 200, $Hit], [fetches(), 200, nfetch(2)]);
+
+# min_refresh=2s: a flood of unknown kids
+our @T5 = ([get($Tok1), 200, $Allow], [pause(2), 200, "ok\n"],
+           (map { [get(kid_jwt("x$_")), 401, $Denied] } 1 .. 20),
+           [fetches(), 200, nfetch(2)], [pause(2), 200, "ok\n"],
+           (map { [get(kid_jwt("y$_")), 401, $Denied] } 1 .. 5),
+           [fetches(), 200, nfetch(3)]);
+
+# no cache: a token the cheap checks refuse, then two tokens, one fetch
+our @T6 = ([get(unsigned_jwt("none")), 401, $Denied], [fetches(), 200, ""],
+           [get($Tok1), 200, "allow|BYPASS|jwt|c1\n"],
+           [get($Tok1), 200, "allow|BYPASS|jwt|c1\n"],
+           [get(kid_jwt('rsa1', claims => { client_id => "c2" })), 200,
+            "allow|BYPASS|jwt|c2\n"],
+           [fetches(), 200, nfetch(1)]);
+
+repeat_each(1);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: a token verified with the fetched set: one GET with the module's Accept and none of the client's headers, then a HIT
+--- http_config eval
+$::HttpConfig
+--- config eval
+::loc('')
+--- user_files eval
+[["jwks_files/set.json" => $::Set1]]
+--- request eval
+::reqs(@::T1)
+--- more_headers eval
+::hdrs(@::T1)
+--- error_code eval
+::codes(@::T1)
+--- response_body_like eval
+::bodies(@::T1)
+
+
+
+=== TEST 2: a key added to the set: refused before refresh= (no refetch within min_refresh=), used after it; a token cached under the old set is verified again
+--- http_config eval
+$::HttpConfig
+--- config eval
+::loc('refresh=3s min_refresh=3s')
+--- user_files eval
+[["jwks_files/set.json" => $::Set1]]
+--- request eval
+::reqs(@::T2)
+--- more_headers eval
+::hdrs(@::T2)
+--- error_code eval
+::codes(@::T2)
+--- response_body_like eval
+::bodies(@::T2)
+--- timeout: 6
+
+
+
+=== TEST 3: a key removed from the set: its cached token still HITs before refresh=, and is refused after it
+--- http_config eval
+$::HttpConfig
+--- config eval
+::loc('refresh=2s min_refresh=1s')
+--- user_files eval
+[["jwks_files/set.json" => $::Set12]]
+--- request eval
+::reqs(@::T3)
+--- more_headers eval
+::hdrs(@::T3)
+--- error_code eval
+::codes(@::T3)
+--- response_body_like eval
+::bodies(@::T3)
+--- timeout: 6
+
+
+
+=== TEST 4: an unknown kid refetches the set once; another unknown kid within min_refresh= is refused without a fetch
+--- http_config eval
+$::HttpConfig
+--- config eval
+::loc('min_refresh=1s')
+--- user_files eval
+[["jwks_files/set.json" => $::Set1]]
+--- request eval
+::reqs(@::T4)
+--- more_headers eval
+::hdrs(@::T4)
+--- error_code eval
+::codes(@::T4)
+--- response_body_like eval
+::bodies(@::T4)
+--- timeout: 6
+
+
+
+=== TEST 5: a flood of distinct unknown kids: at most one fetch per min_refresh=
+--- http_config eval
+$::HttpConfig
+--- config eval
+::loc('min_refresh=2s')
+--- user_files eval
+[["jwks_files/set.json" => $::Set1]]
+--- request eval
+::reqs(@::T5)
+--- more_headers eval
+::hdrs(@::T5)
+--- error_code eval
+::codes(@::T5)
+--- response_body_like eval
+::bodies(@::T5)
+--- timeout: 6
+
+
+
+=== TEST 6: without api_auth_cache the worker keeps the set: one fetch for several tokens; a token refused by the cheap checks fetches nothing
+--- http_config eval
+$::HttpConfig
+--- config eval
+::loc('', 1)
+--- user_files eval
+[["jwks_files/set.json" => $::Set1]]
+--- request eval
+::reqs(@::T6)
+--- more_headers eval
+::hdrs(@::T6)
+--- error_code eval
+::codes(@::T6)
+--- response_body_like eval
+::bodies(@::T6)
+
+
+
+=== TEST 7: nginx -t: a time that is not one
+--- config
+    api_auth_jwks /_jwks refresh=soon;
+--- must_die
+--- error_log eval
+qr/invalid "api_auth_jwks" time "refresh=soon" .* in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 8: nginx -t: min_refresh=0 (an unknown kid would refetch on every request)
+--- config
+    api_auth_jwks /_jwks min_refresh=0;
+--- must_die
+--- error_log eval
+qr/invalid "api_auth_jwks" time "min_refresh=0" .* in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 9: nginx -t: min_refresh= longer than refresh= (also against the default refresh=10m)
+--- config
+    location = /a { api_auth_jwks /_jwks refresh=1m min_refresh=2m; }
+--- must_die
+--- error_log eval
+qr/"api_auth_jwks" min_refresh= \(120 s\) is longer than refresh= \(60 s\) in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 10: nginx -t: min_refresh= longer than the default refresh=10m
+--- config
+    api_auth_jwks /_jwks min_refresh=11m;
+--- must_die
+--- error_log eval
+qr/min_refresh= \(660 s\) is longer than refresh= \(600 s\)/
+
+
+
+=== TEST 11: nginx -t: an unknown parameter
+--- config
+    api_auth_jwks /_jwks refresh=1m every=5s;
+--- must_die
+--- error_log eval
+qr/invalid "api_auth_jwks" parameter "every=5s" .* in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 12: nginx -t: the authorization server's URL instead of a local location
+--- config
+    api_auth_jwks https://as.example.com/jwks;
+--- must_die
+--- error_log eval
+qr/"api_auth_jwks" takes a local URI such as "\/_jwks", not "https:\/\/as\.example\.com\/jwks" .* in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 13: nginx -t: api_auth_jwks without api_auth_jwt_issuer
+--- config
+    location = /t {
+        api_auth oauth;
+        api_auth_jwks /_jwks;
+        api_auth_require_audience https://api.example.com;
+    }
+--- must_die
+--- error_log
+"api_auth_jwks" requires "api_auth_jwt_issuer"
+
+
+
+=== TEST 14: nginx -t: api_auth_jwks twice at one level
+--- config
+    api_auth_jwks /_jwks;
+    api_auth_jwks /_jwks2;
+--- must_die
+--- error_log eval
+qr/"api_auth_jwks" directive is duplicate in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 15: nginx -t: api_auth_jwks and api_auth_jwt_keys for one location
+--- config
+    api_auth_jwt_issuer https://as.example.com/;
+    api_auth_jwks /_jwks;
+    location = /t {
+        api_auth oauth;
+        api_auth_jwt_keys $TEST_NGINX_DATA_DIR/jwt/rsa.pub;
+        api_auth_require_audience https://api.example.com;
+    }
+--- must_die
+--- error_log
+"api_auth_jwt_keys" and "api_auth_jwks" cannot both apply to one location
+
+
+
+=== TEST 16: nginx -t: a location that takes the JWT path through api_auth_jwks needs an audience decision
+--- config
+    location = /t {
+        api_auth oauth;
+        api_auth_jwt_issuer https://as.example.com/;
+        api_auth_jwks /_jwks;
+    }
+--- must_die
+--- error_log
+a location that accepts JWT access tokens requires "api_auth_require_audience"
