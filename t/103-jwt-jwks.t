@@ -7,6 +7,9 @@
 # a token refused by the cheap checks fetches nothing; and every nginx -t
 # refusal of the directive, named with its file and line.
 #
+# Times are whole seconds (ngx_time): a window of min_refresh=3s is
+# asserted only within 2 s of its start, and passed with a pause of 3.1 s.
+#
 # The mock JWKS is a file under html/ served by /jwks_files/, replaced
 # between requests by PUT (dav) so that a block can rotate keys; its
 # access log, served by /fetches, shows every fetch made so far.
@@ -59,8 +62,6 @@ sub loc {
         default_type text/plain;
         alias logs/jwks.log;
     }
-    location = /sleep1 { echo_sleep 1.1; echo ok; }
-    location = /sleep2 { echo_sleep 2.1; echo ok; }
     location = /sleep3 { echo_sleep 3.1; echo ok; }
     location = /t {
         api_auth oauth;
@@ -106,23 +107,23 @@ our @T2 = ([get($Tok1), 200, $Allow], [put($Set12), 204, ""],
            [pause(3), 200, "ok\n"], [get($Tok2), 200, $Allow],
            [get($Tok1), 200, $Allow], [fetches(), 200, nfetch(2)]);
 
-# refresh=2s min_refresh=1s: a key removed
+# refresh=3s min_refresh=3s: a key removed
 our @T3 = ([get($Tok2), 200, $Allow], [get($Tok2), 200, $Hit],
            [put($Set1), 204, ""], [get($Tok2), 200, $Hit],
-           [pause(2), 200, "ok\n"], [get($Tok2), 401, $Denied],
+           [pause(3), 200, "ok\n"], [get($Tok2), 401, $Denied],
            [get($Tok1), 200, $Allow], [get($Tok2), 401, $Denied],
            [fetches(), 200, nfetch(2)]);
 
-# min_refresh=1s: unknown kids
+# min_refresh=3s: unknown kids
 our @T4 = ([get($Tok1), 200, $Allow], [put($Set12), 204, ""],
-           [pause(1), 200, "ok\n"], [get($Tok2), 200, $Allow],
+           [pause(3), 200, "ok\n"], [get($Tok2), 200, $Allow],
            [fetches(), 200, nfetch(2)], [get(kid_jwt('nope')), 401, $Denied],
            [get($Tok2), 200, $Hit], [fetches(), 200, nfetch(2)]);
 
-# min_refresh=2s: a flood of unknown kids
-our @T5 = ([get($Tok1), 200, $Allow], [pause(2), 200, "ok\n"],
+# min_refresh=3s: a flood of unknown kids
+our @T5 = ([get($Tok1), 200, $Allow], [pause(3), 200, "ok\n"],
            (map { [get(kid_jwt("x$_")), 401, $Denied] } 1 .. 20),
-           [fetches(), 200, nfetch(2)], [pause(2), 200, "ok\n"],
+           [fetches(), 200, nfetch(2)], [pause(3), 200, "ok\n"],
            (map { [get(kid_jwt("y$_")), 401, $Denied] } 1 .. 5),
            [fetches(), 200, nfetch(3)]);
 
@@ -181,7 +182,7 @@ $::HttpConfig
 --- http_config eval
 $::HttpConfig
 --- config eval
-::loc('refresh=2s min_refresh=1s')
+::loc('refresh=3s min_refresh=3s')
 --- user_files eval
 [["jwks_files/set.json" => $::Set12]]
 --- request eval
@@ -200,7 +201,7 @@ $::HttpConfig
 --- http_config eval
 $::HttpConfig
 --- config eval
-::loc('min_refresh=1s')
+::loc('min_refresh=3s')
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
 --- request eval
@@ -219,7 +220,7 @@ $::HttpConfig
 --- http_config eval
 $::HttpConfig
 --- config eval
-::loc('min_refresh=2s')
+::loc('min_refresh=3s')
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
 --- request eval
