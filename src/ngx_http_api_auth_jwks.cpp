@@ -37,8 +37,7 @@ static ngx_uint_t
 ngx_http_api_auth_jwks_usable(ngx_http_api_auth_jwks_t *jwks,
     ngx_http_api_auth_jwks_state_t *s, time_t now) noexcept
 {
-    return s->loaded
-           && now < s->loaded + jwks->refresh + jwks->stale_if_error;
+    return s->sched.usable(ngx_http_api_auth_jwks_times(jwks), now);
 }
 
 
@@ -46,7 +45,7 @@ static ngx_uint_t
 ngx_http_api_auth_jwks_in_flight(ngx_http_api_auth_jwks_state_t *s,
     time_t now) noexcept
 {
-    return s->fetching != nullptr && now < s->fetch_until;
+    return s->sched.in_flight(now);
 }
 
 
@@ -56,8 +55,7 @@ static ngx_uint_t
 ngx_http_api_auth_jwks_due(ngx_http_api_auth_jwks_t *jwks,
     ngx_http_api_auth_jwks_state_t *s, time_t now) noexcept
 {
-    return now >= s->loaded + jwks->refresh && now >= s->retry
-           && !ngx_http_api_auth_jwks_in_flight(s, now);
+    return s->sched.refresh_due(ngx_http_api_auth_jwks_times(jwks), now);
 }
 
 
@@ -159,9 +157,8 @@ ngx_http_api_auth_jwks_fetch(ngx_http_request_t *r,
     ctx->jwks_fetched = 1;
     ctx->jwks_retry = 1;
 
-    s->fetching = ctx;
-    s->fetch_until = now + NGX_HTTP_API_AUTH_JWKS_FETCH_BOUND;
-    s->attempt = now;
+    s->fetcher = ctx;
+    s->sched.start(now, NGX_HTTP_API_AUTH_JWKS_FETCH_BOUND);
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "api_auth: fetching the JWT key set from \"%V\"",
@@ -170,7 +167,8 @@ ngx_http_api_auth_jwks_fetch(ngx_http_request_t *r,
     rc = ngx_http_api_auth_fetch_start(r, ctx, &f);
 
     if (rc == NGX_ERROR) {
-        s->fetching = nullptr;
+        s->fetcher = nullptr;
+        s->sched.fetching = false;
         ctx->jwks_fetch = 0;
     }
 
@@ -210,7 +208,7 @@ ngx_http_api_auth_jwks_get(ngx_http_request_t *r,
     }
 
     if (ngx_http_api_auth_jwks_usable(jwks, s, now)
-        || now >= s->retry)
+        || now >= s->sched.retry)
     {
         if (ngx_http_api_auth_jwks_in_flight(s, now)) {
             return ngx_http_api_auth_jwks_wait(r, ctx);
@@ -224,7 +222,7 @@ ngx_http_api_auth_jwks_get(ngx_http_request_t *r,
     }
 
     return ngx_http_api_auth_jwks_unavailable(r, alcf, ctx,
-                                              s->loaded ? "stale past "
+                                              s->sched.loaded ? "stale past "
                                               "stale_if_error"
                                               : "not loaded yet");
 }
@@ -252,12 +250,14 @@ ngx_http_api_auth_jwks_unknown(ngx_http_request_t *r,
             return ngx_http_api_auth_jwks_wait(r, ctx);
         }
 
-        if (now >= s->attempt + alcf->jwks->min_refresh && now >= s->retry) {
+        if (s->sched.may_refetch(ngx_http_api_auth_jwks_times(alcf->jwks),
+                                 now))
+        {
             return ngx_http_api_auth_jwks_fetch(r, alcf, ctx);
         }
     }
 
-    if (s->failed) {
+    if (s->sched.failed) {
         return ngx_http_api_auth_jwks_unavailable(r, alcf, ctx,
                                                   "unknown key, and the "
                                                   "refetch failed");
@@ -349,7 +349,7 @@ ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
     noexcept
 {
-    time_t                           now, backoff;
+    time_t                           now;
     const char                      *cause;
     ngx_http_api_auth_jwks_state_t  *s;
 
@@ -358,8 +358,8 @@ ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
 
     ctx->jwks_fetch = 0;
 
-    if (s->fetching == ctx) {
-        s->fetching = nullptr;
+    if (s->fetcher == ctx) {
+        s->fetcher = nullptr;
     }
 
     cause = ngx_http_api_auth_jwks_bad(ctx);
@@ -370,10 +370,7 @@ ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
 
     if (cause == NULL) {
         /* metrics: jwks fetch ok */
-        s->loaded = now;
-        s->failed = 0;
-        s->failures = 0;
-        s->retry = 0;
+        s->sched.record_success(now);
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: JWT key set from \"%V\": %uz keys",
@@ -381,10 +378,8 @@ ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
 
     } else {
         /* metrics: jwks fetch error */
-        s->failed = 1;
-        backoff = static_cast<time_t>(1) << ngx_min(s->failures, 10);
-        s->failures++;
-        s->retry = now + ngx_min(backoff, alcf->jwks->min_refresh);
+        s->sched.record_failure(ngx_http_api_auth_jwks_times(alcf->jwks),
+                                now);
 
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "api_auth: JWT key set fetch from \"%V\" failed: "

@@ -10,19 +10,15 @@
 #include "ngx_http_api_auth.h"
 
 #include "core/jwk.hpp"
+#include "core/jwks_schedule.hpp"
 
 
 /* this worker's key set of one api_auth_jwks */
 struct ngx_http_api_auth_jwks_state_t {
     api_auth::jwk_set          set;
     api_auth::digest           gen{};       /* of set's kids, thumbprints */
-    time_t                     loaded = 0;  /* 0: never */
-    time_t                     attempt = 0; /* the last fetch started */
-    time_t                     retry = 0;   /* no fetch before (back-off) */
-    time_t                     fetch_until = 0;
-    ngx_uint_t                 failures = 0;
-    ngx_uint_t                 failed = 0;  /* the last fetch failed */
-    ngx_http_api_auth_ctx_t   *fetching = nullptr;
+    api_auth::jwks_schedule    sched;
+    ngx_http_api_auth_ctx_t   *fetcher = nullptr;  /* fetching, or NULL */
 };
 
 /* this worker's state: every key set of the configuration */
@@ -37,6 +33,14 @@ static inline ngx_http_api_auth_jwks_state_t *
 ngx_http_api_auth_jwks_state(ngx_http_api_auth_jwks_t *jwks) noexcept
 {
     return static_cast<ngx_http_api_auth_jwks_state_t *>(jwks->state);
+}
+
+
+static inline api_auth::jwks_times
+ngx_http_api_auth_jwks_times(ngx_http_api_auth_jwks_t *jwks) noexcept
+{
+    return api_auth::jwks_times{ jwks->refresh, jwks->min_refresh,
+                                 jwks->stale_if_error };
 }
 
 

@@ -184,8 +184,9 @@ ngx_http_api_auth_jwks_abort(ngx_http_api_auth_ctx_t *ctx) noexcept
     for (i = 0; i < ngx_http_api_auth_jwks_worker.sets->nelts; i++) {
         s = ngx_http_api_auth_jwks_state(sets[i]);
 
-        if (s->fetching == ctx) {
-            s->fetching = nullptr;
+        if (s->fetcher == ctx) {
+            s->fetcher = nullptr;
+            s->sched.fetching = false;
             ngx_http_api_auth_wake_all_waiters();
         }
     }
@@ -224,7 +225,7 @@ ngx_http_api_auth_jwks_exit_process(ngx_cycle_t *cycle) noexcept
 
     for (i = 0; i < ngx_http_api_auth_jwks_worker.sets->nelts; i++) {
         ngx_http_api_auth_jwks_state(sets[i])->set.keys.clear();
-        ngx_http_api_auth_jwks_state(sets[i])->fetching = nullptr;
+        ngx_http_api_auth_jwks_state(sets[i])->fetcher = nullptr;
     }
 
     ngx_http_api_auth_jwks_worker.sets = NULL;

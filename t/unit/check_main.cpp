@@ -29,6 +29,7 @@ main()
     srunner_add_suite(sr, identity_suite());
     srunner_add_suite(sr, text_suite());
     srunner_add_suite(sr, json_suite());
+    srunner_add_suite(sr, jwks_schedule_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

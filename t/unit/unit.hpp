@@ -47,5 +47,6 @@ Suite *prometheus_suite(void);
 Suite *identity_suite(void);
 Suite *text_suite(void);
 Suite *json_suite(void);
+Suite *jwks_schedule_suite(void);
 
 #endif
