@@ -11,11 +11,12 @@
  * Content-Encoding, within subrequest_output_buffer_size, and a JWK Set
  * with a usable key; a bad answer never replaces a good set.
  *
- * Times (SPEC.md "JWT access tokens"): a set is refreshed after refresh=;
- * an unknown kid refetches it at most once per min_refresh=; a failed
- * fetch backs off (1s doubling, at most min_refresh=) and the last good
- * set serves until stale_if_error= past its refresh time.  Without a
- * usable set the answer is 503 with Retry-After.
+ * Times (SPEC.md "JWT access tokens", core jwks_schedule): a set is
+ * refreshed after refresh=; an unknown kid refetches it at most once per
+ * min_refresh=; a failed fetch backs off (1s doubling, at most
+ * min_refresh=) and the last good set serves until stale_if_error= past
+ * its refresh time.  Without a usable set the answer is 503 with
+ * Retry-After.
  *
  * The token cache key of a location with api_auth_jwks holds the set's
  * generation (a digest of its kids and thumbprints): a record verified
