@@ -370,7 +370,7 @@ ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
     }
 
     if (cause == NULL) {
-        /* metrics: jwks fetch ok */
+        ngx_http_api_auth_metrics_jwks_fetch(r, 1);
         s->sched.record_success(now);
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -378,7 +378,7 @@ ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
                       &alcf->jwks->uri, s->set.keys.size());
 
     } else {
-        /* metrics: jwks fetch error */
+        ngx_http_api_auth_metrics_jwks_fetch(r, 0);
         s->sched.record_failure(ngx_http_api_auth_jwks_times(alcf->jwks),
                                 now);
 
