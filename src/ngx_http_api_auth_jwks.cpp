@@ -71,7 +71,6 @@ ngx_http_api_auth_jwks_key(ngx_http_api_auth_loc_conf_t *alcf,
     ngx_http_api_auth_ctx_t *ctx) noexcept
 {
     time_t                           now;
-    u_char                           buf[2 * sizeof(api_auth::digest)];
     ngx_http_api_auth_jwks_state_t  *s;
 
     ctx->jwks_keyed = 0;
@@ -89,10 +88,8 @@ ngx_http_api_auth_jwks_key(ngx_http_api_auth_loc_conf_t *alcf,
         return;
     }
 
-    ngx_memcpy(buf, ctx->key.data(), sizeof(api_auth::digest));
-    ngx_memcpy(buf + sizeof(api_auth::digest), s->gen.data(),
-               sizeof(api_auth::digest));
-    api_auth::sha256(buf, sizeof(buf), ctx->key);
+    /* the set as one more namespace (core digest.hpp): no hashing here */
+    api_auth::cache_key(ctx->key, s->gen, ctx->key);
 
     ctx->jwks_keyed = 1;
 }
