@@ -129,23 +129,20 @@ identity_text(const char *name, json_t *v, std::string &text)
 static status
 parse(std::string_view body, int64_t now, token_info &out)
 {
-    json_error_t  err;
     json_t       *active, *type, *v;
     numeric_date  exp, nbf;
     std::string   text;
+    json_ptr      root;
+    status        rc = json_object_load(body, root);
 
-    json_ptr  root(json_loadb(body.data(), body.size(),
-                              JSON_REJECT_DUPLICATES, &err));
-
-    if (root == nullptr) {
-        return json_error_code(&err) == json_error_out_of_memory
-               ? status::internal : status::malformed;
+    if (rc != status::ok) {
+        return rc;
     }
 
     /* RFC 7662 §2.2: a JSON object whose "active" is REQUIRED, boolean */
     active = json_object_get(root.get(), "active");
 
-    if (!json_is_object(root.get()) || !json_is_boolean(active)) {
+    if (!json_is_boolean(active)) {
         return status::malformed;
     }
 

@@ -11,9 +11,7 @@
 #include <new>
 
 #include "claims.hpp"
-#include "encoding.hpp"
 #include "json.hpp"
-#include "jwt.hpp"
 
 namespace api_auth {
 
@@ -26,6 +24,29 @@ struct free_deleter {
 using malloc_ptr = std::unique_ptr<char, free_deleter>;
 
 }  // namespace
+
+
+status
+json_object_load(std::string_view text, json_ptr &out) noexcept
+{
+    json_error_t  err;
+
+    out.reset(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES,
+                         &err));
+
+    if (out != nullptr && json_is_object(out.get())) {
+        return status::ok;
+    }
+
+    if (out == nullptr
+        && json_error_code(&err) == json_error_out_of_memory)
+    {
+        return status::internal;
+    }
+
+    out.reset();
+    return status::malformed;
+}
 
 
 std::string_view
@@ -224,77 +245,6 @@ append_claims(json_t *object, std::string &record, string_list skip)
             (void) claims_append(record, name, text, kind);
         }
     }
-}
-
-
-/* the payload after parse_jwt() accepted it; throws std::bad_alloc */
-static status
-jwt_payload_record(const jwt &tok, std::string &record)
-{
-    size_t        n;
-    json_t       *aud;
-    std::string   text, buf;
-    json_error_t  err;
-
-    static constexpr std::string_view  identity[] = { "sub", "scope", "aud" };
-
-    std::string_view  in = tok.signing_input.substr(
-                               tok.signing_input.find('.') + 1);
-
-    buf.resize(base64url_decoded_max(in.size()));
-
-    if (base64url_decode(in, reinterpret_cast<uint8_t *>(&buf[0]), n)
-        != status::ok)
-    {
-        return status::malformed;
-    }
-
-    json_ptr  root(json_loadb(buf.data(), n, JSON_REJECT_DUPLICATES, &err));
-
-    if (!json_is_object(root.get())) {
-        return root == nullptr
-               && json_error_code(&err) == json_error_out_of_memory
-               ? status::internal : status::malformed;
-    }
-
-    /* identity first, so that it survives the record's size bound */
-    (void) claims_append(record, jwt_mark, tok.client);
-    (void) claims_append(record, "sub", tok.subject);
-    (void) claims_append(record, "scope", tok.scope);
-
-    aud = json_object_get(root.get(), "aud");
-
-    if (aud != nullptr) {
-        audience_text(aud, text);
-        (void) claims_append(record, "aud", text, claim_kind::list);
-    }
-
-    append_claims(root.get(), record, string_list{ identity, 3 });
-
-    return status::ok;
-}
-
-
-status
-jwt_record(const jwt &tok, std::string &record) noexcept
-{
-    status  rc;
-
-    record.clear();
-
-    try {
-        rc = jwt_payload_record(tok, record);
-
-    } catch (...) {
-        /* std::bad_alloc: nothing else is thrown on this path */
-        rc = status::internal;
-    }
-
-    if (rc != status::ok) {
-        record.clear();
-    }
-
-    return rc;
 }
 
 }  // namespace api_auth

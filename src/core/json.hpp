@@ -28,6 +28,15 @@ struct json_deleter {
 
 using json_ptr = std::unique_ptr<json_t, json_deleter>;
 
+/*
+ * Parses text as one JSON object, duplicate members rejected (RFC 8725
+ * §3.12, RFC 7159 §4 "SHOULD be unique") and no trailing data: ok (out
+ * holds it), malformed (not JSON, a duplicate, not an object; out empty)
+ * or internal (allocation failure).
+ */
+[[nodiscard]] status json_object_load(std::string_view text, json_ptr &out)
+    noexcept;
+
 /* a JSON string's bytes (embedded NULs included); "" for a non-string */
 [[nodiscard]] std::string_view json_text(json_t *v) noexcept;
 

@@ -1,35 +1,16 @@
 /*
- * api_auth core: JWS compact serialization, strict base64url, the JOSE
- * header, and the routing rule.
- *
- * Tokens come from clients, so everything here is hostile input: sizes
- * are checked before any decoding, decoding before any JSON, and JSON is
- * parsed with duplicate members rejected (RFC 8725 §3.12 asks for one
- * meaning per token) and without trailing data (jansson's default).
+ * api_auth core: algorithm names, the JOSE header rules (RFC 7515 §4,
+ * RFC 8725) and parse_jwt(), which runs them on a token split and
+ * decoded by jws_compact.cpp before the claims (jwt_claims.cpp).
  */
 
 #include <cstring>
 #include <memory>
 
-#include <jansson.h>
-
-#include "json.hpp"
-#include "jwt.hpp"
+#include "jws_compact.hpp"
 #include "text.hpp"
 
 namespace api_auth {
-
-namespace {
-
-/* the three segments of a compact JWS, views into the token */
-struct segments {
-    std::string_view  header;
-    std::string_view  payload;
-    std::string_view  signature;
-};
-
-}  // namespace
-
 
 static constexpr std::string_view  alg_names[jws_alg_count] = {
     "RS256", "RS384", "RS512",
@@ -62,6 +43,19 @@ jws_alg_name(jws_alg a) noexcept
 }
 
 
+bool
+jws_kid_valid(std::string_view kid) noexcept
+{
+    for (unsigned char c : kid) {
+        if (c < 0x20 || c == 0x7f) {
+            return false;
+        }
+    }
+
+    return !kid.empty() && kid.size() <= max_jwt_kid;
+}
+
+
 std::string_view
 jwt_reason_text(jwt_reason r) noexcept
 {
@@ -79,57 +73,6 @@ jwt_reason_text(jwt_reason r) noexcept
 
     return text[static_cast<size_t>(r)];
 }
-
-
-/* three non-empty segments separated by exactly two dots */
-static bool
-split(std::string_view token, segments &s) noexcept
-{
-    size_t  a, b;
-
-    a = token.find('.');
-    if (a == std::string_view::npos) {
-        return false;
-    }
-
-    b = token.find('.', a + 1);
-    if (b == std::string_view::npos
-        || token.find('.', b + 1) != std::string_view::npos)
-    {
-        return false;
-    }
-
-    s.header = token.substr(0, a);
-    s.payload = token.substr(a + 1, b - a - 1);
-    s.signature = token.substr(b + 1);
-
-    return !s.header.empty() && !s.payload.empty() && !s.signature.empty();
-}
-
-
-/* decodes a segment and parses it as one JSON object */
-static jwt_reason
-decode_object(std::string_view seg, uint8_t *buf, jwt_reason bad,
-              json_ptr &out) noexcept
-{
-    json_error_t  err;
-    size_t        n;
-
-    if (base64url_decode(seg, buf, n) != status::ok) {
-        return jwt_reason::base64;
-    }
-
-    out.reset(json_loadb(reinterpret_cast<const char *>(buf), n,
-                         JSON_REJECT_DUPLICATES, &err));
-
-    if (out == nullptr) {
-        return json_error_code(&err) == json_error_out_of_memory
-               ? jwt_reason::internal : bad;
-    }
-
-    return json_is_object(out.get()) ? jwt_reason::none : bad;
-}
-
 
 
 /* RFC 9068 §2.1 typ, RFC 7519 §5.1 (media type, "application/" optional) */
@@ -204,15 +147,8 @@ check_header(json_t *h, const jwt_policy &policy, jwt &out) noexcept
 
         k = json_text(kid);
 
-        if (k.empty() || k.size() > max_jwt_kid) {
+        if (!jws_kid_valid(k)) {
             return jwt_reason::kid;
-        }
-
-        /* kids reach logs and cache keys: no control bytes */
-        for (unsigned char c : k) {
-            if (c < 0x20 || c == 0x7f) {
-                return jwt_reason::kid;
-            }
         }
 
         std::memcpy(out.kid, k.data(), k.size());
@@ -265,12 +201,12 @@ status
 parse_jwt(std::string_view token, const jwt_policy &policy, int64_t now,
           jwt &out) noexcept
 {
-    uint8_t     hbuf[base64url_decoded_max(max_jws_header)];
-    uint8_t     pbuf[base64url_decoded_max(max_jws_token)];
-    segments    s;
-    size_t      n;
-    json_ptr    header;
-    jwt_reason  r;
+    uint8_t       hbuf[base64url_decoded_max(max_jws_header)];
+    uint8_t       pbuf[base64url_decoded_max(max_jws_token)];
+    jws_segments  s;
+    size_t        n;
+    json_ptr      header;
+    jwt_reason    r;
 
     reset(out);
 
@@ -278,7 +214,7 @@ parse_jwt(std::string_view token, const jwt_policy &policy, int64_t now,
         return refuse(out, jwt_reason::size);
     }
 
-    if (!split(token, s)) {
+    if (!jws_split(token, s)) {
         return refuse(out, jwt_reason::shape);
     }
 
@@ -290,7 +226,7 @@ parse_jwt(std::string_view token, const jwt_policy &policy, int64_t now,
         return refuse(out, jwt_reason::signature);
     }
 
-    r = decode_object(s.header, hbuf, jwt_reason::header, header);
+    r = jws_decode_object(s.header, hbuf, jwt_reason::header, header);
     if (r == jwt_reason::none) {
         r = check_header(header.get(), policy, out);
     }
@@ -318,53 +254,5 @@ parse_jwt(std::string_view token, const jwt_policy &policy, int64_t now,
     return r == jwt_reason::none ? status::ok : refuse(out, r);
 }
 
-
-bool
-jws_route(std::string_view token, string_list issuers,
-          std::string_view &issuer) noexcept
-{
-    uint8_t     buf[base64url_decoded_max(max_jws_token)];
-    size_t      n;
-    segments    s;
-    json_ptr    j;
-    json_t     *v;
-
-    issuer = {};
-
-    if (token.size() > max_jws_token || !split(token, s)
-        || s.header.size() > max_jws_header)
-    {
-        return false;
-    }
-
-    if (base64url_decode(s.signature, buf, n) != status::ok
-        || decode_object(s.header, buf, jwt_reason::header, j)
-           != jwt_reason::none
-        || !json_is_string(json_object_get(j.get(), "alg")))
-    {
-        return false;
-    }
-
-    if (decode_object(s.payload, buf, jwt_reason::payload, j)
-        != jwt_reason::none)
-    {
-        return false;
-    }
-
-    v = json_object_get(j.get(), "iss");
-
-    if (!json_is_string(v)) {
-        return false;
-    }
-
-    for (std::string_view i : issuers) {
-        if (i == json_text(v)) {
-            issuer = i;
-            return true;
-        }
-    }
-
-    return false;
-}
 
 }  // namespace api_auth

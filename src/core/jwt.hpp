@@ -64,6 +64,13 @@ constexpr jws_alg_set  jws_default_algs =
                                      jws_alg &out) noexcept;
 [[nodiscard]] std::string_view jws_alg_name(jws_alg a) noexcept;
 
+/*
+ * RFC 7515 §4.1.4 and RFC 7517 §4.5 kid, as this module accepts it in a
+ * token and in a key: 1..max_jwt_kid bytes without control bytes (kids
+ * reach logs and cache keys).
+ */
+[[nodiscard]] bool jws_kid_valid(std::string_view kid) noexcept;
+
 
 /* api_auth_jwt_type: a set of these bits */
 constexpr unsigned  jwt_type_at_jwt = 1;    /* at+jwt, application/at+jwt */

@@ -236,19 +236,16 @@ static jwt_reason
 check(std::string_view payload, const jwt_policy &policy, int64_t now,
       jwt &out)
 {
-    json_error_t  err;
-    jwt_reason    r;
-    int64_t       leeway;
+    json_ptr    p;
+    jwt_reason  r;
+    int64_t     leeway;
 
-    json_ptr  p(json_loadb(payload.data(), payload.size(),
-                           JSON_REJECT_DUPLICATES, &err));
-
-    if (p == nullptr) {
-        return json_error_code(&err) == json_error_out_of_memory
-               ? jwt_reason::internal : jwt_reason::payload;
-    }
-
-    if (!json_is_object(p.get())) {
+    switch (json_object_load(payload, p)) {
+    case status::ok:
+        break;
+    case status::internal:
+        return jwt_reason::internal;
+    default:
         return jwt_reason::payload;
     }
 

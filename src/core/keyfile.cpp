@@ -1,60 +1,24 @@
 /*
- * api_auth core: the API key file (SPEC.md "Key file").
+ * api_auth core: the API key file (SPEC.md "Key file"): its lines and
+ * the table of their digests.
  *
  * Read once per configuration load, so this file may allocate and keeps
  * its error reasons precise: nginx -t prints them with the line number.
  * A reason may quote a name, an option or a date, but never the hash or
- * a field that could be a pasted key; quoted text is escaped and cut.
+ * a field that could be a pasted key; quoted text is escaped and cut
+ * (key_quoted).
  */
 
-#include <algorithm>
 #include <string>
 #include <unordered_set>
 #include <utility>
-#include <vector>
 
 #include "encoding.hpp"
-#include "keyfile.hpp"
+#include "keyfile_parse.hpp"
 
 namespace api_auth {
 
-using fields_t = std::vector<std::string_view>;
-
-static constexpr size_t            max_name_len = 64;
-/* short enough that no reason can carry a whole hex key or hash */
-static constexpr size_t            max_quoted_len = 32;
 static constexpr std::string_view  hash_prefix = "sha256:";
-static constexpr std::string_view  name_chars =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
-static constexpr std::string_view  option_chars =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
-static constexpr std::string_view  options[] = {
-    "scope", "subject", "not_after", "tier"
-};
-static constexpr size_t            n_options = sizeof(options)
-                                               / sizeof(options[0]);
-
-
-/* "value" for a reason: '"' and '\' escaped, other bytes as \xHH */
-static std::string
-quoted(std::string_view s)
-{
-    std::string  q = "\"";
-
-    for (size_t i = 0; i < s.size() && i < max_quoted_len; i++) {
-        unsigned char  c = static_cast<unsigned char>(s[i]);
-
-        if (c < 0x20 || c > 0x7e) {
-            q += { '\\', 'x', hex_lower(c >> 4), hex_lower(c) };
-
-        } else {
-            q += (c == '"' || c == '\\') ? "\\" : "";
-            q += static_cast<char>(c);
-        }
-    }
-
-    return q + (s.size() > max_quoted_len ? "...\"" : "\"");
-}
 
 
 /*
@@ -94,136 +58,6 @@ split_fields(std::string_view line, fields_t &fields, std::string &reason)
 }
 
 
-/*
- * Option values are visible ASCII; a quoted one may also hold spaces
- * (a bare one cannot: a space ends the field).  RFC 6749 §3.3 scope-token
- * also excludes '\' (and '"', which never reaches here).
- */
-static bool
-valid_value(std::string_view v, bool scope) noexcept
-{
-    for (unsigned char c : v) {
-        if (c < 0x20 || c > 0x7e || (scope && c == '\\')) {
-            return false;
-        }
-    }
-
-    return scope || !v.empty();
-}
-
-
-/* scope: tokens separated by runs of spaces, stored with single ones */
-static void
-normalize_scope(std::string_view v, std::string &out)
-{
-    out.clear();
-
-    for (size_t i = 0; i < v.size(); i++) {
-        if (v[i] != ' ') {
-            out += (!out.empty() && v[i - 1] == ' ') ? " " : "";
-            out += v[i];
-        }
-    }
-}
-
-
-/* sets option k from its unquoted value v; false if v is invalid */
-static bool
-set_option(size_t k, std::string_view v, key_entry &e)
-{
-    /* tier=: a rate-limit class, with the syntax of a NAME */
-    if (k == 3) {
-        if (v.empty() || v.size() > max_name_len
-            || v.find_first_not_of(name_chars) != std::string_view::npos)
-        {
-            return false;
-        }
-
-        e.tier.assign(v.data(), v.size());
-        return true;
-    }
-
-    if (k == 2) {
-        if (!parse_rfc3339_utc(v, e.not_after)) {
-            return false;
-        }
-
-        /* 0 would mean "never expires"; the epoch itself is long past */
-        e.not_after = std::max<int64_t>(e.not_after, 1);
-        return true;
-    }
-
-    if (!valid_value(v, k == 0)) {
-        return false;
-    }
-
-    if (k == 0) {
-        normalize_scope(v, e.scope);
-
-    } else {
-        e.subject.assign(v.data(), v.size());
-    }
-
-    return true;
-}
-
-
-/* NAME=VALUE options after the hash; fills e or sets reason */
-static bool
-parse_options(const fields_t &fields, key_entry &e, std::string &reason)
-{
-    bool              seen[n_options] = {};
-    size_t            eq, k;
-    std::string_view  opt, v;
-
-    for (size_t f = 2; f < fields.size(); f++) {
-        eq = fields[f].find('=');
-
-        /*
-         * Echo only what looks like an option name: a field of another
-         * shape may be a pasted key (a base64 key can contain '=').
-         */
-        if (eq == std::string_view::npos || eq == 0 || eq > 32
-            || fields[f].find_first_not_of(option_chars) < eq)
-        {
-            reason = "invalid option in field " + std::to_string(f + 1)
-                     + ": expected name=value";
-            return false;
-        }
-
-        opt = fields[f].substr(0, eq);
-        v = fields[f].substr(eq + 1);
-
-        for (k = 0; k < n_options && options[k] != opt; k++) { /* void */ }
-
-        if (k == n_options || seen[k]) {
-            reason = (k == n_options ? "unknown option "
-                                     : "duplicate option ")
-                     + quoted(opt);
-            return false;
-        }
-
-        seen[k] = true;
-
-        /* any value may be "quoted"; a '"' anywhere else is an error */
-        if (v.size() >= 2 && v.front() == '"' && v.back() == '"'
-            && v.find('"', 1) == v.size() - 1)
-        {
-            v = v.substr(1, v.size() - 2);
-        }
-
-        if (v.find('"') != std::string_view::npos || !set_option(k, v, e)) {
-            reason = "invalid " + std::string(opt) + " " + quoted(v)
-                     + (k == 2 ? ": bad date"
-                        : k == 3 ? " (1-64 of A-Z a-z 0-9 . _ -)" : "");
-            return false;
-        }
-    }
-
-    return true;
-}
-
-
 /* one non-empty line into e; the caller checks for duplicate hashes */
 static bool
 parse_line(const fields_t &fields,
@@ -245,8 +79,8 @@ parse_line(const fields_t &fields,
     }
 
     /* an over-long first field is more likely a key than a name */
-    if (name.size() > max_name_len) {
-        reason = "name longer than " + std::to_string(max_name_len)
+    if (name.size() > max_key_name_len) {
+        reason = "name longer than " + std::to_string(max_key_name_len)
                  + " characters";
         return false;
     }
@@ -255,17 +89,17 @@ parse_line(const fields_t &fields,
      * Name the offending byte, not the field: a key pasted in front of
      * its hash is not a valid name either (base64 has '+', '/' and '=').
      */
-    bad = name.find_first_not_of(name_chars);
+    bad = name.find_first_not_of(key_name_chars);
 
     if (bad != std::string_view::npos) {
-        reason = "invalid name: byte " + quoted(name.substr(bad, 1))
+        reason = "invalid name: byte " + key_quoted(name.substr(bad, 1))
                  + " at position " + std::to_string(bad + 1)
                  + " (names are made of A-Z a-z 0-9 . _ -)";
         return false;
     }
 
     if (names.count(name)) {
-        reason = "duplicate name " + quoted(name);
+        reason = "duplicate name " + key_quoted(name);
         return false;
     }
 
@@ -273,7 +107,7 @@ parse_line(const fields_t &fields,
         || !hex_decode_lower(hash.substr(hash_prefix.size()), e.hash.data(),
                              e.hash.size()))
     {
-        reason = "invalid hash for " + quoted(name)
+        reason = "invalid hash for " + key_quoted(name)
                  + ": expected sha256: and 64 lowercase hex digits";
         return false;
     }
@@ -284,7 +118,7 @@ parse_line(const fields_t &fields,
     e.tier.clear();
     e.not_after = 0;
 
-    return parse_options(fields, e, reason);
+    return key_parse_options(fields, e, reason);
 }
 
 
@@ -336,7 +170,7 @@ key_table::load(std::string_view text, key_load_error &err)
 
         if (dup != keys.end()) {
             err.reason = "duplicate hash (same key as "
-                         + quoted(dup->second.name) + ")";
+                         + key_quoted(dup->second.name) + ")";
             return false;
         }
 

@@ -94,6 +94,30 @@ START_TEST(jwt_record_has_identity_first_then_every_claim)
 END_TEST
 
 
+START_TEST(object_load_rules)
+{
+    api_auth::json_ptr  j;
+
+    ck_assert_status(api_auth::json_object_load("{\"a\":[1,2]}", j), status::ok);
+    ck_assert(json_is_array(json_object_get(j.get(), "a")));
+
+    for (const char *text : { "[]", "1", "null", "{\"a\":1,\"a\":1}",
+                              "{} x", "{\"a\":", "", " " })
+    {
+        ck_assert_msg(api_auth::json_object_load(text, j)
+                      == api_auth::status::malformed, "loaded %s", text);
+        ck_assert_ptr_null(j.get());
+    }
+
+    /* a NUL, escaped (jansson without JSON_ALLOW_NUL) or after the end */
+    ck_assert_status(api_auth::json_object_load(
+                         std::string_view("{\"a\":\"\\u0000\"}"), j),
+                     status::malformed);
+    ck_assert_status(api_auth::json_object_load(
+                         std::string_view("{}\0", 3), j), status::malformed);
+}
+END_TEST
+
 Suite *
 json_suite(void)
 {
@@ -105,6 +129,7 @@ json_suite(void)
     tcase_add_test(tc, claim_text_of_each_json_type);
     tcase_add_test(tc, json_holds_a_string_or_an_array_element);
     tcase_add_test(tc, jwt_record_has_identity_first_then_every_claim);
+    tcase_add_test(tc, object_load_rules);
 
     suite_add_tcase(s, tc);
 

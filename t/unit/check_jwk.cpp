@@ -1,5 +1,5 @@
 /*
- * jwk.cpp, jwk_crypto.cpp: JWK Sets and PEM keys into checked keys, key
+ * jwk_*.cpp, jws_verify.cpp: JWK Sets and PEM keys into checked keys, key
  * selection, and signature verification through OpenSSL (RFC 7517,
  * RFC 7518, RFC 7638, RFC 8037; RFC 8725 and CVE-2022-21449 for what
  * must fail).  Keys and signatures are made at run time (jose.hpp).
@@ -8,8 +8,11 @@
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 
+#include <openssl/ecdsa.h>
+
 #include "jose.hpp"
 #include "jwk.hpp"
+#include "jwk_internal.hpp"
 #include "unit.hpp"
 
 using api_auth::jwk_set;
@@ -669,6 +672,140 @@ START_TEST(key_selection)
 END_TEST
 
 
+/* ES* r || s as DER: minimal INTEGERs, the long form past 127 bytes */
+static std::string
+ecdsa_der(const std::string &sig)
+{
+    uint8_t  out[api_auth::max_ecdsa_der];
+    size_t   n = api_auth::jws_ecdsa_der(
+                     reinterpret_cast<const uint8_t *>(sig.data()),
+                     sig.size(), out);
+
+    return std::string(reinterpret_cast<char *>(out), n);
+}
+
+
+/* OpenSSL reads der back to r and s and writes the same bytes */
+static void
+der_round_trips(const std::string &der, const std::string &sig)
+{
+    const unsigned char  *p = reinterpret_cast<const unsigned char *>(
+                                  der.data());
+    unsigned char        *again = nullptr;
+    unsigned char         r[66], s[66];
+    size_t                half = sig.size() / 2;
+    ECDSA_SIG            *e = d2i_ECDSA_SIG(nullptr, &p,
+                                            static_cast<long>(der.size()));
+    int                   n;
+
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(BN_bn2binpad(ECDSA_SIG_get0_r(e), r, half), half);
+    ck_assert_int_eq(BN_bn2binpad(ECDSA_SIG_get0_s(e), s, half), half);
+    ck_assert_mem_eq(r, sig.data(), half);
+    ck_assert_mem_eq(s, sig.data() + half, half);
+
+    n = i2d_ECDSA_SIG(e, &again);
+    ck_assert_int_eq(n, static_cast<int>(der.size()));
+    ck_assert_mem_eq(again, der.data(), der.size());
+
+    OPENSSL_free(again);
+    ECDSA_SIG_free(e);
+}
+
+
+START_TEST(ecdsa_der_is_canonical)
+{
+    std::string  sig(64, '\0'), big(132, '\xff'), der;
+
+    /* r with its top bit set takes a zero byte; s loses leading zeros */
+    sig[0] = '\x80';
+    sig[31] = '\x01';
+    sig[63] = '\x7f';
+    der = ecdsa_der(sig);
+    ck_assert_uint_eq(der.size(), 2 + 2 + 33 + 2 + 1);
+    ck_assert_mem_eq(der.data(), "\x30\x26\x02\x21\x00\x80", 6);
+    ck_assert_mem_eq(der.data() + der.size() - 3, "\x02\x01\x7f", 3);
+    der_round_trips(der, sig);
+
+    /* P-521: two 69-byte INTEGERs need the one-byte long form */
+    der = ecdsa_der(big);
+    ck_assert_uint_eq(der.size(), 3 + 2 * 69);
+    ck_assert_mem_eq(der.data(), "\x30\x81\x8a\x02\x43\x00\xff", 7);
+    der_round_trips(der, big);
+
+    /* CVE-2022-21449: r or s zero never becomes a signature */
+    ck_assert_uint_eq(ecdsa_der(std::string(64, '\0')).size(), 0);
+    sig.assign(64, '\x01');
+    std::fill(sig.begin(), sig.begin() + 32, '\0');
+    ck_assert_uint_eq(ecdsa_der(sig).size(), 0);
+    sig.assign(64, '\x01');
+    std::fill(sig.begin() + 32, sig.end(), '\0');
+    ck_assert_uint_eq(ecdsa_der(sig).size(), 0);
+}
+END_TEST
+
+
+static std::string
+unb64u(std::string_view s)
+{
+    std::string  b(api_auth::base64url_decoded_max(s.size()), '\0');
+    size_t       n;
+
+    ck_assert_status(api_auth::base64url_decode(
+                         s, reinterpret_cast<uint8_t *>(&b[0]), n), status::ok);
+    b.resize(n);
+
+    return b;
+}
+
+
+static const uint8_t *
+u8(const std::string &s)
+{
+    return reinterpret_cast<const uint8_t *>(s.data());
+}
+
+
+/* the published examples: RFC 7638 §3.1 (RSA) and RFC 8037 A.3 (OKP) */
+START_TEST(thumbprint_rfc_examples)
+{
+    std::string  t;
+    std::string  n = unb64u(
+        "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1R"
+        "K7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9"
+        "yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZg"
+        "nYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6We"
+        "Zu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDK"
+        "gw");
+    std::string  e = unb64u("AQAB");
+    std::string  x = unb64u("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo");
+
+    api_auth::jwk_thumbprint_rsa(u8(e), e.size(), u8(n), n.size(), t);
+    ck_assert_string_eq(t, "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+
+    api_auth::jwk_thumbprint_curve(api_auth::jwk_curve::ed25519, u8(x),
+                                   nullptr, x.size(), t);
+    ck_assert_string_eq(t, "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+
+    /* EC: crv, kty, x, y in that order; y's bytes count */
+    std::string  px(32, '\x01'), py(32, '\x02'), canon, other;
+    unsigned char  d[32];
+    unsigned int   dn;
+
+    canon = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + b64u(px)
+            + "\",\"y\":\"" + b64u(py) + "\"}";
+    EVP_Digest(canon.data(), canon.size(), d, &dn, EVP_sha256(), nullptr);
+    api_auth::jwk_thumbprint_curve(api_auth::jwk_curve::p256, u8(px),
+                                   u8(py), 32, t);
+    ck_assert_string_eq(t, b64u(std::string_view(
+                               reinterpret_cast<char *>(d), dn)));
+
+    api_auth::jwk_thumbprint_curve(api_auth::jwk_curve::p256, u8(px),
+                                   u8(px), 32, other);
+    ck_assert(other != t);
+}
+END_TEST
+
 Suite *
 jwk_suite(void)
 {
@@ -698,6 +835,8 @@ jwk_suite(void)
     tcase_add_test(tc, ed25519_bit_flips);
     tcase_add_test(tc, alg_key_mismatch_fails_before_crypto);
     tcase_add_test(tc, key_selection);
+    tcase_add_test(tc, ecdsa_der_is_canonical);
+    tcase_add_test(tc, thumbprint_rfc_examples);
     suite_add_tcase(s, tc);
 
     return s;

@@ -1,7 +1,7 @@
 /*
- * jwt.cpp, jwt_claims.cpp: JWS compact parsing, strict base64url, the
- * JOSE header rules and the claim checks of SPEC.md "JWT access tokens"
- * (RFC 7515, RFC 7519, RFC 9068, RFC 8725).  No signature is checked
+ * jwt.cpp, jws_compact.cpp, jwt_claims.cpp: JWS compact parsing, strict
+ * base64url, the JOSE header rules and the claim checks of SPEC.md "JWT
+ * access tokens" (RFC 7515, RFC 7519, RFC 9068, RFC 8725).  No signature is checked
  * here (check_jwk.cpp does), so most tokens carry a dummy one.
  */
 
@@ -11,6 +11,7 @@
 
 #include "jose.hpp"
 #include "jwt.hpp"
+#include "jws_compact.hpp"
 #include "unit.hpp"
 
 using api_auth::jwt;
@@ -774,6 +775,66 @@ START_TEST(routing_rule)
 END_TEST
 
 
+START_TEST(compact_split_rules)
+{
+    api_auth::jws_segments  s;
+
+    ck_assert(api_auth::jws_split("ab.cd.ef", s));
+    ck_assert_string_eq(s.header, "ab");
+    ck_assert_string_eq(s.payload, "cd");
+    ck_assert_string_eq(s.signature, "ef");
+
+    for (const char *bad : { "", "a", "a.b", "a.b.c.d", ".b.c", "a..c",
+                             "a.b.", "..", "a.b.c." })
+    {
+        ck_assert_msg(!api_auth::jws_split(bad, s), "split %s", bad);
+    }
+}
+END_TEST
+
+
+START_TEST(compact_segment_is_one_json_object)
+{
+    uint8_t                 buf[64];
+    api_auth::json_ptr      j;
+    const jwt_reason        bad = jwt_reason::payload;
+
+    ck_assert_int_eq(static_cast<int>(api_auth::jws_decode_object(
+                         b64u("{\"a\":1}"), buf, bad, j)),
+                     static_cast<int>(jwt_reason::none));
+    ck_assert(json_is_object(j.get()));
+    ck_assert_int_eq(json_integer_value(json_object_get(j.get(), "a")), 1);
+
+    for (const char *text : { "[1]", "\"s\"", "{\"a\":1,\"a\":2}", "{} {}",
+                              "{", "" })
+    {
+        ck_assert_msg(api_auth::jws_decode_object(b64u(text), buf, bad, j)
+                      == bad, "decoded %s", text);
+        ck_assert_ptr_null(j.get());
+    }
+
+    /* padding, '+' and '/' are not base64url */
+    for (const char *seg : { "e30=", "e3+9", "e3/9", "e" }) {
+        ck_assert_msg(api_auth::jws_decode_object(seg, buf, bad, j)
+                      == jwt_reason::base64, "decoded %s", seg);
+    }
+}
+END_TEST
+
+
+START_TEST(kid_rule)
+{
+    ck_assert(api_auth::jws_kid_valid("k1"));
+    ck_assert(api_auth::jws_kid_valid("a b\x80\xff"));
+    ck_assert(api_auth::jws_kid_valid(std::string(128, 'k')));
+    ck_assert(!api_auth::jws_kid_valid(std::string(129, 'k')));
+    ck_assert(!api_auth::jws_kid_valid(""));
+    ck_assert(!api_auth::jws_kid_valid("a\nb"));
+    ck_assert(!api_auth::jws_kid_valid("a\x7f"));
+    ck_assert(!api_auth::jws_kid_valid(std::string_view("a\0b", 3)));
+}
+END_TEST
+
 Suite *
 jwt_suite(void)
 {
@@ -805,6 +866,9 @@ jwt_suite(void)
     tcase_add_test(tc, required_claims);
     tcase_add_test(tc, refusal_resets_the_output);
     tcase_add_test(tc, routing_rule);
+    tcase_add_test(tc, compact_split_rules);
+    tcase_add_test(tc, compact_segment_is_one_json_object);
+    tcase_add_test(tc, kid_rule);
     suite_add_tcase(s, tc);
 
     return s;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "keyfile.hpp"
+#include "keyfile_parse.hpp"
 #include "unit.hpp"
 
 using api_auth::key_entry;
@@ -535,6 +536,53 @@ START_TEST(failed_reload_leaves_table_empty)
 END_TEST
 
 
+START_TEST(quoted_escapes_and_cuts)
+{
+    ck_assert_string_eq(api_auth::key_quoted("gpt-prod"), "\"gpt-prod\"");
+    ck_assert_string_eq(api_auth::key_quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    ck_assert_string_eq(api_auth::key_quoted(std::string_view("\0\n\xff", 3)),
+                        "\"\\x00\\x0a\\xff\"");
+    ck_assert_string_eq(api_auth::key_quoted(std::string(32, 'k')),
+                        "\"" + std::string(32, 'k') + "\"");
+    ck_assert_string_eq(api_auth::key_quoted(std::string(33, 'k')),
+                        "\"" + std::string(32, 'k') + "...\"");
+    ck_assert_string_eq(api_auth::key_quoted(""), "\"\"");
+}
+END_TEST
+
+
+START_TEST(options_from_the_third_field)
+{
+    key_entry                   e;
+    std::string                 reason;
+    api_auth::fields_t          f = { "n", H_FOO, "scope=\"b  a\"",
+                                      "tier=gold", "subject=s@x" };
+
+    e.subject = "n";
+    e.not_after = 0;
+    ck_assert(api_auth::key_parse_options(f, e, reason));
+    ck_assert_string_eq(e.scope, "b a");
+    ck_assert_string_eq(e.tier, "gold");
+    ck_assert_string_eq(e.subject, "s@x");
+    ck_assert_int_eq(e.not_after, 0);
+    ck_assert(reason.empty());
+
+    /* the name and hash fields are never read as options */
+    f = { "scope=x", "tier=y" };
+    e.scope.clear();
+    ck_assert(api_auth::key_parse_options(f, e, reason));
+    ck_assert(e.scope.empty());
+
+    f = { "n", H_FOO, "tier=a", "tier=b" };
+    ck_assert(!api_auth::key_parse_options(f, e, reason));
+    ck_assert_string_eq(reason, "duplicate option \"tier\"");
+
+    f = { "n", H_FOO, "not_after=2027-01-01T00:00:00Z" };
+    ck_assert(api_auth::key_parse_options(f, e, reason));
+    ck_assert_int_eq(e.not_after, 1798761600);
+}
+END_TEST
+
 Suite *
 keyfile_suite(void)
 {
@@ -576,6 +624,8 @@ keyfile_suite(void)
     tcase_add_test(tc, rfc3339_leap_second_only_at_end_of_day);
     tcase_add_test(tc, not_after_at_the_epoch_still_expires);
     tcase_add_test(tc, failed_reload_leaves_table_empty);
+    tcase_add_test(tc, quoted_escapes_and_cuts);
+    tcase_add_test(tc, options_from_the_third_field);
 
     suite_add_tcase(s, tc);
 

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "url_parts.hpp"
 #include "unit.hpp"
 #include "url.hpp"
 
@@ -200,6 +201,65 @@ START_TEST(url_path_is_between_host_and_query)
 END_TEST
 
 
+START_TEST(parts_of_a_url)
+{
+    api_auth::url_parts  p;
+    std::string_view     u = "https://a.example:8443/p/q?x=1#f";
+
+    ck_assert(api_auth::url_split(u, p) == url_error::ok);
+    ck_assert_string_eq(p.scheme, "https");
+    ck_assert_string_eq(p.host, "a.example");
+    ck_assert_string_eq(p.port, "8443");
+    ck_assert_string_eq(p.path, "/p/q");
+    ck_assert_uint_eq(p.rest, u.find('?'));
+
+    ck_assert(api_auth::url_split("http://[::1]:80", p) == url_error::ok);
+    ck_assert_string_eq(p.host, "[::1]");
+    ck_assert_string_eq(p.port, "80");
+    ck_assert_string_eq(p.path, "");
+
+    ck_assert(api_auth::url_split("https://[::1]/#", p) == url_error::ok);
+    ck_assert_string_eq(p.host, "[::1]");
+    ck_assert_string_eq(p.port, "");
+
+    ck_assert(api_auth::url_split("a.example/x", p)
+              == url_error::not_absolute);
+    ck_assert(api_auth::url_split("https://u@h/", p) == url_error::userinfo);
+    ck_assert(api_auth::url_split("https://h:/", p) == url_error::port);
+    ck_assert(api_auth::url_split("https://h/%zz", p)
+              == url_error::character);
+}
+END_TEST
+
+
+START_TEST(host_and_port_rules)
+{
+    for (const char *h : { "a.example", "127.0.0.1", "[::1]", "[fe80::1]",
+                           "a-b_c~d" })
+    {
+        ck_assert_msg(api_auth::url_valid_host(h), "refused %s", h);
+    }
+
+    for (const char *h : { "", "[]", "[1.2.3.4]", "a b", "a%20b", "[::1" }) {
+        ck_assert_msg(!api_auth::url_valid_host(h), "accepted %s", h);
+    }
+
+    ck_assert(api_auth::url_check_port("", true) == url_error::ok);
+    ck_assert(api_auth::url_check_port("8443", true) == url_error::ok);
+    ck_assert(api_auth::url_check_port("443", false) == url_error::ok);
+    ck_assert(api_auth::url_check_port("443", true)
+              == url_error::default_port);
+    ck_assert(api_auth::url_check_port("80", false)
+              == url_error::default_port);
+    ck_assert(api_auth::url_check_port("65535", true) == url_error::ok);
+
+    for (const char *bad : { "0", "65536", "123456", "8a", "-1", "00000" }) {
+        ck_assert_msg(api_auth::url_check_port(bad, true) == url_error::port,
+                      "port %s", bad);
+    }
+}
+END_TEST
+
 Suite *
 url_suite(void)
 {
@@ -218,6 +278,8 @@ url_suite(void)
     tcase_add_test(tc, documentation_may_have_query_and_fragment);
     tcase_add_test(tc, every_error_has_a_reason);
     tcase_add_test(tc, url_path_is_between_host_and_query);
+    tcase_add_test(tc, parts_of_a_url);
+    tcase_add_test(tc, host_and_port_rules);
 
     suite_add_tcase(s, tc);
 
