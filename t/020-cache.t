@@ -10,14 +10,14 @@
 # the zone; the directive is inherited; and no variable of one request
 # shows in the next.
 #
-# How the blocks work: one client request to /t runs a sequence of
-# requests with echo_location. Each goes through /x?l=LOC&t=TOKEN, which
-# proxies to /LOC with "Authorization: Bearer TOKEN" (a new main request,
-# so the access phase runs) and prints one line per answer: the protected
-# location's own line on 200, or "STATUS $api_auth_result
-# $api_auth_cache_status" (from X-Result/X-Cache) on 401/403/503. All log
-# lines of a sequence belong to one client request, so
-# grep_error_log counts the introspection calls of the whole sequence.
+# How the blocks work (t/helpers/sequences.pl): one client request to /t
+# runs a sequence of requests with echo_location. Each goes through
+# /x?l=LOC&t=TOKEN, which proxies to /LOC with "Authorization: Bearer
+# TOKEN" (a new main request, so the access phase runs) and prints one
+# line per answer: the protected location's own line on 200, or "STATUS
+# $api_auth_result $api_auth_cache_status" (from X-Result/X-Cache) on
+# 401/403/503. All log lines of a sequence belong to one client request,
+# so grep_error_log counts the introspection calls of the whole sequence.
 # Tokens are unique per block, so the file also runs with
 # TEST_NGINX_USE_HUP=1 (the zone then survives from block to block);
 # blocks 16 and 17 share one token to show exactly that: after a reload
@@ -32,19 +32,10 @@ use FindBin;
 # short forms: t/helpers/defaults.pl
 require "$FindBin::Bin/helpers/defaults.pl";
 
-our $Harness = <<'_EOC_';
-    location = /_introspect_ok {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
-    }
-    location = /_introspect_inactive {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_inactive;
-    }
-    location = /_introspect_down {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_down;
-    }
+require "$FindBin::Bin/helpers/sequences.pl";
+
+our $Harness = ::introspect("ok") . ::introspect("inactive")
+    . ::introspect("down") . <<'_EOC_'
     location = /mock_ok {
         echo_read_request_body;
         default_type application/json;
@@ -57,22 +48,14 @@ our $Harness = <<'_EOC_';
     location = /mock_down {
         return 500;
     }
-    location = /x {
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
-        proxy_set_header Authorization "Bearer $arg_t";
-        proxy_intercept_errors on;
-        error_page 400 401 403 500 503 = @denied;
-    }
     location = /n {
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
         proxy_set_header Authorization "";
         proxy_intercept_errors on;
         error_page 400 401 403 500 503 = @denied;
     }
-    location @denied {
-        echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
-    }
 _EOC_
+    . ::seq_harness();
 
 repeat_each(1);
 no_shuffle();
@@ -85,7 +68,8 @@ __DATA__
     api_auth_cache_zone zone=z:1m;
 --- config eval
 my $exp = time() + 3;
-$::Harness . <<_EOC_;
+$::Harness
+. <<_EOC_
     location = /_introspect_exp {
         internal;
         proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/mock_exp;
@@ -94,23 +78,11 @@ $::Harness . <<_EOC_;
         default_type application/json;
         return 200 '{"active":true,"sub":"u1","exp":$exp}';
     }
-    location = /exp {
-        api_auth oauth;
-        api_auth_introspect /_introspect_exp;
-        api_auth_cache z max_ttl=300s;
-        add_header X-Result \$api_auth_result always;
-        add_header X-Cache \$api_auth_cache_status always;
-        echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_subject";
-    }
-    location = /t {
-        echo_location /x "l=exp&t=tok-020-1";
-        echo_location /x "l=exp&t=tok-020-1";
-        echo_sleep 2;
-        echo_sleep 1.6;
-        echo_location /x "l=exp&t=tok-020-1";
-        echo_location /x "l=exp&t=tok-020-1";
-    }
 _EOC_
+. ::protected_location("exp", "exp", cache => "z max_ttl=300s",
+                       echo => ' $api_auth_subject')
+. ::sequence("t", ("l=exp&t=tok-020-1") x 2, "echo_sleep 2", "echo_sleep 1.6",
+             ("l=exp&t=tok-020-1") x 2)
 --- response_body
 200 allow MISS u1
 200 allow HIT u1
@@ -129,21 +101,10 @@ api_auth introspect "/_introspect_exp"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status $api_auth_method $api_auth_client $api_auth_subject [$api_auth_scope] $api_auth_claim_aud $api_auth_claim_n";
-    }
-    location = /t {
-        echo_location /x "l=ok&t=tok-020-2";
-        echo_location /x "l=ok&t=tok-020-2";
-        echo_location /x "l=ok&t=tok-020-2";
-    }
-_EOC_
+$::Harness
+. ::protected_location("ok", "ok", cache => "z",
+                       echo => ' $api_auth_method $api_auth_client $api_auth_subject [$api_auth_scope] $api_auth_claim_aud $api_auth_claim_n')
+. ::sequence("t", ("l=ok&t=tok-020-2") x 3)
 --- response_body
 200 allow MISS oauth c1 u1 [orders.read orders.write] orders 42
 200 allow HIT oauth c1 u1 [orders.read orders.write] orders 42
@@ -166,22 +127,11 @@ api_auth cache hit
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status $api_auth_claim_body";
-    }
-    location = /t {
-        echo_location /x "l=ok&t=tok-020-3a";
-        echo_location /x "l=ok&t=tok-020-3b";
-        echo_location /x "l=ok&t=tok-020-3a";
-        echo_location /x "l=ok&t=tok-020-3b";
-    }
-_EOC_
+$::Harness
+. ::protected_location("ok", "ok", cache => "z",
+                       echo => ' $api_auth_claim_body')
+. ::sequence("t", "l=ok&t=tok-020-3a", "l=ok&t=tok-020-3b",
+             "l=ok&t=tok-020-3a", "l=ok&t=tok-020-3b")
 --- response_body
 200 allow MISS token=tok-020-3a&token_type_hint=access_token
 200 allow MISS token=tok-020-3b&token_type_hint=access_token
@@ -199,21 +149,9 @@ api_auth introspect "/_introspect_ok"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /inactive {
-        api_auth oauth;
-        api_auth_introspect /_introspect_inactive;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=inactive&t=tok-020-4";
-        echo_location /x "l=inactive&t=tok-020-4";
-        echo_location /x "l=inactive&t=tok-020-4";
-    }
-_EOC_
+$::Harness
+. ::protected_location("inactive", "inactive", cache => "z")
+. ::sequence("t", ("l=inactive&t=tok-020-4") x 3)
 --- response_body
 401 invalid_token MISS
 401 invalid_token HIT
@@ -234,21 +172,9 @@ api_auth introspect "/_introspect_inactive"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /inactive {
-        api_auth oauth;
-        api_auth_introspect /_introspect_inactive;
-        api_auth_cache z negative_ttl=0;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=inactive&t=tok-020-5";
-        echo_location /x "l=inactive&t=tok-020-5";
-        echo_location /x "l=inactive&t=tok-020-5";
-    }
-_EOC_
+$::Harness
+. ::protected_location("inactive", "inactive", cache => "z negative_ttl=0")
+. ::sequence("t", ("l=inactive&t=tok-020-5") x 3)
 --- response_body
 401 invalid_token MISS
 401 invalid_token MISS
@@ -266,30 +192,10 @@ api_auth introspect "/_introspect_inactive"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /down {
-        api_auth oauth;
-        api_auth_introspect /_introspect_down;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=down&t=tok-020-6";
-        echo_location /x "l=down&t=tok-020-6";
-        echo_location /x "l=ok&t=tok-020-6";
-        echo_location /x "l=ok&t=tok-020-6";
-    }
-_EOC_
+$::Harness
+. ::protected_location("down", "down", cache => "z")
+. ::protected_location("ok", "ok", cache => "z")
+. ::sequence("t", ("l=down&t=tok-020-6") x 2, ("l=ok&t=tok-020-6") x 2)
 --- response_body
 503 unavailable MISS
 503 unavailable MISS
@@ -314,31 +220,13 @@ unexpected exception
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        api_auth_require_scope orders.read;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /admin {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        api_auth_require_scope orders.read admin;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=ok&t=tok-020-7";
-        echo_location /x "l=admin&t=tok-020-7";
-        echo_location /x "l=ok&t=tok-020-7";
-    }
-_EOC_
+$::Harness
+. ::protected_location("ok", "ok", cache => "z",
+                       more => ['api_auth_require_scope orders.read;'])
+. ::protected_location("admin", "ok", cache => "z",
+                       more => ['api_auth_require_scope orders.read admin;'])
+. ::sequence("t", "l=ok&t=tok-020-7", "l=admin&t=tok-020-7",
+             "l=ok&t=tok-020-7")
 --- response_body
 200 allow MISS
 403 insufficient_scope HIT
@@ -354,31 +242,13 @@ api_auth introspect "/_introspect_ok"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        api_auth_require_audience orders;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /billing {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        api_auth_require_audience billing;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=billing&t=tok-020-8";
-        echo_location /x "l=ok&t=tok-020-8";
-        echo_location /x "l=billing&t=tok-020-8";
-    }
-_EOC_
+$::Harness
+. ::protected_location("ok", "ok", cache => "z",
+                       more => ['api_auth_require_audience orders;'])
+. ::protected_location("billing", "ok", cache => "z",
+                       more => ['api_auth_require_audience billing;'])
+. ::sequence("t", "l=billing&t=tok-020-8", "l=ok&t=tok-020-8",
+             "l=billing&t=tok-020-8")
 --- response_body
 401 invalid_token MISS
 200 allow HIT
@@ -394,37 +264,14 @@ api_auth introspect "/_introspect_ok"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status $api_auth_subject";
-    }
-    location = /ok2 {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        echo "200 $api_auth_result $api_auth_cache_status $api_auth_subject";
-    }
-    location = /inactive {
-        api_auth oauth;
-        api_auth_introspect /_introspect_inactive;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status $api_auth_subject";
-    }
-    location = /t {
-        echo_location /x "l=ok&t=tok-020-9";
-        echo_location /x "l=ok2&t=tok-020-9";
-        echo_location /x "l=inactive&t=tok-020-9";
-        echo_location /x "l=inactive&t=tok-020-9";
-        echo_location /x "l=ok&t=tok-020-9";
-    }
-_EOC_
+$::Harness
+. ::protected_location("ok", "ok", cache => "z", echo => ' $api_auth_subject')
+. ::protected_location("ok2", "ok", cache => "z", headers => [],
+                       echo => ' $api_auth_subject')
+. ::protected_location("inactive", "inactive", cache => "z",
+                       echo => ' $api_auth_subject')
+. ::sequence("t", "l=ok&t=tok-020-9", "l=ok2&t=tok-020-9",
+             ("l=inactive&t=tok-020-9") x 2, "l=ok&t=tok-020-9")
 --- response_body
 200 allow MISS u1
 200 allow HIT u1
@@ -443,31 +290,12 @@ api_auth introspect "/_introspect_inactive"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    api_auth_cache z;
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /nocache {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache off;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=nocache&t=tok-020-10";
-        echo_location /x "l=nocache&t=tok-020-10";
-        echo_location /x "l=ok&t=tok-020-10";
-        echo_location /x "l=ok&t=tok-020-10";
-        echo_location /x "l=nocache&t=tok-020-10";
-    }
-_EOC_
+$::Harness
+. "    api_auth_cache z;\n"
+. ::protected_location("ok", "ok")
+. ::protected_location("nocache", "ok", cache => "off")
+. ::sequence("t", ("l=nocache&t=tok-020-10") x 2, ("l=ok&t=tok-020-10") x 2,
+             "l=nocache&t=tok-020-10")
 --- response_body
 200 allow BYPASS
 200 allow BYPASS
@@ -489,28 +317,10 @@ api_auth introspect "/_introspect_ok"
     api_auth_cache_zone zone=z:1m;
     api_auth_cache z negative_ttl=0;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /inactive {
-        api_auth oauth;
-        api_auth_introspect /_introspect_inactive;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=ok&t=tok-020-11";
-        echo_location /x "l=ok&t=tok-020-11";
-        echo_location /x "l=inactive&t=tok-020-11b";
-        echo_location /x "l=inactive&t=tok-020-11b";
-    }
-_EOC_
+$::Harness
+. ::protected_location("ok", "ok")
+. ::protected_location("inactive", "inactive")
+. ::sequence("t", ("l=ok&t=tok-020-11") x 2, ("l=inactive&t=tok-020-11b") x 2)
 --- response_body
 200 allow MISS
 200 allow HIT
@@ -529,22 +339,11 @@ api_auth introspect "/_introspect_inactive"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /opt {
-        api_auth oauth optional;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result [$api_auth_cache_status] [$api_auth_method] [$api_auth_client] [$api_auth_subject] [$api_auth_scope] [$api_auth_claim_n]";
-    }
-    location = /t {
-        echo_location /x "l=opt&t=tok-020-12";
-        echo_location /n "l=opt";
-        echo_location /x "l=opt&t=tok-020-12";
-        echo_location /n "l=opt";
-    }
-_EOC_
+$::Harness
+. ::protected_location("opt", "ok", cache => "z", auth => "oauth optional",
+                       say => 'echo "200 $api_auth_result [$api_auth_cache_status] [$api_auth_method] [$api_auth_client] [$api_auth_subject] [$api_auth_scope] [$api_auth_claim_n]";')
+. ::sequence("t", "l=opt&t=tok-020-12", "/n l=opt", "l=opt&t=tok-020-12",
+             "/n l=opt")
 --- response_body
 200 allow [MISS] [oauth] [c1] [u1] [orders.read orders.write] [42]
 200 anonymous [] [] [] [] [] []
@@ -557,29 +356,11 @@ _EOC_
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /inactive {
-        api_auth oauth;
-        api_auth_introspect /_introspect_inactive;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=inactive&t=tok-020-13";
-        echo_location /x "l=ok&t=tok-020-13";
-        echo_location /x "l=inactive&t=tok-020-13";
-    }
-_EOC_
+$::Harness
+. ::protected_location("inactive", "inactive", cache => "z")
+. ::protected_location("ok", "ok", cache => "z")
+. ::sequence("t", "l=inactive&t=tok-020-13", "l=ok&t=tok-020-13",
+             "l=inactive&t=tok-020-13")
 --- response_body
 401 invalid_token MISS
 200 allow MISS
@@ -614,20 +395,18 @@ api_auth introspect "/_introspect_ok"
         }
     }
 --- config eval
-$::Harness . <<'_EOC_';
+$::Harness
+. <<'_EOC_'
     api_auth_cache z;
 
     location = /_introspect {
         internal;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
     }
-    location = /api {
-        api_auth oauth;
-        api_auth_introspect /_introspect;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status $api_auth_subject";
-    }
+_EOC_
+. ::protected_location("api", "", uri => "/_introspect",
+                       echo => ' $api_auth_subject')
+. <<'_EOC_'
     location = /b {
         proxy_pass http://127.0.0.1:$TEST_NGINX_RAND_PORT_1/api;
         proxy_set_header Host tenant-b.example;
@@ -635,13 +414,9 @@ $::Harness . <<'_EOC_';
         proxy_intercept_errors on;
         error_page 400 401 403 500 503 = @denied;
     }
-    location = /t {
-        echo_location /x "l=api&t=tok-020-14";
-        echo_location /b "t=tok-020-14";
-        echo_location /x "l=api&t=tok-020-14";
-        echo_location /b "t=tok-020-14";
-    }
 _EOC_
+. ::sequence("t", "l=api&t=tok-020-14", "/b t=tok-020-14",
+             "l=api&t=tok-020-14", "/b t=tok-020-14")
 --- response_body
 200 allow MISS u1
 401 invalid_token MISS
@@ -659,26 +434,11 @@ api_auth introspect "/_introspect"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /long {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z max_ttl=300s;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /short {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z max_ttl=1s;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=long&t=tok-020-15";
-        echo_location /x "l=short&t=tok-020-15";
-        echo_location /x "l=short&t=tok-020-15";
-        echo_location /x "l=long&t=tok-020-15";
-    }
-_EOC_
+$::Harness
+. ::protected_location("long", "ok", cache => "z max_ttl=300s", headers => [])
+. ::protected_location("short", "ok", cache => "z max_ttl=1s", headers => [])
+. ::sequence("t", "l=long&t=tok-020-15", ("l=short&t=tok-020-15") x 2,
+             "l=long&t=tok-020-15")
 --- response_body
 200 allow MISS
 200 allow MISS
@@ -696,20 +456,9 @@ api_auth introspect "/_introspect_ok"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /ok {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z namespace=t020;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=ok&t=tok-020-14";
-        echo_location /x "l=ok&t=tok-020-14";
-    }
-_EOC_
+$::Harness
+. ::protected_location("ok", "ok", cache => "z namespace=t020")
+. ::sequence("t", ("l=ok&t=tok-020-14") x 2)
 --- response_body
 200 allow MISS
 200 allow HIT
@@ -720,18 +469,8 @@ _EOC_
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . <<'_EOC_';
-    location = /ok2 {
-        api_auth oauth;
-        api_auth_introspect /_introspect_ok;
-        api_auth_cache z namespace=t020;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /t {
-        echo_location /x "l=ok2&t=tok-020-14";
-    }
-_EOC_
+$::Harness
+. ::protected_location("ok2", "ok", cache => "z namespace=t020")
+. ::sequence("t", "l=ok2&t=tok-020-14")
 --- response_body eval
 $ENV{TEST_NGINX_USE_HUP} ? "200 allow HIT\n" : "200 allow MISS\n"

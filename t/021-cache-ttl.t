@@ -20,7 +20,9 @@ use FindBin;
 # short forms: t/helpers/defaults.pl
 require "$FindBin::Bin/helpers/defaults.pl";
 
-our $Harness = <<'_EOC_';
+require "$FindBin::Bin/helpers/sequences.pl";
+
+our $Harness = <<'_EOC_' . ::seq_harness();
     # one introspection URI for every location, so that they share
     # entries; $as_mock (set by the calling location, and seen by its
     # subrequest) picks the answer the authorization server gives
@@ -43,31 +45,15 @@ our $Harness = <<'_EOC_';
         default_type application/json;
         return 200 '{"active":"maybe"}';
     }
-    location = /x {
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
-        proxy_set_header Authorization "Bearer $arg_t";
-        proxy_intercept_errors on;
-        error_page 400 401 403 500 503 = @denied;
-    }
-    location @denied {
-        echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
-    }
 _EOC_
 
 # a protected location /NAME whose authorization server answers as
 # /mock_SERVER
 sub protected {
     my ($name, $server) = @_;
-    return <<_EOC_;
-    location = /$name {
-        set \$as_mock $server;
-        api_auth oauth;
-        api_auth_introspect /_introspect;
-        add_header X-Result \$api_auth_result always;
-        add_header X-Cache \$api_auth_cache_status always;
-        echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_client \$api_auth_subject";
-    }
-_EOC_
+    return ::protected_location($name, $server, uri => '/_introspect',
+                                first => ["set \$as_mock $server;"],
+                                echo => ' $api_auth_client $api_auth_subject');
 }
 
 repeat_each(1);
@@ -88,17 +74,9 @@ $::Harness . ::protected("down", "down") . <<_EOC_
         return 200 '{"active":true,"client_id":"c1","sub":"u1","exp":$exp}';
     }
 _EOC_
-. ::protected("exp", "exp") . <<'_EOC_';
-    location = /t {
-        echo_location /x "l=exp&t=tok-021-1";
-        echo_sleep 1.1;
-        echo_location /x "l=down&t=tok-021-1";
-        echo_sleep 1.6;
-        echo_sleep 1.6;
-        echo_sleep 1.6;
-        echo_location /x "l=down&t=tok-021-1";
-    }
-_EOC_
+. ::protected("exp", "exp")
+. ::sequence("t", "l=exp&t=tok-021-1", "echo_sleep 1.1", "l=down&t=tok-021-1",
+             ("echo_sleep 1.6") x 3, "l=down&t=tok-021-1")
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -121,16 +99,10 @@ unexpected exception
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . ::protected("ok", "ok") . <<'_EOC_';
-    api_auth_cache z max_ttl=2s;
-    location = /t {
-        echo_location /x "l=ok&t=tok-021-2";
-        echo_location /x "l=ok&t=tok-021-2";
-        echo_sleep 2.1;
-        echo_location /x "l=ok&t=tok-021-2";
-        echo_location /x "l=ok&t=tok-021-2";
-    }
-_EOC_
+$::Harness . ::protected("ok", "ok")
+. "    api_auth_cache z max_ttl=2s;\n"
+. ::sequence("t", ("l=ok&t=tok-021-2") x 2, "echo_sleep 2.1",
+             ("l=ok&t=tok-021-2") x 2)
 --- response_body
 200 allow MISS c1 u1
 200 allow HIT c1 u1
@@ -149,16 +121,10 @@ api_auth introspect "/_introspect"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . ::protected("ok", "ok") . <<'_EOC_';
-    api_auth_cache z max_ttl=3s;
-    location = /t {
-        echo_location /x "l=ok&t=tok-021-3";
-        echo_sleep 1.1;
-        echo_location /x "l=ok&t=tok-021-3";
-        echo_sleep 2.1;
-        echo_location /x "l=ok&t=tok-021-3";
-    }
-_EOC_
+$::Harness . ::protected("ok", "ok")
+. "    api_auth_cache z max_ttl=3s;\n"
+. ::sequence("t", "l=ok&t=tok-021-3", "echo_sleep 1.1", "l=ok&t=tok-021-3",
+             "echo_sleep 2.1", "l=ok&t=tok-021-3")
 --- response_body
 200 allow MISS c1 u1
 200 allow HIT c1 u1
@@ -176,15 +142,10 @@ api_auth introspect "/_introspect"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . ::protected("inactive", "inactive") . <<'_EOC_';
-    api_auth_cache z negative_ttl=1s;
-    location = /t {
-        echo_location /x "l=inactive&t=tok-021-4";
-        echo_location /x "l=inactive&t=tok-021-4";
-        echo_sleep 1.1;
-        echo_location /x "l=inactive&t=tok-021-4";
-    }
-_EOC_
+$::Harness . ::protected("inactive", "inactive")
+. "    api_auth_cache z negative_ttl=1s;\n"
+. ::sequence("t", ("l=inactive&t=tok-021-4") x 2, "echo_sleep 1.1",
+             "l=inactive&t=tok-021-4")
 --- response_body
 401 invalid_token MISS
 401 invalid_token HIT
@@ -202,17 +163,11 @@ api_auth introspect "/_introspect"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . ::protected("ok", "ok") . ::protected("down", "down") . <<'_EOC_';
-    api_auth_cache z max_ttl=2s stale_if_error=10s;
-    location = /t {
-        echo_location /x "l=ok&t=tok-021-5";
-        echo_sleep 2.1;
-        echo_location /x "l=down&t=tok-021-5";
-        echo_location /x "l=down&t=tok-021-5";
-        echo_location /x "l=ok&t=tok-021-5";
-        echo_location /x "l=down&t=tok-021-5";
-    }
-_EOC_
+$::Harness . ::protected("ok", "ok") . ::protected("down", "down")
+. "    api_auth_cache z max_ttl=2s stale_if_error=10s;\n"
+. ::sequence("t", "l=ok&t=tok-021-5", "echo_sleep 2.1",
+             ("l=down&t=tok-021-5") x 2, "l=ok&t=tok-021-5",
+             "l=down&t=tok-021-5")
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -246,15 +201,10 @@ api_auth introspect "/_introspect"
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . ::protected("ok", "ok") . ::protected("bad", "bad") . <<'_EOC_';
-    api_auth_cache z max_ttl=1s stale_if_error=10s;
-    location = /t {
-        echo_location /x "l=ok&t=tok-021-6";
-        echo_sleep 1.1;
-        echo_location /x "l=bad&t=tok-021-6";
-        echo_location /x "l=bad&t=tok-021-6b";
-    }
-_EOC_
+$::Harness . ::protected("ok", "ok") . ::protected("bad", "bad")
+. "    api_auth_cache z max_ttl=1s stale_if_error=10s;\n"
+. ::sequence("t", "l=ok&t=tok-021-6", "echo_sleep 1.1", "l=bad&t=tok-021-6",
+             "l=bad&t=tok-021-6b")
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -274,14 +224,9 @@ unexpected exception
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . ::protected("ok", "ok") . ::protected("down", "down") . <<'_EOC_';
-    api_auth_cache z max_ttl=1s;
-    location = /t {
-        echo_location /x "l=ok&t=tok-021-7";
-        echo_sleep 1.1;
-        echo_location /x "l=down&t=tok-021-7";
-    }
-_EOC_
+$::Harness . ::protected("ok", "ok") . ::protected("down", "down")
+. "    api_auth_cache z max_ttl=1s;\n"
+. ::sequence("t", "l=ok&t=tok-021-7", "echo_sleep 1.1", "l=down&t=tok-021-7")
 --- response_body
 200 allow MISS c1 u1
 503 unavailable MISS
@@ -298,16 +243,10 @@ unexpected exception
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . ::protected("ok", "ok") . ::protected("down", "down") . <<'_EOC_';
-    api_auth_cache z max_ttl=1s stale_if_error=2s;
-    location = /t {
-        echo_location /x "l=ok&t=tok-021-8";
-        echo_sleep 1.1;
-        echo_location /x "l=down&t=tok-021-8";
-        echo_sleep 2.1;
-        echo_location /x "l=down&t=tok-021-8";
-    }
-_EOC_
+$::Harness . ::protected("ok", "ok") . ::protected("down", "down")
+. "    api_auth_cache z max_ttl=1s stale_if_error=2s;\n"
+. ::sequence("t", "l=ok&t=tok-021-8", "echo_sleep 1.1", "l=down&t=tok-021-8",
+             "echo_sleep 2.1", "l=down&t=tok-021-8")
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -324,14 +263,10 @@ unexpected exception
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . ::protected("inactive", "inactive") . ::protected("down", "down") . <<'_EOC_';
-    api_auth_cache z negative_ttl=1s stale_if_error=10s;
-    location = /t {
-        echo_location /x "l=inactive&t=tok-021-9";
-        echo_sleep 1.1;
-        echo_location /x "l=down&t=tok-021-9";
-    }
-_EOC_
+$::Harness . ::protected("inactive", "inactive") . ::protected("down", "down")
+. "    api_auth_cache z negative_ttl=1s stale_if_error=10s;\n"
+. ::sequence("t", "l=inactive&t=tok-021-9", "echo_sleep 1.1",
+             "l=down&t=tok-021-9")
 --- response_body
 401 invalid_token MISS
 503 unavailable MISS
@@ -348,16 +283,11 @@ unexpected exception
 --- http_config
     api_auth_cache_zone zone=z:1m;
 --- config eval
-$::Harness . ::protected("ok", "ok") . ::protected("inactive", "inactive") . ::protected("down", "down") . <<'_EOC_';
-    api_auth_cache z max_ttl=1s stale_if_error=10s;
-    location = /t {
-        echo_location /x "l=ok&t=tok-021-10";
-        echo_sleep 1.1;
-        echo_location /x "l=inactive&t=tok-021-10";
-        echo_location /x "l=down&t=tok-021-10";
-        echo_location /x "l=ok&t=tok-021-10";
-    }
-_EOC_
+$::Harness . ::protected("ok", "ok") . ::protected("inactive", "inactive") . ::protected("down", "down")
+. "    api_auth_cache z max_ttl=1s stale_if_error=10s;\n"
+. ::sequence("t", "l=ok&t=tok-021-10", "echo_sleep 1.1",
+             "l=inactive&t=tok-021-10", "l=down&t=tok-021-10",
+             "l=ok&t=tok-021-10")
 --- response_body
 200 allow MISS c1 u1
 401 invalid_token MISS

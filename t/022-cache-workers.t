@@ -23,73 +23,22 @@ require "$FindBin::Bin/helpers/defaults.pl";
 
 require "$FindBin::Bin/helpers/as_calls.pl";
 
-our $Harness = <<'_EOC_';
-    listen 127.0.0.1:$TEST_NGINX_RAND_PORT_1 reuseport;
-    location = /_introspect_ok {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
-    }
-    location = /_introspect_slow {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow;
-    }
-    location = /_introspect_slow_inactive {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow_inactive;
-    }
-    location = /mock_ok {
-        default_type application/json;
-        access_log logs/as.log as_calls;
-        echo_read_request_body;
-        echo '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}';
-    }
-    location = /mock_slow {
-        default_type application/json;
-        access_log logs/as.log as_calls;
-        echo_read_request_body;
-        echo_sleep 0.5;
-        echo '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}';
-    }
-    location = /mock_slow_inactive {
-        default_type application/json;
-        access_log logs/as.log as_calls;
-        echo_read_request_body;
-        echo_sleep 0.5;
-        echo '{"active":false}';
-    }
-    location = /x {
-        proxy_pass http://127.0.0.1:$TEST_NGINX_RAND_PORT_1/$arg_l;
-        proxy_set_header Authorization "Bearer $arg_t";
-        proxy_intercept_errors on;
-        error_page 400 401 403 500 503 = @denied;
-    }
-    location @denied {
-        echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
-    }
-_EOC_
-$Harness .= ::as_calls_location();
+require "$FindBin::Bin/helpers/sequences.pl";
+
+our $Harness = "    listen 127.0.0.1:\$TEST_NGINX_RAND_PORT_1 reuseport;\n"
+    . ::introspect("ok") . ::introspect("slow") . ::introspect("slow_inactive")
+    . ::logged_mock("ok", '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}')
+    . ::logged_mock("slow", '{"active":true,"sub":"u1","scope":"orders.read","tenant":"t-42"}',
+                    sleep => 0.5)
+    . ::logged_mock("slow_inactive", '{"active":false}', sleep => 0.5)
+    . ::seq_harness(port => '$TEST_NGINX_RAND_PORT_1')
+    . ::as_calls_location();
 
 # a protected location /NAME that asks /_introspect_SERVER through zone z
 sub protected {
     my ($name, $server) = @_;
-    return <<_EOC_;
-    location = /$name {
-        api_auth oauth;
-        api_auth_introspect /_introspect_$server;
-        api_auth_cache z;
-        add_header X-Result \$api_auth_result always;
-        add_header X-Cache \$api_auth_cache_status always;
-        echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_subject \$api_auth_claim_tenant pid=\$pid";
-    }
-_EOC_
-}
-
-# /NAME running one echo_location (or echo_location_async) per query string
-sub sequence {
-    my ($name, $directive, @args) = @_;
-    return "    location = /$name {\n"
-           . join("", map { "        $directive /x \"$_\";\n" } @args)
-           . "    }\n";
+    return ::protected_location($name, $server, cache => 'z',
+        echo => ' $api_auth_subject $api_auth_claim_tenant pid=$pid');
 }
 
 # $n lines matching $first (once, anywhere) or $rest, from two workers
@@ -112,7 +61,7 @@ __DATA__
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "ok")
-. ::sequence("t", "echo_location", ("l=ok&t=tok-022-1") x 20)
+. ::sequence("t", ("l=ok&t=tok-022-1") x 20)
 --- request eval
 ["GET /t", "GET /as_calls"]
 --- response_body_like eval
@@ -128,7 +77,7 @@ $::Harness . ::protected("ok", "ok")
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow")
-. ::sequence("fan", "echo_location_async", ("l=ok&t=tok-022-2") x 16)
+. ::fan("fan", ("l=ok&t=tok-022-2") x 16)
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval
@@ -144,7 +93,7 @@ $::Harness . ::protected("ok", "slow")
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("inactive", "slow_inactive")
-. ::sequence("fan", "echo_location_async", ("l=inactive&t=tok-022-3") x 16)
+. ::fan("fan", ("l=inactive&t=tok-022-3") x 16)
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval
@@ -160,8 +109,8 @@ $::Harness . ::protected("inactive", "slow_inactive")
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow")
-. ::sequence("fan", "echo_location_async", ("l=ok&t=tok-022-4") x 6)
-. ::sequence("t", "echo_location", ("l=ok&t=tok-022-4") x 10)
+. ::fan("fan", ("l=ok&t=tok-022-4") x 6)
+. ::sequence("t", ("l=ok&t=tok-022-4") x 10)
 . <<'_EOC_';
     location = /both {
         echo_location /fan;

@@ -25,74 +25,21 @@ require "$FindBin::Bin/helpers/defaults.pl";
 
 require "$FindBin::Bin/helpers/as_calls.pl";
 
-our $Harness = <<'_EOC_';
-    location = /_introspect_slow {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow;
-    }
-    location = /_introspect_slow_inactive {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow_inactive;
-    }
-    location = /_introspect_slow_down {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow_down;
-    }
-    location = /mock_slow {
-        default_type application/json;
-        access_log logs/as.log as_calls;
-        echo_read_request_body;
-        echo_sleep 0.5;
-        echo '{"active":true,"sub":"u1","body":"$request_body"}';
-    }
-    location = /mock_slow_inactive {
-        default_type application/json;
-        access_log logs/as.log as_calls;
-        echo_read_request_body;
-        echo_sleep 0.5;
-        echo '{"active":false}';
-    }
-    location = /mock_slow_down {
-        default_type application/json;
-        access_log logs/as.log as_calls;
-        echo_read_request_body;
-        echo_sleep 0.3;
-        echo_status 500;
-        echo 'down';
-    }
-    location = /x {
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
-        proxy_set_header Authorization "Bearer $arg_t";
-        proxy_intercept_errors on;
-        error_page 400 401 403 500 503 = @denied;
-    }
-    location @denied {
-        echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
-    }
-_EOC_
-$Harness .= ::as_calls_location();
+require "$FindBin::Bin/helpers/sequences.pl";
+
+our $Harness = ::introspect("slow") . ::introspect("slow_inactive")
+    . ::introspect("slow_down")
+    . ::logged_mock("slow", '{"active":true,"sub":"u1","body":"$request_body"}',
+                    sleep => 0.5)
+    . ::logged_mock("slow_inactive", '{"active":false}', sleep => 0.5)
+    . ::logged_mock("slow_down", 'down', sleep => 0.3, status => 500)
+    . ::seq_harness() . ::as_calls_location();
 
 # a protected location /NAME that asks /_introspect_SERVER, with CACHE
 sub protected {
     my ($name, $server, $cache) = @_;
-    return <<_EOC_;
-    location = /$name {
-        api_auth oauth;
-        api_auth_introspect /_introspect_$server;
-        api_auth_cache $cache;
-        add_header X-Result \$api_auth_result always;
-        add_header X-Cache \$api_auth_cache_status always;
-        echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_claim_body";
-    }
-_EOC_
-}
-
-# /fan: N concurrent requests through /x with the given query strings
-sub fan {
-    my @args = @_;
-    return "    location = /fan {\n"
-           . join("", map { "        echo_location_async /x \"$_\";\n" } @args)
-           . "    }\n";
+    return ::protected_location($name, $server, cache => $cache,
+                                echo => ' $api_auth_claim_body');
 }
 
 # exactly this body
@@ -133,7 +80,7 @@ __DATA__
     api_auth_cache_zone zone=z:1m;
     log_format as_calls '$uri $request_body';
 --- config eval
-$::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-1") x 8)
+$::Harness . ::protected("ok", "slow", "z") . ::fan("fan", ("l=ok&t=tok-023-1") x 8)
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval
@@ -150,7 +97,7 @@ $::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-1") x 8)
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("inactive", "slow_inactive", "z")
-. ::fan(("l=inactive&t=tok-023-2") x 8)
+. ::fan("fan", ("l=inactive&t=tok-023-2") x 8)
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval
@@ -166,7 +113,7 @@ $::Harness . ::protected("inactive", "slow_inactive", "z")
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow", "z")
-. ::fan(map { "l=ok&t=tok-023-3$_" } qw(a b c d))
+. ::fan("fan", map { "l=ok&t=tok-023-3$_" } qw(a b c d))
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval
@@ -182,7 +129,7 @@ $::Harness . ::protected("ok", "slow", "z")
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow", "z")
-. ::fan(("l=ok&t=tok-023-4a", "l=ok&t=tok-023-4b") x 4)
+. ::fan("fan", ("l=ok&t=tok-023-4a", "l=ok&t=tok-023-4b") x 4)
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval
@@ -199,7 +146,7 @@ $::Harness . ::protected("ok", "slow", "z")
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("down", "slow_down", "z")
-. ::fan(("l=down&t=tok-023-5") x 4)
+. ::fan("fan", ("l=down&t=tok-023-5") x 4)
 --- request
 GET /fan
 --- response_body
@@ -222,7 +169,7 @@ unexpected exception
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("ok", "slow", "off")
-. ::fan(("l=ok&t=tok-023-6") x 4)
+. ::fan("fan", ("l=ok&t=tok-023-6") x 4)
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval
@@ -237,7 +184,7 @@ $::Harness . ::protected("ok", "slow", "off")
     api_auth_cache_zone zone=z:1m;
     log_format as_calls '$uri $request_body';
 --- config eval
-$::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-7") x 8)
+$::Harness . ::protected("ok", "slow", "z") . ::fan("fan", ("l=ok&t=tok-023-7") x 8)
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval
@@ -254,7 +201,7 @@ $::Harness . ::protected("ok", "slow", "z") . ::fan(("l=ok&t=tok-023-7") x 8)
     log_format as_calls '$uri $request_body';
 --- config eval
 $::Harness . ::protected("down", "slow_down", "z")
-. ::fan(("l=down&t=tok-023-8") x 8)
+. ::fan("fan", ("l=down&t=tok-023-8") x 8)
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval
@@ -273,63 +220,28 @@ unexpected exception
     api_auth_cache_zone zone=z:1m;
     log_format as_calls '$uri $request_body';
 --- config eval
-$::Harness . <<'_EOC_';
+$::Harness . <<'_EOC_'
     # one introspection URI (one cache namespace); $as_mock, set by the
     # calling location, picks the answer
     location = /_introspect_switch {
         internal;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_$as_mock;
     }
-    location = /mock_hang_fail {
-        default_type application/json;
-        access_log logs/as.log as_calls;
-        echo_read_request_body;
-        echo_sleep 11;
-        echo_status 500;
-        echo 'down';
-    }
-    location = /mock_slow_ok {
-        default_type application/json;
-        access_log logs/as.log as_calls;
-        echo_read_request_body;
-        echo_sleep 1.5;
-        echo '{"active":true,"sub":"u1"}';
-    }
-    location = /first {
-        set $as_mock hang_fail;
-        api_auth oauth;
-        api_auth_introspect /_introspect_switch;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
-    location = /second {
-        set $as_mock slow_ok;
-        api_auth oauth;
-        api_auth_introspect /_introspect_switch;
-        api_auth_cache z;
-        add_header X-Result $api_auth_result always;
-        add_header X-Cache $api_auth_cache_status always;
-        echo "200 $api_auth_result $api_auth_cache_status";
-    }
+_EOC_
+. ::logged_mock("hang_fail", 'down', sleep => 11, status => 500)
+. ::logged_mock("slow_ok", '{"active":true,"sub":"u1"}', sleep => 1.5)
+. ::protected_location("first", "switch", cache => "z",
+                       first => ['set $as_mock hang_fail;'])
+. ::protected_location("second", "switch", cache => "z",
+                       first => ['set $as_mock slow_ok;'])
+. <<'_EOC_'
     # t = 0: the first call; 10.5 s: its marker has expired, the second
     # call starts; 10.7 s: a waiter for the second call; 11 s: the first
     # call fails; 12 s: the second call answers
-    location = /at_10_5 {
-        echo_sleep 10.5;
-        echo_location /x "l=second&t=tok-023-9";
-    }
-    location = /at_10_7 {
-        echo_sleep 10.7;
-        echo_location /x "l=second&t=tok-023-9";
-    }
-    location = /fan {
-        echo_location_async /x "l=first&t=tok-023-9";
-        echo_location_async /at_10_5;
-        echo_location_async /at_10_7;
-    }
 _EOC_
+. ::sequence("at_10_5", "echo_sleep 10.5", "l=second&t=tok-023-9")
+. ::sequence("at_10_7", "echo_sleep 10.7", "l=second&t=tok-023-9")
+. ::fan("fan", "l=first&t=tok-023-9", "/at_10_5", "/at_10_7")
 --- request eval
 ["GET /fan", "GET /as_calls"]
 --- response_body_like eval

@@ -19,27 +19,15 @@ use FindBin;
 # short forms: t/helpers/defaults.pl
 require "$FindBin::Bin/helpers/defaults.pl";
 
-our $Harness = <<'_EOC_';
-    location = /x {
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
-        proxy_set_header Authorization "Bearer $arg_t";
-        proxy_intercept_errors on;
-        error_page 400 401 403 500 503 = @denied;
-    }
-    location @denied {
-        echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache";
-    }
-_EOC_
+require "$FindBin::Bin/helpers/sequences.pl";
+
+our $Harness = ::seq_harness();
 
 # /_introspect_NAME answering active with a pad claim of $pad bytes
 sub server {
     my ($name, $pad) = @_;
     my $x = "x" x $pad;
-    return <<_EOC_;
-    location = /_introspect_$name {
-        internal;
-        proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/mock_$name;
-    }
+    return ::introspect($name) . <<_EOC_;
     location = /mock_$name {
         default_type application/json;
         return 200 '{"active":true,"sub":"u1","pad":"$x"}';
@@ -49,24 +37,7 @@ _EOC_
 
 # a protected location /NAME that asks /_introspect_NAME through zone z
 sub protected {
-    my ($name) = @_;
-    return <<_EOC_;
-    location = /$name {
-        api_auth oauth;
-        api_auth_introspect /_introspect_$name;
-        api_auth_cache z;
-        add_header X-Result \$api_auth_result always;
-        add_header X-Cache \$api_auth_cache_status always;
-        echo "200 \$api_auth_result \$api_auth_cache_status";
-    }
-_EOC_
-}
-
-# /t running one echo_location per query string
-sub sequence {
-    return "    location = /t {\n"
-           . join("", map { "        echo_location /x \"$_\";\n" } @_)
-           . "    }\n";
+    return ::protected_location($_[0], $_[0], cache => 'z');
 }
 
 repeat_each(1);
@@ -80,7 +51,7 @@ __DATA__
     api_auth_cache_zone zone=z:64k;
 --- config eval
 $::Harness . ::server("big", 1300) . ::protected("big")
-. ::sequence((map { "l=big&t=tok-024-1-$_" } 1 .. 150),
+. ::sequence("t", (map { "l=big&t=tok-024-1-$_" } 1 .. 150),
              "l=big&t=tok-024-1-1", "l=big&t=tok-024-1-150")
 --- response_body eval
 ("200 allow MISS\n" x 151) . "200 allow HIT\n"
@@ -101,7 +72,7 @@ qr/api_auth cache store entries:\d+ evicted:[1-9]/
     api_auth_cache_zone zone=z:64k;
 --- config eval
 $::Harness . ::server("big", 1300) . ::protected("big")
-. ::sequence("l=big&t=tok-024-2-hot",
+. ::sequence("t", "l=big&t=tok-024-2-hot",
              (map { ("l=big&t=tok-024-2-$_", "l=big&t=tok-024-2-hot") } 1 .. 60),
              "l=big&t=tok-024-2-1")
 --- response_body eval
@@ -123,7 +94,7 @@ qr/api_auth cache store entries:\d+ evicted:[1-9]/
     api_auth_cache_zone zone=z:32k;
 --- config eval
 $::Harness . ::server("huge", 2000) . ::protected("huge")
-. ::sequence((map { "l=huge&t=tok-024-3-$_" } 1 .. 40), "l=huge&t=tok-024-3-40")
+. ::sequence("t", (map { "l=huge&t=tok-024-3-$_" } 1 .. 40), "l=huge&t=tok-024-3-40")
 --- response_body eval
 ("200 allow MISS\n" x 40) . "200 allow HIT\n"
 --- no_error_log eval
@@ -137,24 +108,17 @@ $::Harness . ::server("huge", 2000) . ::protected("huge")
     api_auth_cache_zone zone=z:1m;
 --- config eval
 my $big = "y" x 3000;
-$::Harness . <<_EOC_
-    location = /_introspect_fat {
-        internal;
-        proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/mock_fat;
-    }
+$::Harness . ::introspect("fat") . <<_EOC_
     location = /mock_fat {
         default_type application/json;
         return 200 '{"big":"$big","active":true,"client_id":"c1","sub":"u1","scope":"orders.read","small":"ok"}';
     }
-    location = /fat {
-        api_auth oauth;
-        api_auth_introspect /_introspect_fat;
-        api_auth_cache z;
-        api_auth_require_scope orders.read;
-        echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_client \$api_auth_subject \$api_auth_scope [\$api_auth_claim_big] \$api_auth_claim_small";
-    }
 _EOC_
-. ::sequence("l=fat&t=tok-024-4", "l=fat&t=tok-024-4")
+. ::protected_location("fat", "fat", cache => "z",
+                       more => ["api_auth_require_scope orders.read;"],
+                       headers => [],
+                       echo => ' $api_auth_client $api_auth_subject $api_auth_scope [$api_auth_claim_big] $api_auth_claim_small')
+. ::sequence("t", "l=fat&t=tok-024-4", "l=fat&t=tok-024-4")
 --- response_body
 200 allow MISS c1 u1 orders.read [] ok
 200 allow HIT c1 u1 orders.read [] ok

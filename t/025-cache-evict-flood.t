@@ -23,28 +23,10 @@ require "$FindBin::Bin/helpers/defaults.pl";
 
 require "$FindBin::Bin/helpers/as_calls.pl";
 
-our $Harness = <<'_EOC_';
-    location = /x {
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
-        proxy_set_header Authorization "Bearer $arg_t";
-        proxy_intercept_errors on;
-        error_page 400 401 403 500 503 = @denied;
-    }
-    location @denied {
-        echo -n "$upstream_status-$upstream_http_x_cache ";
-    }
-    location = /_introspect_ok {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
-    }
-    location = /_introspect_bad {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_bad;
-    }
-    location = /_introspect_slow {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_slow;
-    }
+require "$FindBin::Bin/helpers/sequences.pl";
+
+our $Harness = ::seq_harness(denied => 'echo -n "$upstream_status-$upstream_http_x_cache ";')
+    . ::introspect("ok") . ::introspect("bad") . ::introspect("slow") . <<'_EOC_';
     location = /mock_bad {
         default_type application/json;
         return 200 '{"active":false}';
@@ -67,30 +49,9 @@ $Harness .= ::as_calls_location();
 # a protected location /NAME asking /_introspect_NAME, cached in zone z
 sub protected {
     my ($name, $cache) = @_;
-    return <<_EOC_;
-    location = /$name {
-        api_auth oauth;
-        api_auth_introspect /_introspect_$name;
-        api_auth_cache z $cache;
-        add_header X-Cache \$api_auth_cache_status always;
-        echo -n "200-\$api_auth_cache_status ";
-    }
-_EOC_
-}
-
-# location /NAME running one echo_location per query string
-sub sequence {
-    my ($name, @args) = @_;
-    return "    location = /$name {\n"
-           . join("", map { "        echo_location /x \"$_\";\n" } @args)
-           . "    }\n";
-}
-
-# /fan: the given query strings through /x, all at once
-sub fan {
-    return "    location = /fan {\n"
-           . join("", map { "        echo_location_async /x \"$_\";\n" } @_)
-           . "    }\n";
+    return ::protected_location($name, $name, cache => "z $cache",
+                                headers => ['X-Cache'],
+                                say => 'echo -n "200-$api_auth_cache_status ";');
 }
 
 # fill with valid tokens 1..$n; use them all once more in a scattered
@@ -158,7 +119,7 @@ $::Harness . ::protected("ok", "") . ::protected("bad", "negative_ttl=0")
 $::Harness . ::protected("bad", "negative_ttl=1h")
 . ::protected("slow", "")
 . ::sequence("t1", map { "l=bad&t=tok-025-3-bad-$_" } 1 .. 250)
-. ::fan(("l=slow&t=tok-025-3-new") x 2)
+. ::fan("fan", ("l=slow&t=tok-025-3-new") x 2)
 . ::sequence("t2", "l=slow&t=tok-025-3-new")
 --- request eval
 ["GET /t1", "GET /fan", "GET /t2", "GET /as_calls"]

@@ -29,26 +29,9 @@ my $errlog = "$prefix/logs/error.log";
 # /api asks MOCK through /_introspect; /shared does the same with a name
 sub conf {
     my ($mock) = @_;
-    my $preamble = conf_preamble();
-    my $temp = temp_paths();
 
-    return <<"_EOC_";
-${preamble}master_process on;
-worker_processes 1;
-error_log logs/error.log info;
-
-events {
-    worker_connections 64;
-}
-
-http {
-    access_log off;
-$temp
-    api_auth_cache_zone zone=z:1m;
-
-    server {
-        listen 127.0.0.1:$port;
-
+    return standalone_conf(http => "    api_auth_cache_zone zone=z:1m;\n",
+                           server => <<"_EOC_");
         location = /_introspect {
             internal;
             proxy_pass http://127.0.0.1:$port$mock;
@@ -75,8 +58,6 @@ $temp
             add_header X-Cache \$api_auth_cache_status always;
             echo "ok \$api_auth_subject";
         }
-    }
-}
 _EOC_
 }
 

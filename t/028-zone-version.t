@@ -42,29 +42,11 @@ my $errlog = "$prefix/logs/error.log";
 # the api_auth module .so given, then the other modules (echo)
 sub conf {
     my ($so) = @_;
-    my $load = join '', map { "load_module $_;\n" } $so, @modules[1 .. $#modules];
-    my $user = $> == 0 ? "user root;\n" : '';
-    my $temp = temp_paths();
 
-    return <<"_EOC_";
-${load}${user}daemon off;
-pid logs/nginx.pid;
-master_process on;
-worker_processes 2;
-error_log logs/error.log info;
-
-events {
-    worker_connections 64;
-}
-
-http {
-    access_log off;
-$temp
-    api_auth_cache_zone zone=z028:1m;
-
-    server {
-        listen 127.0.0.1:$port;
-
+    return standalone_conf(modules => [$so, @modules[1 .. $#modules]],
+                           workers => 2,
+                           http => "    api_auth_cache_zone zone=z028:1m;\n",
+                           server => <<"_EOC_");
         location = /_introspect {
             internal;
             proxy_pass http://127.0.0.1:$port/mock;
@@ -80,8 +62,6 @@ $temp
             add_header X-Cache \$api_auth_cache_status always;
             echo "ok \$api_auth_subject";
         }
-    }
-}
 _EOC_
 }
 

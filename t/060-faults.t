@@ -344,30 +344,13 @@ sub as_calls {
 
 
 sub nginx_conf {
-    my $load = conf_preamble();
-    my $temp = temp_paths();
-
-    return <<"_EOC_";
-$load
-master_process on;
-worker_processes 2;
-error_log logs/error.log info;
-
-events {
-    worker_connections 256;
-}
-
-http {
-    access_log off;
-$temp
+    return standalone_conf(workers => 2, connections => 256,
+                           http => <<"_EOC_", server => <<"_EOC_");
     log_format as_body '\$request_body';
 
     api_auth_cache_zone zone=main:1m;
     api_auth_cache_zone zone=tiny:32k;
-
-    server {
-        listen 127.0.0.1:$port;
-
+_EOC_
         api_auth_keys keys.txt;
         api_auth_introspect /_introspect;
 
@@ -460,7 +443,5 @@ $temp
             echo_sleep 1;
             echo '{"active":true,"sub":"u1"}';
         }
-    }
-}
 _EOC_
 }

@@ -26,6 +26,8 @@ use FindBin;
 # the blocks' defaults (GET /t, no [error] [alert] [crit] [emerg]) and
 # short forms: t/helpers/defaults.pl
 require "$FindBin::Bin/helpers/defaults.pl";
+# the sequence harness of the stale blocks: t/helpers/sequences.pl
+require "$FindBin::Bin/helpers/sequences.pl";
 
 use IO::Socket::INET;
 use Socket ();
@@ -134,41 +136,16 @@ END {
 
 # --- configuration pieces
 
-# /_introspect_NAME proxying to URL
-sub introspect {
-    my ($name, $url, $extra) = @_;
-    $extra //= '';
-    return <<_EOC_;
-    location = /_introspect_$name {
-        internal;
-$extra        proxy_pass $url;
-    }
-_EOC_
-}
-
 # a protected location /NAME that asks /_introspect_SERVER; with a cache,
 # through the one URI /_introspect_via that all cached locations share
 # (entries are shared per introspection URI), which passes the call on to
 # /_introspect_$as_server, set here and seen by the subrequest
 sub protected {
     my ($name, $server, $cache) = @_;
-    my $uri = "/_introspect_$server";
-    if ($cache) {
-        $cache = "        api_auth_cache $cache;\n"
-                 . "        set \$as_server $server;\n";
-        $uri = "/_introspect_via";
-    } else {
-        $cache = '';
-    }
-    return <<_EOC_;
-    location = /$name {
-        api_auth oauth;
-        api_auth_introspect $uri;
-$cache        add_header X-Result \$api_auth_result always;
-        add_header X-Cache \$api_auth_cache_status always;
-        echo "200 \$api_auth_result \$api_auth_cache_status \$api_auth_client \$api_auth_subject";
-    }
-_EOC_
+    my @via = $cache ? (cache => $cache, uri => '/_introspect_via',
+                        more => ["set \$as_server $server;"]) : ();
+    return ::protected_location($name, $server, @via,
+                                echo => ' $api_auth_client $api_auth_subject');
 }
 
 # a mock authorization server answering STATUS at /mock_STATUS
@@ -186,20 +163,10 @@ _EOC_
 our $Faulty = "http://127.0.0.1:\$TEST_NGINX_FAULT_PORT";
 
 # the sequence harness of the stale blocks
-our $Harness = <<'_EOC_';
-    location = /x {
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/$arg_l;
-        proxy_set_header Authorization "Bearer $arg_t";
-        proxy_intercept_errors on;
-        error_page 400 401 403 500 502 503 504 = @denied;
-    }
-    location @denied {
-        echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache retry=$upstream_http_retry_after challenge=$upstream_http_www_authenticate";
-    }
-    location = /_introspect_ok {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/mock_ok;
-    }
+our $Harness = ::seq_harness(
+    errors => '400 401 403 500 502 503 504',
+    denied => 'echo "$upstream_status $upstream_http_x_result $upstream_http_x_cache retry=$upstream_http_retry_after challenge=$upstream_http_www_authenticate";')
+    . ::introspect("ok") . <<'_EOC_';
     location = /_introspect_via {
         internal;
         try_files /nonexistent /_introspect_$as_server;
@@ -516,15 +483,9 @@ qr/\[error\] .*api_auth: introspection failed: /
 --- config eval
 $::Harness . ::introspect("refused", "http://127.0.0.1:1/introspect")
 . ::protected("ok", "ok", "z max_ttl=1s stale_if_error=30s")
-. ::protected("refused", "refused", "z max_ttl=1s stale_if_error=30s") . <<'_EOC_';
-    location = /t {
-        echo_location /x "l=ok&t=tok-060-16-a";
-        echo_sleep 1.1;
-        echo_location /x "l=refused&t=tok-060-16-a";
-        echo_location /x "l=refused&t=tok-060-16-a";
-        echo_location /x "l=refused&t=tok-060-16-b";
-    }
-_EOC_
+. ::protected("refused", "refused", "z max_ttl=1s stale_if_error=30s")
+. ::sequence("t", "l=ok&t=tok-060-16-a", "echo_sleep 1.1",
+             ("l=refused&t=tok-060-16-a") x 2, "l=refused&t=tok-060-16-b")
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -550,19 +511,16 @@ $::Harness
 . ::introspect("hang", "http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/mock_hang",
                "        proxy_read_timeout 300ms;\n")
 . ::protected("ok", "ok", "z max_ttl=1s stale_if_error=30s")
-. ::protected("hang", "hang", "z max_ttl=1s stale_if_error=30s") . <<'_EOC_';
+. ::protected("hang", "hang", "z max_ttl=1s stale_if_error=30s")
+. <<'_EOC_'
     location = /mock_hang {
         default_type application/json;
         echo_sleep 2;
         echo '{"active":true}';
     }
-    location = /t {
-        echo_location /x "l=ok&t=tok-060-17-a";
-        echo_sleep 1.1;
-        echo_location /x "l=hang&t=tok-060-17-a";
-        echo_location /x "l=hang&t=tok-060-17-b";
-    }
 _EOC_
+. ::sequence("t", "l=ok&t=tok-060-17-a", "echo_sleep 1.1",
+             "l=hang&t=tok-060-17-a", "l=hang&t=tok-060-17-b")
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -585,14 +543,9 @@ _EOC_
 --- config eval
 $::Harness . ::introspect("cut", "$::Faulty/cut-json")
 . ::protected("ok", "ok", "z max_ttl=1s stale_if_error=30s")
-. ::protected("cut", "cut", "z max_ttl=1s stale_if_error=30s") . <<'_EOC_';
-    location = /t {
-        echo_location /x "l=ok&t=tok-060-18-a";
-        echo_sleep 1.1;
-        echo_location /x "l=cut&t=tok-060-18-a";
-        echo_location /x "l=cut&t=tok-060-18-b";
-    }
-_EOC_
+. ::protected("cut", "cut", "z max_ttl=1s stale_if_error=30s")
+. ::sequence("t", "l=ok&t=tok-060-18-a", "echo_sleep 1.1",
+             "l=cut&t=tok-060-18-a", "l=cut&t=tok-060-18-b")
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1
@@ -614,15 +567,9 @@ _EOC_
 --- config eval
 $::Harness . ::introspect("cut", "$::Faulty/cut-length")
 . ::protected("ok", "ok", "z max_ttl=1s stale_if_error=30s")
-. ::protected("cut", "cut", "z max_ttl=1s stale_if_error=30s") . <<'_EOC_';
-    location = /t {
-        echo_location /x "l=ok&t=tok-060-19-a";
-        echo_sleep 1.1;
-        echo_location /x "l=cut&t=tok-060-19-a";
-        echo_location /x "l=cut&t=tok-060-19-a";
-        echo_location /x "l=cut&t=tok-060-19-b";
-    }
-_EOC_
+. ::protected("cut", "cut", "z max_ttl=1s stale_if_error=30s")
+. ::sequence("t", "l=ok&t=tok-060-19-a", "echo_sleep 1.1",
+             ("l=cut&t=tok-060-19-a") x 2, "l=cut&t=tok-060-19-b")
 --- response_body
 200 allow MISS c1 u1
 200 allow STALE c1 u1

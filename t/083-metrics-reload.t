@@ -151,23 +151,9 @@ sub scrape {
 
 sub conf {
     my ($more) = @_;
-    my $preamble = conf_preamble();
-    my $temp = temp_paths();
 
-    return <<"EOF";
-${preamble}master_process on;
-worker_processes 2;
-error_log logs/error.log info;
-
-events {
-    worker_connections 64;
-}
-
-http {
-    access_log off;
-$temp
-    server {
-        listen 127.0.0.1:$port reuseport;
+    return standalone_conf(workers => 2, listen => 'reuseport',
+                           server => <<"EOF");
         server_name localhost;
 
         location = /t {
@@ -179,7 +165,5 @@ $more
         location = /metrics {
             api_auth_metrics;
         }
-    }
-}
 EOF
 }

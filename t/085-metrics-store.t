@@ -33,27 +33,10 @@ my $burst = 300;
 # an active answer about 1.5 KB long: no slot of the markers' size fits it
 my $pad = 'p' x 1500;
 
-my $preamble = conf_preamble();
-my $temp = temp_paths();
-
-write_file("$prefix/conf/nginx.conf", <<"_EOC_");
-${preamble}master_process on;
-worker_processes 1;
-worker_rlimit_nofile 4096;
-error_log logs/error.log info;
-
-events {
-    worker_connections 2048;
-}
-
-http {
-    access_log off;
-$temp
-    api_auth_cache_zone zone=small:32k;
-
-    server {
-        listen 127.0.0.1:$port backlog=1024;
-
+write_file("$prefix/conf/nginx.conf", standalone_conf(
+    main => "worker_rlimit_nofile 4096;\n", connections => 2048,
+    http => "    api_auth_cache_zone zone=small:32k;\n", listen => 'backlog=1024',
+    server => <<"_EOC_"));
         location = /_introspect {
             internal;
             proxy_pass http://127.0.0.1:$port/mock_as;
@@ -73,8 +56,6 @@ $temp
         location = /metrics {
             api_auth_metrics;
         }
-    }
-}
 _EOC_
 
 start_nginx();

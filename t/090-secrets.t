@@ -161,26 +161,9 @@ sub shm_dump {
 
 
 sub nginx_conf {
-    my $preamble = conf_preamble();
-    my $temp = temp_paths();
-
-    return <<"EOF";
-${preamble}master_process on;
-worker_processes 1;
-error_log logs/error.log info;
-
-events {
-    worker_connections 64;
-}
-
-http {
-    access_log logs/access.log;
-$temp
-    api_auth_cache_zone zone=secrets:1m;
-
-    server {
-        listen 127.0.0.1:$port;
-
+    return standalone_conf(access_log => 'logs/access.log',
+                           http => "    api_auth_cache_zone zone=secrets:1m;\n",
+                           server => <<"EOF");
         api_auth_keys keys.txt;
         api_auth_key_source bearer basic header=X-API-Key;
         api_auth_cache secrets;
@@ -236,7 +219,5 @@ $temp
             default_type application/json;
             return 200 '{"active":false}';
         }
-    }
-}
 EOF
 }

@@ -1,10 +1,12 @@
-# Shared by the standalone Test::More scripts (t/006-reload.t,
-# t/090-secrets.t): they start their own nginx, because what they test
-# (a reload between requests, logs at level info, shared memory of a
-# running worker) cannot be expressed portably in Test::Nginx blocks.
+# Shared by the standalone Test::More scripts (t/006-reload.t, t/027,
+# t/028, t/060, t/083, t/085, t/090-secrets.t): they start their own
+# nginx, because what they test (a reload between requests, logs at level
+# info, shared memory of a running worker) cannot be expressed portably
+# in Test::Nginx blocks.
 #
 # Usage: require "$FindBin::Bin/helpers/standalone.pl"; then
-# standalone_prefix(), start_nginx(), get(), request(), reload(), ...
+# standalone_prefix(), standalone_conf() written to conf/nginx.conf,
+# start_nginx(), get(), request(), reload(), ...
 # The nginx binary and modules come from TEST_NGINX_BINARY and
 # TEST_NGINX_LOAD_MODULES, as for Test::Nginx.
 
@@ -44,12 +46,59 @@ sub standalone_prefix {
 }
 
 
-# the load_module, user and path lines every configuration starts with
+# the load_module, user and path lines every configuration starts with;
+# MODULES: the .so files to load instead of TEST_NGINX_LOAD_MODULES's
 sub conf_preamble {
-    my $load = join '', map { "load_module $_;\n" } @modules;
+    my @so = @_ ? @_ : @modules;
+    my $load = join '', map { "load_module $_;\n" } @so;
     my $user = $> == 0 ? "user root;\n" : '';
 
     return "${load}${user}daemon off;\npid logs/nginx.pid;\n";
+}
+
+
+# the whole nginx.conf of a standalone script: conf_preamble(), a master
+# with its workers, the error log at level info, and one server on
+# 127.0.0.1:$port.  %o:
+#   server      => the server's directives and locations (indented 8)
+#   http        => http-level lines before the server: zones, log
+#                  formats (indented 4)
+#   workers     => worker_processes (1)
+#   connections => worker_connections (64)
+#   main        => more main-context lines (worker_rlimit_nofile ...)
+#   access_log  => the http-level access_log ("off")
+#   listen      => more parameters of the listen ("reuseport")
+#   modules     => [.so, ...] to load instead of TEST_NGINX_LOAD_MODULES's
+sub standalone_conf {
+    my (%o) = @_;
+    my $preamble = conf_preamble(@{ $o{modules} // [] });
+    my $workers = $o{workers} // 1;
+    my $connections = $o{connections} // 64;
+    my $main = $o{main} // '';
+    my $access_log = $o{access_log} // 'off';
+    my $listen = join ' ', "127.0.0.1:$port", $o{listen} // ();
+    my $http = length($o{http} // '') ? "$o{http}\n" : '';
+    my $server = $o{server} // '';
+    my $temp = temp_paths();
+
+    return <<"EOF";
+${preamble}master_process on;
+worker_processes $workers;
+${main}error_log logs/error.log info;
+
+events {
+    worker_connections $connections;
+}
+
+http {
+    access_log $access_log;
+$temp
+${http}    server {
+        listen $listen;
+
+$server    }
+}
+EOF
 }
 
 
@@ -57,31 +106,13 @@ sub conf_preamble {
 # echoes "ok " and ECHO (nginx variables, e.g. '$api_auth_client')
 sub key_file_conf {
     my ($echo) = @_;
-    my $preamble = conf_preamble();
-    my $temp = temp_paths();
 
-    return <<"EOF";
-${preamble}master_process on;
-worker_processes 1;
-error_log logs/error.log info;
-
-events {
-    worker_connections 64;
-}
-
-http {
-    access_log off;
-$temp
-    server {
-        listen 127.0.0.1:$port;
-
+    return standalone_conf(server => <<"EOF");
         location = /t {
             api_auth_keys keys.txt;
             api_auth api_key;
             echo "ok $echo";
         }
-    }
-}
 EOF
 }
 
