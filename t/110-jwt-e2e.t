@@ -13,7 +13,7 @@
 #
 # Two servers of our own (t/helpers/as_instances.pl), not the shared one
 # of make integration: "as" for most blocks, and "down" (AS_TEST_EXIT=1),
-# which TEST 12 makes exit between two requests.
+# which TEST 11 makes exit between two requests.
 
 use Test::Nginx::Socket 'no_plan';
 use FindBin;
@@ -56,7 +56,7 @@ $Tok{read_rs256} = ::jwt($as, 'rs256', @Read);
 $Tok{read_okta} = ::jwt($as, 'okta', @Read);
 $Tok{opaque} = ::as_token($as, @Full[0, 1], 'orders.read', 'https://api.example');
 $Tok{down} = ::jwt($down, 'rs256', @Full);
-# last, since it lives 4 s: used at once by TEST 1, expired in TEST 10
+# last, since it lives 4 s: used at once by TEST 1, expired in TEST 9
 $Tok{short} = ::jwt($as, 'short', @Full);
 our $short_exp = ::exp_of($Tok{short});
 
@@ -82,15 +82,17 @@ sub conf {
 _EOC_
 }
 
-# location = /PATH: a JWT for resource https://AUD.jwt.test with scope
-# SCOPE (and DIRECTIVES), proxied to /backend with the identity
+# location = /PATH: a token for resource https://AUD.jwt.test (or AUD
+# itself, when it holds "://") with scope SCOPE (and DIRECTIVES), proxied
+# to /backend with the identity
 sub loc {
     my ($path, $aud, $scope, $directives) = @_;
     $directives //= '';
+    $aud = "https://$aud.jwt.test" unless $aud =~ m{://};
     return <<"_EOC_";
     location = /$path {
         api_auth oauth;
-        api_auth_require_audience https://$aud.jwt.test;
+        api_auth_require_audience $aud;
         api_auth_require_scope $scope;
         $directives
         proxy_set_header X-Type \$api_auth_token_type;
@@ -152,16 +154,17 @@ One fetch of the key set; each token's signature verified with its algorithm.
 
 
 
-=== TEST 3: a JWT for another resource: 401 invalid_token, for its audience
+=== TEST 3: a JWT for another resource, either way round: 401 invalid_token, for its audience
 --- config eval
 ::conf($::as, '', map { ::loc($_, $_, 'orders.read') } qw(rs256 ps256))
---- request
-GET /ps256
+--- request eval
+["GET /ps256", "GET /rs256"]
 --- more_headers eval
-::bearer('rs256')
---- error_code: 401
+[::bearer('rs256'), ::bearer('ps256')]
+--- error_code eval
+[401, 401]
 --- response_headers eval
-$::Invalid
+[$::Invalid, $::Invalid]
 --- error_log eval
 qr/api_auth: JWT [0-9a-f]+ refused: audience not allowed/
 --- no_error_log eval
@@ -169,17 +172,16 @@ qr/api_auth: JWT [0-9a-f]+ refused: audience not allowed/
 
 
 
-=== TEST 4: the other way round, and an opaque token where only JWTs go: 401 invalid_token
+=== TEST 4: an opaque token where only JWTs go (no introspection): 401 invalid_token
 --- config eval
-::conf($::as, '', map { ::loc($_, $_, 'orders.read') } qw(rs256 ps256))
---- request eval
-["GET /rs256", "GET /rs256"]
+::conf($::as, '', ::loc('rs256', 'rs256', 'orders.read'))
+--- request
+GET /rs256
 --- more_headers eval
-[::bearer('ps256'), ::bearer('opaque')]
---- error_code eval
-[401, 401]
+::bearer('opaque')
+--- error_code: 401
 --- response_headers eval
-[$::Invalid, $::Invalid]
+$::Invalid
 --- no_error_log eval
 [@::NoErrorLog, @::NoTokenLog]
 
@@ -219,16 +221,18 @@ qr/api_auth: JWT [0-9a-f]+ refused: audience not allowed/
 
 
 
-=== TEST 7: Okta-like, where only at+jwt is accepted: 401 invalid_token
+=== TEST 7: the Okta-like (no typ) and Auth0-like (typ JWT) tokens where only at+jwt is accepted: 401 invalid_token
 --- config eval
-::conf($::as, '', ::loc('okta_at', 'okta', 'orders.read', 'api_auth_jwt_type at+jwt;'))
---- request
-GET /okta_at
+::conf($::as, '', ::loc('okta_at', 'okta', 'orders.read', 'api_auth_jwt_type at+jwt;'),
+                  ::loc('auth0_at', 'auth0', 'orders.read', 'api_auth_jwt_type at+jwt;'))
+--- request eval
+["GET /okta_at", "GET /auth0_at"]
 --- more_headers eval
-::bearer('okta')
---- error_code: 401
+[::bearer('okta'), ::bearer('auth0')]
+--- error_code eval
+[401, 401]
 --- response_headers eval
-$::Invalid
+[$::Invalid, $::Invalid]
 --- error_log eval
 qr/api_auth: JWT [0-9a-f]+ refused: type not allowed/
 --- no_error_log eval
@@ -255,24 +259,7 @@ qr/api_auth: JWT [0-9a-f]+ refused: type not allowed/
 
 
 
-=== TEST 9: Auth0-like, where only at+jwt is accepted: 401 invalid_token
---- config eval
-::conf($::as, '', ::loc('auth0_at', 'auth0', 'orders.read', 'api_auth_jwt_type at+jwt;'))
---- request
-GET /auth0_at
---- more_headers eval
-::bearer('auth0')
---- error_code: 401
---- response_headers eval
-$::Invalid
---- error_log eval
-qr/api_auth: JWT [0-9a-f]+ refused: type not allowed/
---- no_error_log eval
-[@::NoErrorLog, @::NoTokenLog]
-
-
-
-=== TEST 10: the short-lived JWT of TEST 1, expired: 401 invalid_token
+=== TEST 9: the short-lived JWT of TEST 1, expired: 401 invalid_token
 --- init
 my $wait = $::short_exp + 1.2 - time;
 sleep($wait) if $wait > 0;
@@ -290,26 +277,16 @@ qr/api_auth: JWT [0-9a-f]+ refused: expired/
 
 
 
-=== TEST 11: one location, JWT path and introspection: the JWT is verified locally, the opaque token introspected
+=== TEST 10: one location, JWT path and introspection: the JWT is verified locally, the opaque token introspected
 Every call to /_introspect is logged: one, for the opaque token.
 --- http_config
     log_format introspections "introspection";
 --- config eval
-::conf($::as, '') . <<"_EOC_"
-    location = /both {
-        api_auth oauth;
-        api_auth_introspect          /_introspect;
-        api_auth_client_id           api-gateway;
-        api_auth_client_secret_file  ../html/secret;
-        api_auth_require_audience    https://es256.jwt.test https://api.example;
-        api_auth_require_scope       orders.read;
-        proxy_set_header X-Type \$api_auth_token_type;
-        proxy_set_header X-Client \$api_auth_client;
-        proxy_set_header X-Subject \$api_auth_subject;
-        proxy_set_header X-Scope \$api_auth_scope;
-        proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/backend;
-    }
-
+::conf($::as, '',
+    ::loc('both', 'https://es256.jwt.test https://api.example', 'orders.read',
+          'api_auth_introspect /_introspect;
+        api_auth_client_id api-gateway;
+        api_auth_client_secret_file ../html/secret;')) . <<"_EOC_"
     location = /_introspect {
         internal;
         log_subrequest on;
@@ -338,7 +315,7 @@ api-gateway-secret-test-only
 
 
 
-=== TEST 12: the server exits while its keys are cached: its tokens still pass after the refresh fails
+=== TEST 11: the server exits while its keys are cached: its tokens still pass after the refresh fails
 "down" answers POST /test-only/exit and exits; the refresh (refresh=1s)
 after the pause fails, and the set fetched by the first request serves
 (stale_if_error, 24h by default).
