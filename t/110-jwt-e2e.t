@@ -24,7 +24,7 @@ use Time::HiRes qw(sleep time);
 require "$FindBin::Bin/helpers/defaults.pl";
 require "$FindBin::Bin/helpers/as_instances.pl";
 
-our $as = ::start_as('as', 'AS_JWT_SHORT_TTL=4');
+our $as = ::start_as('as', 'AS_JWT_SHORT_TTL=5');
 our $down = ::start_as('down', 'AS_TEST_EXIT=1');
 
 our @Full = ('demo-client', 'demo-client-secret-test-only',
@@ -56,7 +56,8 @@ $Tok{read_rs256} = ::jwt($as, 'rs256', @Read);
 $Tok{read_okta} = ::jwt($as, 'okta', @Read);
 $Tok{opaque} = ::as_token($as, @Full[0, 1], 'orders.read', 'https://api.example');
 $Tok{down} = ::jwt($down, 'rs256', @Full);
-# last, since it lives 4 s: used at once by TEST 1, expired in TEST 9
+$Tok{down2} = ::jwt($down, 'rs256', @Full);    # first seen after the exit
+# last, since it lives 5 s: used at once by TEST 1, expired in TEST 9
 $Tok{short} = ::jwt($as, 'short', @Full);
 our $short_exp = ::exp_of($Tok{short});
 
@@ -318,7 +319,7 @@ api-gateway-secret-test-only
 === TEST 11: the server exits while its keys are cached: its tokens still pass after the refresh fails
 "down" answers POST /test-only/exit and exits; the refresh (refresh=1s)
 after the pause fails, and the set fetched by the first request serves
-(stale_if_error, 24h by default).
+(stale_if_error, 24h by default), also for a token not seen before.
 --- config eval
 ::conf($::down, 'refresh=1s min_refresh=1s', ::loc('rs256', 'rs256', 'orders.read')) . <<"_EOC_"
     location = /as_exit {
@@ -338,7 +339,7 @@ _EOC_
 ["GET /rs256", "POST /as_exit", "GET /sleep", "GET /rs256", "POST /as_exit",
  "GET /rs256", "GET /metrics"]
 --- more_headers eval
-[::bearer('down'), "", "", ::bearer('down'), "", ::bearer('down'), ""]
+[::bearer('down'), "", "", ::bearer('down'), "", ::bearer('down2'), ""]
 --- error_code eval
 [200, 204, 200, 200, 502, 200, 200]
 --- response_body_like eval
