@@ -9,11 +9,18 @@
 //   oidc-provider's own refresh_token grant, both at POST /token
 // * RFC 7662 introspection at         POST /token/introspection
 // * discovery at                      GET  /.well-known/openid-configuration
-// * Access tokens are OPAQUE (random strings, no JWT), kept in memory only:
-//   restarting the server forgets every token issued.
+// * its public signing keys at        GET  /jwks
+// * Access tokens are OPAQUE (random strings, kept in memory only:
+//   restarting the server forgets every token issued), except for the
+//   resources of JWT_RESOURCES below: a token requested with one of them
+//   as `resource=` is a JWT access token (RFC 9068) signed with that
+//   resource's algorithm.
+// * With AS_TEST_EXIT=1, POST /test-only/exit makes the server exit (so
+//   that a test can stop it between two requests of nginx).
 //
 // All secrets below are fixtures for loopback tests. Never reuse them.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import Provider, { errors } from 'oidc-provider';
 
 const host = '127.0.0.1';
@@ -22,12 +29,39 @@ const issuer = `http://${host}:${port}`;
 // Lifetime (seconds) of client_credentials access tokens; short values help
 // tests of token expiry.
 const tokenTTL = Number.parseInt(process.env.AS_TOKEN_TTL || '600', 10);
+// Lifetime (seconds) of the JWT access tokens of https://short.jwt.test.
+const shortTTL = Number.parseInt(process.env.AS_JWT_SHORT_TTL || '2', 10);
 
 // Every scope a client may ask for. Listing them here makes the per-client
 // `scope` allow-list below enforceable (oidc-provider only checks scopes it
 // knows about against a client's `scope` metadata; a requested scope it does
 // not know is silently left out of the token).
 const API_SCOPES = 'orders.read orders.write';
+
+// Signing keys, made afresh at each start (nothing secret is committed):
+// one per algorithm, each JWK with its `alg`, so that a resource's
+// jwt.sign.alg picks exactly one key. The RS256 key also signs the (here
+// unused) ID tokens. GET /jwks publishes their public halves.
+const SIGNING_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+// RFC 8707 resources whose access tokens are JWTs: resource URI -> how the
+// token is made. `aud` is the resource URI; the scopes are API_SCOPES.
+//   alg     the JWS algorithm (jwt.sign.alg)
+//   ttl     the token's lifetime (default AS_TOKEN_TTL)
+//   style   'okta': the scopes as an `scp` array instead of `scope`, the
+//           client as `cid` instead of `client_id`, no `typ` header;
+//           'auth0': header `typ: JWT` (not RFC 9068's at+jwt), the
+//           client as `azp` instead of `client_id`
+// Every other http(s) resource keeps opaque tokens.
+const JWT_RESOURCES = {
+  'https://rs256.jwt.test': { alg: 'RS256' },
+  'https://ps256.jwt.test': { alg: 'PS256' },
+  'https://es256.jwt.test': { alg: 'ES256' },
+  'https://eddsa.jwt.test': { alg: 'EdDSA' },
+  'https://okta.jwt.test': { alg: 'RS256', style: 'okta' },
+  'https://auth0.jwt.test': { alg: 'ES256', style: 'auth0' },
+  'https://short.jwt.test': { alg: 'RS256', ttl: shortTTL },
+};
 
 // A refresh token needs a resource owner, a grant and normally a browser
 // (authorization_code + offline_access).  This test-only grant stands in
@@ -120,12 +154,10 @@ const provider = new Provider(issuer, {
   // Only needed for the (unused) interactive flows; a fixed test value keeps
   // oidc-provider from warning about development-only cookie keys.
   cookies: { keys: ['cookie-key-test-only'] },
-  // Fresh ephemeral RS256 key per run: oidc-provider wants one for its (here
-  // unused) ID tokens; no JWT access tokens are issued. Avoids the built-in
-  // development keys warning.
-  jwks: { keys: [ephemeralRsaJwk()] },
+  // SIGNING_ALGS above; also avoids the built-in development keys warning.
+  jwks: { keys: await Promise.all(SIGNING_ALGS.map(ephemeralJwk)) },
   ttl: {
-    ClientCredentials: () => tokenTTL,
+    ClientCredentials: (ctx, token) => token.resourceServer?.accessTokenTTL ?? tokenTTL,
     AccessToken: () => tokenTTL,
     RefreshToken: () => 86400,
     Grant: () => 86400,
@@ -159,12 +191,20 @@ const provider = new Provider(issuer, {
     // RFC 8707: an optional `resource=<absolute URI>` on the token request
     // becomes the token's `aud` (shown by introspection). Any http(s) URI is
     // accepted (test fixture); its token keeps only the requested scopes that
-    // are in API_SCOPES, and stays opaque.
+    // are in API_SCOPES, and stays opaque, except for JWT_RESOURCES.
     resourceIndicators: {
       enabled: true,
       async getResourceServerInfo(ctx, resourceIndicator) {
         if (!/^https?:\/\//.test(resourceIndicator)) throw new errors.InvalidTarget();
-        return { scope: API_SCOPES, accessTokenFormat: 'opaque', accessTokenTTL: tokenTTL };
+        const jwt = JWT_RESOURCES[resourceIndicator];
+        if (!jwt) return { scope: API_SCOPES, accessTokenFormat: 'opaque', accessTokenTTL: tokenTTL };
+        return {
+          scope: API_SCOPES,
+          audience: resourceIndicator,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: jwt.ttl ?? tokenTTL,
+          jwt: { sign: { alg: jwt.alg } },
+        };
       },
     },
   },
@@ -174,7 +214,37 @@ const provider = new Provider(issuer, {
   async extraTokenClaims(ctx, token) {
     return token.kind === 'ClientCredentials' ? { sub: token.clientId } : undefined;
   },
+  // The vendor shapes of JWT_RESOURCES (style).
+  formats: {
+    customizers: {
+      async jwt(ctx, token, jwt) {
+        const { style } = JWT_RESOURCES[jwt.payload.aud] ?? {};
+        const p = jwt.payload;
+        if (style === 'okta') {
+          p.scp = p.scope ? p.scope.split(' ') : [];
+          p.cid = p.client_id;
+          delete p.scope;
+          delete p.client_id;
+          jwt.header = { typ: undefined }; // JSON leaves it out
+        } else if (style === 'auth0') {
+          p.azp = p.client_id;
+          delete p.client_id;
+          jwt.header = { typ: 'JWT' };
+        }
+      },
+    },
+  },
 });
+
+// AS_TEST_EXIT=1: POST /test-only/exit answers 204 and exits.
+if (process.env.AS_TEST_EXIT === '1') {
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== '/test-only/exit') return next();
+    ctx.status = 204;
+    ctx.res.on('finish', () => { console.log('exit requested'); shutdown(); });
+    return undefined;
+  });
+}
 
 // TEST_USER_GRANT (above): one access token and one refresh token for
 // "test-user", with the requested scopes the client may have.
@@ -212,13 +282,21 @@ provider.registerGrantType(TEST_USER_GRANT, async (ctx, next) => {
 // Log one line per issued token and per token/introspection error.
 provider.on('client_credentials.saved', (t) =>
   console.log(`issued token client=${t.clientId} scope=${t.scope ?? ''} aud=${t.aud ?? ''}`));
+// a JWT access token is not stored: 'issued' instead of 'saved'
+provider.on('client_credentials.issued', (t) =>
+  console.log(`issued JWT client=${t.clientId} scope=${t.scope ?? ''} aud=${t.aud ?? ''}`));
 provider.on('grant.error', (ctx, err) => console.log(`token error: ${err.message} ${err.error_description ?? ''}`));
 provider.on('introspection.error', (ctx, err) => console.log(`introspection error: ${err.message} ${err.error_description ?? ''}`));
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
 
-function ephemeralRsaJwk() {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
+// a new private JWK for ALG (in the thread pool: the two RSA keys are
+// made in parallel)
+async function ephemeralJwk(alg) {
+  const gen = promisify(generateKeyPair);
+  const { privateKey } = await (alg.startsWith('ES') ? gen('ec', { namedCurve: 'P-256' })
+    : alg === 'EdDSA' ? gen('ed25519')
+      : gen('rsa', { modulusLength: 2048 }));
+  return { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg, use: 'sig' };
 }
 
 const server = provider.listen(port, host, () => {

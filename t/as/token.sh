@@ -5,7 +5,9 @@
 #
 # client_credentials grant, client_secret_basic authentication. SCOPE is a
 # space-separated list ("orders.read orders.write"); RESOURCE (RFC 8707, an
-# absolute URI) becomes the token's "aud". Server: $AS_URL, else
+# absolute URI) becomes the token's "aud", and makes it a JWT for the
+# resources of JWT_RESOURCES in server.js (https://rs256.jwt.test, ...),
+# opaque otherwise. Server: $AS_URL, else
 # http://127.0.0.1:${AS_PORT:-9180}. On error the response goes to stderr
 # and the exit status is 1.
 set -euo pipefail
