@@ -31,6 +31,7 @@ our $Set12 = ::jwk_set($Rsa1, $Rsa2);
 our $Tok1 = ::kid_jwt('rsa1');
 our $Tok2 = ::kid_jwt('rsa2', key => 'other-rsa');
 
+# the http_config of every block with jwks_steps (t/helpers/jwks.pl)
 our $HttpConfig = <<'_EOC_';
     api_auth_cache_zone zone=z:1m;
     map $http_authorization $jwks_auth { "" none; default present; }
@@ -72,23 +73,12 @@ sub loc {
 _EOC_
 }
 
-# GET /t with TOKEN, a PUT of the set SET, a pause of N seconds, or the
-# mock's log of fetches (as the response body expected: N fetches)
-sub get { return { req => "GET /t", hdr => "Authorization: Bearer $_[0]" } }
-sub put { return { req => "PUT /jwks_files/set.json\n$_[0]", hdr => "" } }
-sub pause { return { req => "GET /sleep$_[0]", hdr => "" } }
-sub fetches { return { req => "GET /fetches", hdr => "" } }
-
+# the fetches of the mock's log (as the response body of fetches()): N
 our $Fetch = "GET accept=application/jwk-set+json, application/json auth=none x=none\n";
 sub nfetch { return $Fetch x $_[0] }
 
-# a step: [request, status, body]; a block takes its sections from a list
-sub reqs { return [map { $_->[0]{req} } @_] }
-sub hdrs { return [map { $_->[0]{hdr} } @_] }
-sub codes { return [map { $_->[1] } @_] }
-sub bodies {
-    return [map { ref $_->[2] ? $_->[2] : qr/\A\Q$_->[2]\E\z/ } @_];
-}
+# the steps of a block (--- jwks_steps, t/helpers/jwks.pl):
+# [REQUEST, STATUS, BODY]
 
 # nginx's own error page of a refusal
 our $Denied = qr/401 Authorization Required/;
@@ -97,41 +87,41 @@ our $Allow = "allow|MISS|jwt|c1\n";
 our $Hit = "allow|HIT|jwt|c1\n";
 
 # the client's headers never reach the JWKS location
-our @T1 = ([{ req => "GET /t", hdr => "Authorization: Bearer $Tok1\nX-Client: secret" }, 200, $Allow],
-           [{ req => "GET /t", hdr => "Authorization: Bearer $Tok1\nX-Client: secret" }, 200, $Hit],
+our @T1 = ([bearer($Tok1, "X-Client: secret"), 200, $Allow],
+           [bearer($Tok1, "X-Client: secret"), 200, $Hit],
            [fetches(), 200, nfetch(1)]);
 
 # refresh=3s min_refresh=3s: a key added
-our @T2 = ([get($Tok1), 200, $Allow], [put($Set12), 204, ""],
-           [get($Tok2), 401, $Denied], [fetches(), 200, nfetch(1)],
-           [pause(3), 200, "ok\n"], [get($Tok2), 200, $Allow],
-           [get($Tok1), 200, $Allow], [fetches(), 200, nfetch(2)]);
+our @T2 = ([bearer($Tok1), 200, $Allow], [put_set($Set12), 204, ""],
+           [bearer($Tok2), 401, $Denied], [fetches(), 200, nfetch(1)],
+           [pause(3), 200, "ok\n"], [bearer($Tok2), 200, $Allow],
+           [bearer($Tok1), 200, $Allow], [fetches(), 200, nfetch(2)]);
 
 # refresh=3s min_refresh=3s: a key removed
-our @T3 = ([get($Tok2), 200, $Allow], [get($Tok2), 200, $Hit],
-           [put($Set1), 204, ""], [get($Tok2), 200, $Hit],
-           [pause(3), 200, "ok\n"], [get($Tok2), 401, $Denied],
-           [get($Tok1), 200, $Allow], [get($Tok2), 401, $Denied],
+our @T3 = ([bearer($Tok2), 200, $Allow], [bearer($Tok2), 200, $Hit],
+           [put_set($Set1), 204, ""], [bearer($Tok2), 200, $Hit],
+           [pause(3), 200, "ok\n"], [bearer($Tok2), 401, $Denied],
+           [bearer($Tok1), 200, $Allow], [bearer($Tok2), 401, $Denied],
            [fetches(), 200, nfetch(2)]);
 
 # min_refresh=3s: unknown kids
-our @T4 = ([get($Tok1), 200, $Allow], [put($Set12), 204, ""],
-           [pause(3), 200, "ok\n"], [get($Tok2), 200, $Allow],
-           [fetches(), 200, nfetch(2)], [get(kid_jwt('nope')), 401, $Denied],
-           [get($Tok2), 200, $Hit], [fetches(), 200, nfetch(2)]);
+our @T4 = ([bearer($Tok1), 200, $Allow], [put_set($Set12), 204, ""],
+           [pause(3), 200, "ok\n"], [bearer($Tok2), 200, $Allow],
+           [fetches(), 200, nfetch(2)], [bearer(kid_jwt('nope')), 401, $Denied],
+           [bearer($Tok2), 200, $Hit], [fetches(), 200, nfetch(2)]);
 
 # min_refresh=3s: a flood of unknown kids
-our @T5 = ([get($Tok1), 200, $Allow], [pause(3), 200, "ok\n"],
-           (map { [get(kid_jwt("x$_")), 401, $Denied] } 1 .. 20),
+our @T5 = ([bearer($Tok1), 200, $Allow], [pause(3), 200, "ok\n"],
+           (map { [bearer(kid_jwt("x$_")), 401, $Denied] } 1 .. 20),
            [fetches(), 200, nfetch(2)], [pause(3), 200, "ok\n"],
-           (map { [get(kid_jwt("y$_")), 401, $Denied] } 1 .. 5),
+           (map { [bearer(kid_jwt("y$_")), 401, $Denied] } 1 .. 5),
            [fetches(), 200, nfetch(3)]);
 
 # no cache: a token the cheap checks refuse, then two tokens, one fetch
-our @T6 = ([get(unsigned_jwt("none")), 401, $Denied], [fetches(), 200, ""],
-           [get($Tok1), 200, "allow|BYPASS|jwt|c1\n"],
-           [get($Tok1), 200, "allow|BYPASS|jwt|c1\n"],
-           [get(kid_jwt('rsa1', claims => { client_id => "c2" })), 200,
+our @T6 = ([bearer(unsigned_jwt("none")), 401, $Denied], [fetches(), 200, ""],
+           [bearer($Tok1), 200, "allow|BYPASS|jwt|c1\n"],
+           [bearer($Tok1), 200, "allow|BYPASS|jwt|c1\n"],
+           [bearer(kid_jwt('rsa1', claims => { client_id => "c2" })), 200,
             "allow|BYPASS|jwt|c2\n"],
            [fetches(), 200, nfetch(1)]);
 
@@ -142,114 +132,66 @@ run_tests();
 __DATA__
 
 === TEST 1: a token verified with the fetched set: one GET with the module's Accept and none of the client's headers, then a HIT
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('')
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
-::reqs(@::T1)
---- more_headers eval
-::hdrs(@::T1)
---- error_code eval
-::codes(@::T1)
---- response_body_like eval
-::bodies(@::T1)
+--- jwks_steps eval
+[@::T1]
 
 
 
 === TEST 2: a key added to the set: refused before refresh= (no refetch within min_refresh=), used after it; a token cached under the old set is verified again
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('refresh=3s min_refresh=3s')
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
-::reqs(@::T2)
---- more_headers eval
-::hdrs(@::T2)
---- error_code eval
-::codes(@::T2)
---- response_body_like eval
-::bodies(@::T2)
+--- jwks_steps eval
+[@::T2]
 --- timeout: 6
 
 
 
 === TEST 3: a key removed from the set: its cached token still HITs before refresh=, and is refused after it
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('refresh=3s min_refresh=3s')
 --- user_files eval
 [["jwks_files/set.json" => $::Set12]]
---- request eval
-::reqs(@::T3)
---- more_headers eval
-::hdrs(@::T3)
---- error_code eval
-::codes(@::T3)
---- response_body_like eval
-::bodies(@::T3)
+--- jwks_steps eval
+[@::T3]
 --- timeout: 6
 
 
 
 === TEST 4: an unknown kid refetches the set once; another unknown kid within min_refresh= is refused without a fetch
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('min_refresh=3s')
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
-::reqs(@::T4)
---- more_headers eval
-::hdrs(@::T4)
---- error_code eval
-::codes(@::T4)
---- response_body_like eval
-::bodies(@::T4)
+--- jwks_steps eval
+[@::T4]
 --- timeout: 6
 
 
 
 === TEST 5: a flood of distinct unknown kids: at most one fetch per min_refresh=
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('min_refresh=3s')
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
-::reqs(@::T5)
---- more_headers eval
-::hdrs(@::T5)
---- error_code eval
-::codes(@::T5)
---- response_body_like eval
-::bodies(@::T5)
+--- jwks_steps eval
+[@::T5]
 --- timeout: 6
 
 
 
 === TEST 6: without api_auth_cache the worker keeps the set: one fetch for several tokens; a token refused by the cheap checks fetches nothing
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('', 1)
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
-::reqs(@::T6)
---- more_headers eval
-::hdrs(@::T6)
---- error_code eval
-::codes(@::T6)
---- response_body_like eval
-::bodies(@::T6)
+--- jwks_steps eval
+[@::T6]
 
 
 

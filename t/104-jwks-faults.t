@@ -86,32 +86,31 @@ sub loc {
 _EOC_
 }
 
+# the http_config of every block with jwks_steps (t/helpers/jwks.pl)
 our $HttpConfig = <<'_EOC_';
     api_auth_cache_zone zone=z:1m;
     log_format jwks_mock "ok";
     log_format jwks_fault "fault";
 _EOC_
 
+# the steps of a block (--- jwks_steps, t/helpers/jwks.pl):
+# [REQUEST, STATUS, BODY]
+
 # a fault on first use: 503 with Retry-After
-our @First = ("GET /t");
-our @FirstHdr = ("Authorization: Bearer $Tok1");
+our @First = ([bearer($Tok1), 503]);
 
 # a fault during a refresh (refresh=1s, stale_if_error=4s): the last good
 # set serves a cached and a new token, then 503 once it is too stale
-our @Refresh = ("GET /t", "DELETE /jwks_files/set.json", "GET /sleep1",
-                "GET /t", "GET /t", "GET /sleep4", "GET /t", "GET /fetches");
-our @RefreshHdr = ("Authorization: Bearer $Tok1", "", "",
-                   "Authorization: Bearer $Tok1",
-                   "Authorization: Bearer $TokB", "",
-                   "Authorization: Bearer $Tok1", "");
-our @RefreshCode = (200, 204, 200, 200, 200, 200, 503, 200);
 our $Denied = qr/503 Service/;
-our @RefreshBody = (qr/\Aallow\|MISS\|jwt\|c1\n\z/, qr/\A\z/, qr/\Aok\n\z/,
-                    qr/\Aallow\|HIT\|jwt\|c1\n\z/,
-                    qr/\Aallow\|MISS\|jwt\|c2\n\z/, qr/\Aok\n\z/, $Denied,
-                    qr/\Aok\n(?:fault\n){2,3}\z/);
+our @Refresh = ([bearer($Tok1), 200, qr/\Aallow\|MISS\|jwt\|c1\n\z/],
+                [del_set(), 204, qr/\A\z/], [pause(1), 200, qr/\Aok\n\z/],
+                [bearer($Tok1), 200, qr/\Aallow\|HIT\|jwt\|c1\n\z/],
+                [bearer($TokB), 200, qr/\Aallow\|MISS\|jwt\|c2\n\z/],
+                [pause(4), 200, qr/\Aok\n\z/], [bearer($Tok1), 503, $Denied],
+                [fetches(), 200, qr/\Aok\n(?:fault\n){2,3}\z/]);
 # a hanging fault is logged when its sleep ends, after the fetch gave up
-our @RefreshBodyHang = (@RefreshBody[0 .. 6], qr/\Aok\n(?:fault\n){1,3}\z/);
+our @RefreshHang = (@Refresh[0 .. 6],
+                    [fetches(), 200, qr/\Aok\n(?:fault\n){1,3}\z/]);
 our $RefreshParams = 'refresh=1s min_refresh=1s stale_if_error=4s';
 
 repeat_each(1);
@@ -121,16 +120,10 @@ run_tests();
 __DATA__
 
 === TEST 1: first use, connection refused: 503 with Retry-After
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('status', '', 'http://127.0.0.1:1/jwks')
---- request eval
+--- jwks_steps eval
 [@::First]
---- more_headers eval
-[@::FirstHdr]
---- error_code eval
-[503]
 --- response_headers eval
 ["Retry-After: 5"]
 --- error_log eval
@@ -141,16 +134,10 @@ $::HttpConfig
 
 
 === TEST 2: first use, a hanging server (proxy_read_timeout 1s): 503 with Retry-After
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('hang', '')
---- request eval
+--- jwks_steps eval
 [@::First]
---- more_headers eval
-[@::FirstHdr]
---- error_code eval
-[503]
 --- response_headers eval
 ["Retry-After: 5"]
 --- error_log eval
@@ -162,16 +149,10 @@ $::HttpConfig
 
 
 === TEST 3: first use, a 500: 503 with Retry-After
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('status', '')
---- request eval
+--- jwks_steps eval
 [@::First]
---- more_headers eval
-[@::FirstHdr]
---- error_code eval
-[503]
 --- response_headers eval
 ["Retry-After: 5"]
 --- error_log eval
@@ -182,16 +163,10 @@ qr/JWT key set fetch from "\/_jwks" failed: status not 200 \(status 500\)/
 
 
 === TEST 4: first use, an HTML page with 200: 503 with Retry-After
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('html', '')
---- request eval
+--- jwks_steps eval
 [@::First]
---- more_headers eval
-[@::FirstHdr]
---- error_code eval
-[503]
 --- response_headers eval
 ["Retry-After: 5"]
 --- error_log eval
@@ -202,16 +177,10 @@ qr/JWT key set fetch from "\/_jwks" failed: not a JWK Set/
 
 
 === TEST 5: first use, a good set with Content-Encoding gzip: 503 with Retry-After
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('gzip', '')
---- request eval
+--- jwks_steps eval
 [@::First]
---- more_headers eval
-[@::FirstHdr]
---- error_code eval
-[503]
 --- response_headers eval
 ["Retry-After: 5"]
 --- error_log eval
@@ -222,18 +191,12 @@ qr/JWT key set fetch from "\/_jwks" failed: response has Content-Encoding/
 
 
 === TEST 6: first use, a set of over 1 MB (within a 2m subrequest_output_buffer_size): 503 with Retry-After
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('big', '')
 --- user_files eval
 [["big.json" => $::Big]]
---- request eval
+--- jwks_steps eval
 [@::First]
---- more_headers eval
-[@::FirstHdr]
---- error_code eval
-[503]
 --- response_headers eval
 ["Retry-After: 5"]
 --- error_log eval
@@ -244,16 +207,10 @@ qr/JWT key set fetch from "\/_jwks" failed: response too large/
 
 
 === TEST 7: first use, {"keys":[]}: 503 with Retry-After
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('empty', '')
---- request eval
+--- jwks_steps eval
 [@::First]
---- more_headers eval
-[@::FirstHdr]
---- error_code eval
-[503]
 --- response_headers eval
 ["Retry-After: 5"]
 --- error_log eval
@@ -264,20 +221,12 @@ qr/JWT key set fetch from "\/_jwks" failed: no usable key/
 
 
 === TEST 8: during a refresh, the connection closed without an answer: the last good set serves until stale_if_error=
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('closed', $::RefreshParams)
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
+--- jwks_steps eval
 [@::Refresh]
---- more_headers eval
-[@::RefreshHdr]
---- error_code eval
-[@::RefreshCode]
---- response_body_like eval
-[@::RefreshBody]
 --- no_error_log eval
 [@::NoCritLog]
 --- timeout: 6
@@ -285,20 +234,12 @@ $::HttpConfig
 
 
 === TEST 9: during a refresh, a hanging server: the last good set serves until stale_if_error=
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('hang', $::RefreshParams)
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
-[@::Refresh]
---- more_headers eval
-[@::RefreshHdr]
---- error_code eval
-[@::RefreshCode]
---- response_body_like eval
-[@::RefreshBodyHang]
+--- jwks_steps eval
+[@::RefreshHang]
 --- no_error_log eval
 [@::NoCritLog]
 --- timeout: 6
@@ -306,20 +247,12 @@ $::HttpConfig
 
 
 === TEST 10: during a refresh, a 500: the last good set serves until stale_if_error=
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('status', $::RefreshParams)
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
+--- jwks_steps eval
 [@::Refresh]
---- more_headers eval
-[@::RefreshHdr]
---- error_code eval
-[@::RefreshCode]
---- response_body_like eval
-[@::RefreshBody]
 --- no_error_log eval
 [@::NoCritLog]
 --- timeout: 6
@@ -327,20 +260,12 @@ $::HttpConfig
 
 
 === TEST 11: during a refresh, an HTML page: the last good set serves until stale_if_error=
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('html', $::RefreshParams)
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
+--- jwks_steps eval
 [@::Refresh]
---- more_headers eval
-[@::RefreshHdr]
---- error_code eval
-[@::RefreshCode]
---- response_body_like eval
-[@::RefreshBody]
 --- no_error_log eval
 [@::NoCritLog]
 --- timeout: 6
@@ -348,20 +273,12 @@ $::HttpConfig
 
 
 === TEST 12: during a refresh, gzip: the last good set serves until stale_if_error=
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('gzip', $::RefreshParams)
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
+--- jwks_steps eval
 [@::Refresh]
---- more_headers eval
-[@::RefreshHdr]
---- error_code eval
-[@::RefreshCode]
---- response_body_like eval
-[@::RefreshBody]
 --- no_error_log eval
 [@::NoCritLog]
 --- timeout: 6
@@ -369,20 +286,12 @@ $::HttpConfig
 
 
 === TEST 13: during a refresh, over 1 MB: the last good set serves until stale_if_error=
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('big', $::RefreshParams)
 --- user_files eval
 [["jwks_files/set.json" => $::Set1], ["big.json" => $::Big]]
---- request eval
+--- jwks_steps eval
 [@::Refresh]
---- more_headers eval
-[@::RefreshHdr]
---- error_code eval
-[@::RefreshCode]
---- response_body_like eval
-[@::RefreshBody]
 --- no_error_log eval
 [@::NoCritLog]
 --- timeout: 6
@@ -390,20 +299,12 @@ $::HttpConfig
 
 
 === TEST 14: during a refresh, {"keys":[]}: a bad answer never replaces the good set, which serves until stale_if_error=
---- http_config eval
-$::HttpConfig
 --- config eval
 ::loc('empty', $::RefreshParams)
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
---- request eval
+--- jwks_steps eval
 [@::Refresh]
---- more_headers eval
-[@::RefreshHdr]
---- error_code eval
-[@::RefreshCode]
---- response_body_like eval
-[@::RefreshBody]
 --- no_error_log eval
 [@::NoCritLog]
 --- timeout: 6

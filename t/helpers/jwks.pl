@@ -4,6 +4,22 @@
 #   rsa_jwk("rsa", "rsa1")            one JWK (JSON text) with that kid
 #   jwk_set(rsa_jwk(...), ...)        {"keys":[...]}
 #   kid_jwt("rsa1", key => "rsa")     a jwt() with that kid in its header
+#
+# A block of t/103 or t/104 that runs a list of requests writes
+#
+#   --- jwks_steps eval
+#   [STEP, ...]       each [REQUEST, STATUS, BODY] (BODY: the whole
+#                     body as a string, a qr//, or absent: not checked)
+#
+# instead of the request, more_headers, error_code and response_body_like
+# lists (a preprocessor makes them), and gets $::HttpConfig as its
+# http_config unless it has one. A REQUEST is one of
+#
+#   bearer(TOKEN, HEADER...)  GET /t with "Authorization: Bearer TOKEN"
+#   put_set(SET)              PUT /jwks_files/set.json with the text SET
+#   del_set()                 DELETE /jwks_files/set.json
+#   pause(N)                  GET /sleepN, a location of the file's own
+#   fetches()                 GET /fetches, the mock's log of fetches
 
 use strict;
 use warnings;
@@ -36,5 +52,36 @@ sub kid_jwt {
 
     return ::jwt(%o, header => { kid => $kid, %{ $o{header} || {} } });
 }
+
+sub bearer {
+    my ($token, @more) = @_;
+    return { req => "GET /t",
+             hdr => join("\n", "Authorization: Bearer $token", @more) };
+}
+sub put_set { return { req => "PUT /jwks_files/set.json\n$_[0]", hdr => "" } }
+sub del_set { return { req => "DELETE /jwks_files/set.json", hdr => "" } }
+sub pause { return { req => "GET /sleep$_[0]", hdr => "" } }
+sub fetches { return { req => "GET /fetches", hdr => "" } }
+
+add_block_preprocessor(sub {
+    my $block = shift;
+    my $steps = $block->jwks_steps;
+
+    return unless defined $steps;
+
+    my @bodies = grep { defined } map { $_->[2] } @$steps;
+
+    die $block->name . ": a jwks_steps body for every step or none\n"
+        if @bodies && @bodies != @$steps;
+
+    $block->set_value(request => [map { $_->[0]{req} } @$steps]);
+    $block->set_value(more_headers => [map { $_->[0]{hdr} } @$steps]);
+    $block->set_value(error_code => [map { $_->[1] } @$steps]);
+    $block->set_value(response_body_like =>
+                      [map { ref $_ ? $_ : qr/\A\Q$_\E\z/ } @bodies])
+        if @bodies;
+    $block->set_value(http_config => $::HttpConfig)
+        unless defined $block->http_config;
+});
 
 1;
