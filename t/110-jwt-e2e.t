@@ -8,8 +8,8 @@
 # verified with the fetched keys, the identity and scope reaching the
 # upstream, $api_auth_token_type; a token for another resource, a missing
 # scope, the vendor shapes per api_auth_jwt_type, an expired token; one
-# location with both the JWT path and introspection; and the cached key
-# set serving after the server has exited.
+# location with both the JWT path and introspection; the cached key set
+# serving after the server has exited; and a cached JWT verified once.
 #
 # Two servers of our own (t/helpers/as_instances.pl), not the shared one
 # of make integration: "as" for most blocks, and "down" (AS_TEST_EXIT=1),
@@ -348,3 +348,28 @@ _EOC_
     (?=.*^api_auth_jwks_fetches_total\{result="error"\}[ ][1-9]\d*$)/msx]
 --- no_error_log eval
 [@::NoCritLog, @::NoTokenLog]
+
+
+
+=== TEST 12: with api_auth_cache, a JWT from the server is verified once: MISS, then HIT with the same identity
+--- http_config
+    api_auth_cache_zone zone=e2e_jwt:1m;
+--- config eval
+::conf($::as, '',
+    ::loc('okta', 'okta', 'orders.read', 'api_auth_jwt_client_claim cid;
+        api_auth_cache e2e_jwt;
+        add_header X-Cache $api_auth_cache_status always;'))
+. "    location = /metrics { api_auth_metrics; }\n"
+--- request eval
+["GET /okta", "GET /okta", "GET /metrics"]
+--- more_headers eval
+[::bearer('okta'), ::bearer('okta'), ""]
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: HIT", ""]
+--- response_body_like eval
+["^\Q$::Id\E\$", "^\Q$::Id\E\$",
+ qr/^api_auth_jwt_verifications_total\{alg="RS256",result="valid"\} 1$/m]
+--- no_error_log eval
+[@::NoErrorLog, @::NoTokenLog]
