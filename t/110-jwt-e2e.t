@@ -11,9 +11,10 @@
 # location with both the JWT path and introspection; the cached key set
 # serving after the server has exited; and a cached JWT verified once.
 #
-# Two servers of our own (t/helpers/as_instances.pl), not the shared one
-# of make integration: "as" for most blocks, and "down" (AS_TEST_EXIT=1),
-# which TEST 11 makes exit between two requests.
+# Three servers of our own (t/helpers/as_instances.pl), not the shared
+# one of make integration: "as" for most blocks; "down", which TEST 11
+# makes exit between two requests, and "rot", whose signing keys TEST 13
+# rotates (both with the test hooks of t/as/server.js, AS_TEST_HOOKS=1).
 
 use Test::Nginx::Socket 'no_plan';
 use FindBin;
@@ -25,7 +26,14 @@ require "$FindBin::Bin/helpers/defaults.pl";
 require "$FindBin::Bin/helpers/as_instances.pl";
 
 our $as = ::start_as('as', 'AS_JWT_SHORT_TTL=5');
-our $down = ::start_as('down', 'AS_TEST_EXIT=1');
+our $down = ::start_as('down', 'AS_TEST_HOOKS=1');
+our $rot = ::start_as('rot', 'AS_TEST_HOOKS=1');
+
+# the server on PORT signs with its other generation of keys from now on
+sub rotate {
+    system("curl -fsS --max-time 5 -X POST http://127.0.0.1:$_[0]/test-only/rotate") == 0
+        or die "the authorization server on $_[0] did not rotate its keys\n";
+}
 
 our @Full = ('demo-client', 'demo-client-secret-test-only',
              'orders.read orders.write');
@@ -57,6 +65,11 @@ $Tok{read_okta} = ::jwt($as, 'okta', @Read);
 $Tok{opaque} = ::as_token($as, @Full[0, 1], 'orders.read', 'https://api.example');
 $Tok{down} = ::jwt($down, 'rs256', @Full);
 $Tok{down2} = ::jwt($down, 'rs256', @Full);    # first seen after the exit
+# one token of each generation of keys; "rot" is left at the first
+$Tok{rot_old} = ::jwt($rot, 'rs256', @Full);
+::rotate($rot);
+$Tok{rot_new} = ::jwt($rot, 'rs256', @Full);
+::rotate($rot);
 # last, since it lives 5 s: used at once by TEST 1, expired in TEST 9
 $Tok{short} = ::jwt($as, 'short', @Full);
 our $short_exp = ::exp_of($Tok{short});
@@ -371,5 +384,52 @@ _EOC_
 --- response_body_like eval
 ["^\Q$::Id\E\$", "^\Q$::Id\E\$",
  qr/^api_auth_jwt_verifications_total\{alg="RS256",result="valid"\} 1$/m]
+--- no_error_log eval
+[@::NoErrorLog, @::NoTokenLog]
+
+
+
+=== TEST 13: the server rotates its keys: a token of the new key makes the module refetch; a cached token of the removed key is refused
+"rot" signs with its second generation of keys after POST /as_rotate and
+publishes only those: the new token's kid is unknown, so the set is
+fetched again (min_refresh=3s after the first fetch: a pause of 3.1 s);
+the old token, a HIT before, no longer has its key in the set (its cache
+entry was for the old set) and the set is not fetched again within
+min_refresh (asserted within 2 s: ngx_time is whole seconds).
+--- timeout: 5
+--- http_config
+    api_auth_cache_zone zone=e2e_rot:1m;
+--- config eval
+::conf($::rot, 'min_refresh=3s',
+    ::loc('rs256', 'rs256', 'orders.read', 'api_auth_cache e2e_rot;
+        add_header X-Cache $api_auth_cache_status always;')) . <<"_EOC_"
+    location = /as_rotate {
+        proxy_pass http://127.0.0.1:$::rot/test-only/rotate;
+    }
+
+    location = /sleep {
+        echo_sleep 3.1;
+        echo slept;
+    }
+
+    location = /metrics {
+        api_auth_metrics;
+    }
+_EOC_
+--- request eval
+["GET /rs256", "GET /rs256", "POST /as_rotate", "GET /sleep", "GET /rs256",
+ "GET /rs256", "GET /metrics"]
+--- more_headers eval
+[::bearer('rot_old'), ::bearer('rot_old'), "", "", ::bearer('rot_new'),
+ ::bearer('rot_old'), ""]
+--- error_code eval
+[200, 200, 204, 200, 200, 401, 200]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: HIT", "", "", "X-Cache: MISS",
+ "X-Cache: MISS\n$::Invalid", ""]
+--- response_body_like eval
+["^\Q$::Id\E\$", "^\Q$::Id\E\$", "", "slept", "^\Q$::Id\E\$", "",
+ qr/(?=.*^api_auth_jwks_fetches_total\{result="ok"\}[ ]2$)
+    (?=.*^api_auth_jwks_fetches_total\{result="error"\}[ ]0$)/msx]
 --- no_error_log eval
 [@::NoErrorLog, @::NoTokenLog]
