@@ -9,7 +9,9 @@
 # upstream, $api_auth_token_type; a token for another resource, a missing
 # scope, the vendor shapes per api_auth_jwt_type, an expired token; one
 # location with both the JWT path and introspection; the cached key set
-# serving after the server has exited; and a cached JWT verified once.
+# serving after the server has exited; a cached JWT verified once; and
+# a key rotation (a new kid fetched, a cached token of the removed key
+# refused).
 #
 # Three servers of our own (t/helpers/as_instances.pl), not the shared
 # one of make integration: "as" for most blocks; "down", which TEST 11
@@ -65,6 +67,7 @@ $Tok{read_okta} = ::jwt($as, 'okta', @Read);
 $Tok{opaque} = ::as_token($as, @Full[0, 1], 'orders.read', 'https://api.example');
 $Tok{down} = ::jwt($down, 'rs256', @Full);
 $Tok{down2} = ::jwt($down, 'rs256', @Full);    # first seen after the exit
+$Tok{other_iss} = ::jwt($down, 'es256', @Full);
 # one token of each generation of keys; "rot" is left at the first
 $Tok{rot_old} = ::jwt($rot, 'rs256', @Full);
 ::rotate($rot);
@@ -292,7 +295,9 @@ qr/api_auth: JWT [0-9a-f]+ refused: expired/
 
 
 === TEST 10: one location, JWT path and introspection: the JWT is verified locally, the opaque token introspected
-Every call to /_introspect is logged: one, for the opaque token.
+A JWT of another issuer ("down") is no JWT for this location: it is
+introspected, and the server does not know it (401). Every call to
+/_introspect is logged: two, for the opaque token and that one.
 --- http_config
     log_format introspections "introspection";
 --- config eval
@@ -317,13 +322,16 @@ _EOC_
 >>> secret
 api-gateway-secret-test-only
 --- request eval
-["GET /both", "GET /both", "GET /introspections"]
+["GET /both", "GET /both", "GET /both", "GET /introspections"]
 --- more_headers eval
-[::bearer('es256'), ::bearer('opaque'), ""]
+[::bearer('es256'), ::bearer('opaque'), ::bearer('other_iss'), ""]
 --- error_code eval
-[200, 200, 200]
---- response_body eval
-[$::Id, "opaque|demo-client|demo-client|orders.read\n", "introspection\n"]
+[200, 200, 401, 200]
+--- response_headers eval
+["", "", $::Invalid, ""]
+--- response_body_like eval
+["^\Q$::Id\E\$", "^opaque\\|demo-client\\|demo-client\\|orders.read\n\$", "401",
+ "^introspection\nintrospection\n\$"]
 --- no_error_log eval
 [@::NoErrorLog, @::NoTokenLog]
 
