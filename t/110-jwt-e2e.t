@@ -11,7 +11,7 @@
 # location with both the JWT path and introspection; the cached key set
 # serving after the server has exited; a cached JWT verified once; and
 # a key rotation (a new kid fetched, a cached token of the removed key
-# refused).
+# refused); and an MCP resource (api_auth_resource) as the JWT's audience.
 #
 # Three servers of our own (t/helpers/as_instances.pl), not the shared
 # one of make integration: "as" for most blocks; "down", which TEST 11
@@ -27,7 +27,10 @@ use Time::HiRes qw(sleep time);
 require "$FindBin::Bin/helpers/defaults.pl";
 require "$FindBin::Bin/helpers/as_instances.pl";
 
-our $as = ::start_as('as', 'AS_JWT_SHORT_TTL=5');
+# the MCP endpoint of TEST 14: one more JWT resource of "as"
+our $mcp = 'http://127.0.0.1:'
+    . ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984) . '/mcp';
+our $as = ::start_as('as', 'AS_JWT_SHORT_TTL=5', "AS_JWT_RESOURCES=$mcp=ES256");
 our $down = ::start_as('down', 'AS_TEST_HOOKS=1');
 our $rot = ::start_as('rot', 'AS_TEST_HOOKS=1');
 
@@ -41,10 +44,12 @@ our @Full = ('demo-client', 'demo-client-secret-test-only',
              'orders.read orders.write');
 our @Read = ('limited-client', 'limited-secret-test-only', 'orders.read');
 
-# a JWT for resource https://NAME.jwt.test from the server on PORT
+# a JWT for resource https://NAME.jwt.test (or NAME, a URI) from the
+# server on PORT
 sub jwt {
     my ($port, $name, @who) = @_;
-    my $t = ::as_token($port, @who, "https://$name.jwt.test");
+    my $t = ::as_token($port, @who,
+                       $name =~ m{://} ? $name : "https://$name.jwt.test");
     $t =~ /^[\w-]+\.[\w-]+\.[\w-]+$/
         or die "the token for $name is no JWS compact form\n";
     return $t;
@@ -64,6 +69,7 @@ our %Tok = map { $_ => ::jwt($as, $_, @Full) }
            qw(rs256 ps256 es256 eddsa okta auth0);
 $Tok{read_rs256} = ::jwt($as, 'rs256', @Read);
 $Tok{read_okta} = ::jwt($as, 'okta', @Read);
+$Tok{mcp} = ::jwt($as, $mcp, @Full);
 $Tok{opaque} = ::as_token($as, @Full[0, 1], 'orders.read', 'https://api.example');
 $Tok{down} = ::jwt($down, 'rs256', @Full);
 $Tok{down2} = ::jwt($down, 'rs256', @Full);    # first seen after the exit
@@ -439,5 +445,32 @@ _EOC_
 ["^\Q$::Id\E\$", "^\Q$::Id\E\$", "", "slept", "^\Q$::Id\E\$", "",
  qr/(?=.*^api_auth_jwks_fetches_total\{result="ok"\}[ ]2$)
     (?=.*^api_auth_jwks_fetches_total\{result="error"\}[ ]0$)/msx]
+--- no_error_log eval
+[@::NoErrorLog, @::NoTokenLog]
+
+
+
+=== TEST 14: MCP: api_auth_resource sets the JWT's audience: a token for the resource URL passes, one for another resource is 401 with resource_metadata
+--- config eval
+::conf($::as, '') . <<"_EOC_"
+    api_auth_authorization_servers http://127.0.0.1:$::as;
+
+    location = /mcp {
+        api_auth oauth;
+        api_auth_resource $::mcp;
+        api_auth_require_scope orders.read;
+        echo "\$api_auth_token_type|\$api_auth_client|\$api_auth_claim_aud";
+    }
+_EOC_
+--- request eval
+["GET /mcp", "GET /mcp"]
+--- more_headers eval
+[::bearer('mcp'), ::bearer('es256')]
+--- error_code eval
+[200, 401]
+--- response_body_like eval
+["^jwt\\|demo-client\\|\Q$::mcp\E\n\$", "401"]
+--- response_headers eval
+["", "WWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\", scope=\"orders.read\", resource_metadata=\"http://127.0.0.1:$ENV{TEST_NGINX_SERVER_PORT}/.well-known/oauth-protected-resource/mcp\""]
 --- no_error_log eval
 [@::NoErrorLog, @::NoTokenLog]

@@ -71,6 +71,14 @@ const JWT_RESOURCES = {
   'https://auth0.jwt.test': { alg: 'ES256', style: 'auth0' },
   'https://short.jwt.test': { alg: 'RS256', ttl: shortTTL },
 };
+// more of them from AS_JWT_RESOURCES: space-separated URI=ALG pairs (a
+// test knows its resource URLs, e.g. an MCP endpoint on its nginx port,
+// only when it runs)
+for (const pair of (process.env.AS_JWT_RESOURCES || '').split(' ').filter(Boolean)) {
+  const [, uri, alg] = pair.match(/^(.+)=([^=]+)$/) ?? [];
+  if (!SIGNING_ALGS.includes(alg)) throw new Error(`AS_JWT_RESOURCES: bad pair ${pair}`);
+  JWT_RESOURCES[uri] = { alg };
+}
 
 // A refresh token needs a resource owner, a grant and normally a browser
 // (authorization_code + offline_access).  This test-only grant stands in
