@@ -129,6 +129,25 @@ _EOC_
 
 sub bearer { return "Authorization: Bearer $Tok{$_[0]}" }
 
+# the module's metrics at /metrics
+our $Metrics = "    location = /metrics { api_auth_metrics; }\n";
+
+# POST /as_HOOK: the test hook HOOK of the server on PORT; GET /sleep: a
+# pause of PAUSE seconds; and $Metrics
+sub hooks {
+    my ($port, $hook, $pause) = @_;
+    return <<"_EOC_" . $Metrics;
+    location = /as_$hook {
+        proxy_pass http://127.0.0.1:$port/test-only/$hook;
+    }
+
+    location = /sleep {
+        echo_sleep $pause;
+        echo slept;
+    }
+_EOC_
+}
+
 our $Id = "jwt|demo-client|demo-client|orders.read orders.write\n";
 our $Invalid = 'WWW-Authenticate: Bearer realm="api", error="invalid_token"';
 # no token in any log line of the module
@@ -157,7 +176,7 @@ $::Id
 One fetch of the key set; each token's signature verified with its algorithm.
 --- config eval
 ::conf($::as, '', map { ::loc($_, $_, 'orders.read') } qw(rs256 ps256 es256 eddsa))
-. "    location = /metrics { api_auth_metrics; }\n"
+. $::Metrics
 --- request eval
 ["GET /rs256", "GET /ps256", "GET /es256", "GET /eddsa", "GET /metrics"]
 --- more_headers eval
@@ -348,20 +367,8 @@ api-gateway-secret-test-only
 after the pause fails, and the set fetched by the first request serves
 (stale_if_error, 24h by default), also for a token not seen before.
 --- config eval
-::conf($::down, 'refresh=1s min_refresh=1s', ::loc('rs256', 'rs256', 'orders.read')) . <<"_EOC_"
-    location = /as_exit {
-        proxy_pass http://127.0.0.1:$::down/test-only/exit;
-    }
-
-    location = /sleep {
-        echo_sleep 2.1;
-        echo slept;
-    }
-
-    location = /metrics {
-        api_auth_metrics;
-    }
-_EOC_
+::conf($::down, 'refresh=1s min_refresh=1s', ::loc('rs256', 'rs256', 'orders.read'))
+. ::hooks($::down, 'exit', 2.1)
 --- request eval
 ["GET /rs256", "POST /as_exit", "GET /sleep", "GET /rs256", "POST /as_exit",
  "GET /rs256", "GET /metrics"]
@@ -386,7 +393,7 @@ _EOC_
     ::loc('okta', 'okta', 'orders.read', 'api_auth_jwt_client_claim cid;
         api_auth_cache e2e_jwt;
         add_header X-Cache $api_auth_cache_status always;'))
-. "    location = /metrics { api_auth_metrics; }\n"
+. $::Metrics
 --- request eval
 ["GET /okta", "GET /okta", "GET /metrics"]
 --- more_headers eval
@@ -416,20 +423,8 @@ min_refresh (asserted within 2 s: ngx_time is whole seconds).
 --- config eval
 ::conf($::rot, 'min_refresh=3s',
     ::loc('rs256', 'rs256', 'orders.read', 'api_auth_cache e2e_rot;
-        add_header X-Cache $api_auth_cache_status always;')) . <<"_EOC_"
-    location = /as_rotate {
-        proxy_pass http://127.0.0.1:$::rot/test-only/rotate;
-    }
-
-    location = /sleep {
-        echo_sleep 3.1;
-        echo slept;
-    }
-
-    location = /metrics {
-        api_auth_metrics;
-    }
-_EOC_
+        add_header X-Cache $api_auth_cache_status always;'))
+. ::hooks($::rot, 'rotate', 3.1)
 --- request eval
 ["GET /rs256", "GET /rs256", "POST /as_rotate", "GET /sleep", "GET /rs256",
  "GET /rs256", "GET /metrics"]
