@@ -8,12 +8,15 @@
 # verified with the fetched keys, the identity and scope reaching the
 # upstream, $api_auth_token_type; a token for another resource, a missing
 # scope, the vendor shapes per api_auth_jwt_type, an expired token; one
-# location with both the JWT path and introspection; and the cached key
-# set serving after the server has exited.
+# location with both the JWT path and introspection; the cached key set
+# serving after the server has exited; a cached JWT verified once; and
+# a key rotation (a new kid fetched, a cached token of the removed key
+# refused); and an MCP resource (api_auth_resource) as the JWT's audience.
 #
-# Two servers of our own (t/helpers/as_instances.pl), not the shared one
-# of make integration: "as" for most blocks, and "down" (AS_TEST_EXIT=1),
-# which TEST 11 makes exit between two requests.
+# Three servers of our own (t/helpers/as_instances.pl), not the shared
+# one of make integration: "as" for most blocks; "down", which TEST 11
+# makes exit between two requests, and "rot", whose signing keys TEST 13
+# rotates (both with the test hooks of t/as/server.js, AS_TEST_HOOKS=1).
 
 use Test::Nginx::Socket 'no_plan';
 use FindBin;
@@ -24,17 +27,29 @@ use Time::HiRes qw(sleep time);
 require "$FindBin::Bin/helpers/defaults.pl";
 require "$FindBin::Bin/helpers/as_instances.pl";
 
-our $as = ::start_as('as', 'AS_JWT_SHORT_TTL=5');
-our $down = ::start_as('down', 'AS_TEST_EXIT=1');
+# the MCP endpoint of TEST 14: one more JWT resource of "as"
+our $mcp = 'http://127.0.0.1:'
+    . ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984) . '/mcp';
+our $as = ::start_as('as', 'AS_JWT_SHORT_TTL=5', "AS_JWT_RESOURCES=$mcp=ES256");
+our $down = ::start_as('down', 'AS_TEST_HOOKS=1');
+our $rot = ::start_as('rot', 'AS_TEST_HOOKS=1');
+
+# the server on PORT signs with its other generation of keys from now on
+sub rotate {
+    system("curl -fsS --max-time 5 -X POST http://127.0.0.1:$_[0]/test-only/rotate") == 0
+        or die "the authorization server on $_[0] did not rotate its keys\n";
+}
 
 our @Full = ('demo-client', 'demo-client-secret-test-only',
              'orders.read orders.write');
 our @Read = ('limited-client', 'limited-secret-test-only', 'orders.read');
 
-# a JWT for resource https://NAME.jwt.test from the server on PORT
+# a JWT for resource https://NAME.jwt.test (or NAME, a URI) from the
+# server on PORT
 sub jwt {
     my ($port, $name, @who) = @_;
-    my $t = ::as_token($port, @who, "https://$name.jwt.test");
+    my $t = ::as_token($port, @who,
+                       $name =~ m{://} ? $name : "https://$name.jwt.test");
     $t =~ /^[\w-]+\.[\w-]+\.[\w-]+$/
         or die "the token for $name is no JWS compact form\n";
     return $t;
@@ -54,9 +69,16 @@ our %Tok = map { $_ => ::jwt($as, $_, @Full) }
            qw(rs256 ps256 es256 eddsa okta auth0);
 $Tok{read_rs256} = ::jwt($as, 'rs256', @Read);
 $Tok{read_okta} = ::jwt($as, 'okta', @Read);
+$Tok{mcp} = ::jwt($as, $mcp, @Full);
 $Tok{opaque} = ::as_token($as, @Full[0, 1], 'orders.read', 'https://api.example');
 $Tok{down} = ::jwt($down, 'rs256', @Full);
 $Tok{down2} = ::jwt($down, 'rs256', @Full);    # first seen after the exit
+$Tok{other_iss} = ::jwt($down, 'es256', @Full);
+# one token of each generation of keys; "rot" is left at the first
+$Tok{rot_old} = ::jwt($rot, 'rs256', @Full);
+::rotate($rot);
+$Tok{rot_new} = ::jwt($rot, 'rs256', @Full);
+::rotate($rot);
 # last, since it lives 5 s: used at once by TEST 1, expired in TEST 9
 $Tok{short} = ::jwt($as, 'short', @Full);
 our $short_exp = ::exp_of($Tok{short});
@@ -107,6 +129,25 @@ _EOC_
 
 sub bearer { return "Authorization: Bearer $Tok{$_[0]}" }
 
+# the module's metrics at /metrics
+our $Metrics = "    location = /metrics { api_auth_metrics; }\n";
+
+# POST /as_HOOK: the test hook HOOK of the server on PORT; GET /sleep: a
+# pause of PAUSE seconds; and $Metrics
+sub hooks {
+    my ($port, $hook, $pause) = @_;
+    return <<"_EOC_" . $Metrics;
+    location = /as_$hook {
+        proxy_pass http://127.0.0.1:$port/test-only/$hook;
+    }
+
+    location = /sleep {
+        echo_sleep $pause;
+        echo slept;
+    }
+_EOC_
+}
+
 our $Id = "jwt|demo-client|demo-client|orders.read orders.write\n";
 our $Invalid = 'WWW-Authenticate: Bearer realm="api", error="invalid_token"';
 # no token in any log line of the module
@@ -135,7 +176,7 @@ $::Id
 One fetch of the key set; each token's signature verified with its algorithm.
 --- config eval
 ::conf($::as, '', map { ::loc($_, $_, 'orders.read') } qw(rs256 ps256 es256 eddsa))
-. "    location = /metrics { api_auth_metrics; }\n"
+. $::Metrics
 --- request eval
 ["GET /rs256", "GET /ps256", "GET /es256", "GET /eddsa", "GET /metrics"]
 --- more_headers eval
@@ -279,7 +320,9 @@ qr/api_auth: JWT [0-9a-f]+ refused: expired/
 
 
 === TEST 10: one location, JWT path and introspection: the JWT is verified locally, the opaque token introspected
-Every call to /_introspect is logged: one, for the opaque token.
+A JWT of another issuer ("down") is no JWT for this location: it is
+introspected, and the server does not know it (401). Every call to
+/_introspect is logged: two, for the opaque token and that one.
 --- http_config
     log_format introspections "introspection";
 --- config eval
@@ -304,13 +347,16 @@ _EOC_
 >>> secret
 api-gateway-secret-test-only
 --- request eval
-["GET /both", "GET /both", "GET /introspections"]
+["GET /both", "GET /both", "GET /both", "GET /introspections"]
 --- more_headers eval
-[::bearer('es256'), ::bearer('opaque'), ""]
+[::bearer('es256'), ::bearer('opaque'), ::bearer('other_iss'), ""]
 --- error_code eval
-[200, 200, 200]
---- response_body eval
-[$::Id, "opaque|demo-client|demo-client|orders.read\n", "introspection\n"]
+[200, 200, 401, 200]
+--- response_headers eval
+["", "", $::Invalid, ""]
+--- response_body_like eval
+["^\Q$::Id\E\$", "^opaque\\|demo-client\\|demo-client\\|orders.read\n\$", "401",
+ "^introspection\nintrospection\n\$"]
 --- no_error_log eval
 [@::NoErrorLog, @::NoTokenLog]
 
@@ -321,20 +367,8 @@ api-gateway-secret-test-only
 after the pause fails, and the set fetched by the first request serves
 (stale_if_error, 24h by default), also for a token not seen before.
 --- config eval
-::conf($::down, 'refresh=1s min_refresh=1s', ::loc('rs256', 'rs256', 'orders.read')) . <<"_EOC_"
-    location = /as_exit {
-        proxy_pass http://127.0.0.1:$::down/test-only/exit;
-    }
-
-    location = /sleep {
-        echo_sleep 2.1;
-        echo slept;
-    }
-
-    location = /metrics {
-        api_auth_metrics;
-    }
-_EOC_
+::conf($::down, 'refresh=1s min_refresh=1s', ::loc('rs256', 'rs256', 'orders.read'))
+. ::hooks($::down, 'exit', 2.1)
 --- request eval
 ["GET /rs256", "POST /as_exit", "GET /sleep", "GET /rs256", "POST /as_exit",
  "GET /rs256", "GET /metrics"]
@@ -348,3 +382,90 @@ _EOC_
     (?=.*^api_auth_jwks_fetches_total\{result="error"\}[ ][1-9]\d*$)/msx]
 --- no_error_log eval
 [@::NoCritLog, @::NoTokenLog]
+
+
+
+=== TEST 12: with api_auth_cache, a JWT from the server is verified once: MISS, then HIT with the same identity
+--- http_config
+    api_auth_cache_zone zone=e2e_jwt:1m;
+--- config eval
+::conf($::as, '',
+    ::loc('okta', 'okta', 'orders.read', 'api_auth_jwt_client_claim cid;
+        api_auth_cache e2e_jwt;
+        add_header X-Cache $api_auth_cache_status always;'))
+. $::Metrics
+--- request eval
+["GET /okta", "GET /okta", "GET /metrics"]
+--- more_headers eval
+[::bearer('okta'), ::bearer('okta'), ""]
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: HIT", ""]
+--- response_body_like eval
+["^\Q$::Id\E\$", "^\Q$::Id\E\$",
+ qr/^api_auth_jwt_verifications_total\{alg="RS256",result="valid"\} 1$/m]
+--- no_error_log eval
+[@::NoErrorLog, @::NoTokenLog]
+
+
+
+=== TEST 13: the server rotates its keys: a token of the new key makes the module refetch; a cached token of the removed key is refused
+"rot" signs with its second generation of keys after POST /as_rotate and
+publishes only those: the new token's kid is unknown, so the set is
+fetched again (min_refresh=3s after the first fetch: a pause of 3.1 s);
+the old token, a HIT before, no longer has its key in the set (its cache
+entry was for the old set) and the set is not fetched again within
+min_refresh (asserted within 2 s: ngx_time is whole seconds).
+--- timeout: 5
+--- http_config
+    api_auth_cache_zone zone=e2e_rot:1m;
+--- config eval
+::conf($::rot, 'min_refresh=3s',
+    ::loc('rs256', 'rs256', 'orders.read', 'api_auth_cache e2e_rot;
+        add_header X-Cache $api_auth_cache_status always;'))
+. ::hooks($::rot, 'rotate', 3.1)
+--- request eval
+["GET /rs256", "GET /rs256", "POST /as_rotate", "GET /sleep", "GET /rs256",
+ "GET /rs256", "GET /metrics"]
+--- more_headers eval
+[::bearer('rot_old'), ::bearer('rot_old'), "", "", ::bearer('rot_new'),
+ ::bearer('rot_old'), ""]
+--- error_code eval
+[200, 200, 204, 200, 200, 401, 200]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: HIT", "", "", "X-Cache: MISS",
+ "X-Cache: MISS\n$::Invalid", ""]
+--- response_body_like eval
+["^\Q$::Id\E\$", "^\Q$::Id\E\$", "", "slept", "^\Q$::Id\E\$", "",
+ qr/(?=.*^api_auth_jwks_fetches_total\{result="ok"\}[ ]2$)
+    (?=.*^api_auth_jwks_fetches_total\{result="error"\}[ ]0$)/msx]
+--- no_error_log eval
+[@::NoErrorLog, @::NoTokenLog]
+
+
+
+=== TEST 14: MCP: api_auth_resource sets the JWT's audience: a token for the resource URL passes, one for another resource is 401 with resource_metadata
+--- config eval
+::conf($::as, '') . <<"_EOC_"
+    api_auth_authorization_servers http://127.0.0.1:$::as;
+
+    location = /mcp {
+        api_auth oauth;
+        api_auth_resource $::mcp;
+        api_auth_require_scope orders.read;
+        echo "\$api_auth_token_type|\$api_auth_client|\$api_auth_claim_aud";
+    }
+_EOC_
+--- request eval
+["GET /mcp", "GET /mcp"]
+--- more_headers eval
+[::bearer('mcp'), ::bearer('es256')]
+--- error_code eval
+[200, 401]
+--- response_body_like eval
+["^jwt\\|demo-client\\|\Q$::mcp\E\n\$", "401"]
+--- response_headers eval
+["", "WWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\", scope=\"orders.read\", resource_metadata=\"http://127.0.0.1:$ENV{TEST_NGINX_SERVER_PORT}/.well-known/oauth-protected-resource/mcp\""]
+--- no_error_log eval
+[@::NoErrorLog, @::NoTokenLog]

@@ -7,7 +7,8 @@
 #   AS_LOG            log file (default t/as/as.log, truncated on each start)
 #   AS_TOKEN_TTL      access token lifetime in seconds (default 600)
 #   AS_JWT_SHORT_TTL  lifetime of the JWTs for https://short.jwt.test (default 2)
-#   AS_TEST_EXIT      1: POST /test-only/exit makes the server exit
+#   AS_JWT_RESOURCES  more JWT resources: "URI=ALG URI=ALG" (server.js)
+#   AS_TEST_HOOKS     1: POST /test-only/exit and /test-only/rotate (server.js)
 #   AS_START_TIMEOUT  seconds to wait for the discovery document (default 20)
 #
 # Installs node_modules with `npm ci` on first use. Exits non-zero, with the
