@@ -24,17 +24,23 @@ typedef struct {
 
 
 /* ngx_http_api_auth_fetch.cpp */
-ngx_int_t ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept;
+ngx_int_t ngx_http_api_auth_init_fetch(ngx_conf_t *cf) noexcept;
 ngx_uint_t ngx_http_api_auth_own_subrequest(ngx_http_request_t *r) noexcept;
 ngx_int_t ngx_http_api_auth_fetch_start(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx, ngx_http_api_auth_fetch_t *f) noexcept;
 void ngx_http_api_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx) noexcept;
+void ngx_http_api_auth_fetch_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept;
+
+/* ngx_http_api_auth_fetch_filter.cpp */
+ngx_int_t ngx_http_api_auth_init_filters(ngx_conf_t *cf) noexcept;
+
+/* ngx_http_api_auth_wait.cpp */
 ngx_int_t ngx_http_api_auth_wait(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx) noexcept;
 void ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept;
-void ngx_http_api_auth_fetch_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept;
 void ngx_http_api_auth_wake_all_waiters(void) noexcept;
+void ngx_http_api_auth_wait_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept;
 
 
 #endif /* _NGX_HTTP_API_AUTH_FETCH_H_INCLUDED_ */

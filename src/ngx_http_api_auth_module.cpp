@@ -455,5 +455,5 @@ ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
         return NGX_ERROR;
     }
 
-    return ngx_http_api_auth_init_filters(cf);
+    return ngx_http_api_auth_init_fetch(cf);
 }

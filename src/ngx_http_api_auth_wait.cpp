@@ -1,0 +1,155 @@
+/*
+ * ngx_http_api_auth_module: the requests of this worker that wait for a
+ * call in flight, in this worker or another: kept in the worker's queue,
+ * woken by the owner of the call when it ends, or by their own timer.
+ */
+
+#include "ngx_http_api_auth.h"
+
+
+static void ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept;
+
+
+/* requests of this worker waiting for a call in flight */
+static ngx_queue_t  ngx_http_api_auth_waiters;
+
+
+/*
+ * Waits for the call in flight: woken by its owner in this worker, or by
+ * a timer that polls the zone for an owner in another worker (5 ms,
+ * doubling to 40 ms).  The in-flight marker expires after
+ * NGX_HTTP_API_AUTH_PENDING seconds, which bounds the wait.
+ */
+
+ngx_int_t
+ngx_http_api_auth_wait(ngx_http_request_t *r, ngx_http_api_auth_ctx_t *ctx)
+    noexcept
+{
+    if (ngx_http_api_auth_waiters.prev == NULL) {
+        ngx_queue_init(&ngx_http_api_auth_waiters);
+    }
+
+    ctx->wait_delay = ctx->wait_delay ? ngx_min(ctx->wait_delay * 2, 40) : 5;
+
+    if (ctx->wait_start == 0) {
+        ctx->wait_start = ngx_current_msec ? ngx_current_msec : 1;
+    }
+
+    ctx->wait_ev.handler = ngx_http_api_auth_wake_handler;
+    ctx->wait_ev.data = r;
+    ctx->wait_ev.log = r->connection->log;
+
+    ngx_add_timer(&ctx->wait_ev, ctx->wait_delay);
+
+    ngx_queue_insert_tail(&ngx_http_api_auth_waiters, &ctx->wait_link);
+    ctx->waiting = 1;
+
+    return NGX_AGAIN;
+}
+
+
+static void
+ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept
+{
+    ngx_connection_t         *c;
+    ngx_http_request_t       *r;
+    ngx_http_api_auth_ctx_t  *ctx;
+
+    r = static_cast<ngx_http_request_t *>(ev->data);
+    c = r->connection;
+
+    ctx = static_cast<ngx_http_api_auth_ctx_t *>(
+              ngx_http_get_module_ctx(r, ngx_http_api_auth_module));
+
+    if (ctx->waiting) {
+        ngx_queue_remove(&ctx->wait_link);
+        ctx->waiting = 0;
+    }
+
+    ngx_http_set_log_request(c->log, r);
+
+    r->write_event_handler(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+void
+ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    ngx_queue_t              *q, *next;
+    ngx_http_api_auth_ctx_t  *w;
+
+    if (ngx_http_api_auth_waiters.prev == NULL) {
+        return;
+    }
+
+    for (q = ngx_queue_head(&ngx_http_api_auth_waiters);
+         q != ngx_queue_sentinel(&ngx_http_api_auth_waiters);
+         q = next)
+    {
+        next = ngx_queue_next(q);
+        w = ngx_queue_data(q, ngx_http_api_auth_ctx_t, wait_link);
+
+        if (!api_auth::digest_equal(w->key, ctx->key)) {
+            continue;
+        }
+
+        ngx_queue_remove(q);
+        w->waiting = 0;
+
+        if (w->wait_ev.timer_set) {
+            ngx_del_timer(&w->wait_ev);
+        }
+
+        ngx_post_event(&w->wait_ev, &ngx_posted_events);
+    }
+}
+
+
+/* a key set fetch ended: every waiter of this worker looks again */
+
+void
+ngx_http_api_auth_wake_all_waiters(void) noexcept
+{
+    ngx_queue_t              *q;
+    ngx_http_api_auth_ctx_t  *w;
+
+    if (ngx_http_api_auth_waiters.prev == NULL) {
+        return;
+    }
+
+    while (!ngx_queue_empty(&ngx_http_api_auth_waiters)) {
+        q = ngx_queue_head(&ngx_http_api_auth_waiters);
+        w = ngx_queue_data(q, ngx_http_api_auth_ctx_t, wait_link);
+
+        ngx_queue_remove(q);
+        w->waiting = 0;
+
+        if (w->wait_ev.timer_set) {
+            ngx_del_timer(&w->wait_ev);
+        }
+
+        ngx_post_event(&w->wait_ev, &ngx_posted_events);
+    }
+}
+
+
+/* the request is going away: it waits for nothing */
+
+void
+ngx_http_api_auth_wait_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    if (ctx->waiting) {
+        ngx_queue_remove(&ctx->wait_link);
+        ctx->waiting = 0;
+    }
+
+    if (ctx->wait_ev.timer_set) {
+        ngx_del_timer(&ctx->wait_ev);
+    }
+
+    if (ctx->wait_ev.posted) {
+        ngx_delete_posted_event(&ctx->wait_ev);
+    }
+}
