@@ -48,6 +48,7 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 #include "ngx_http_api_auth_ctx.h"
 #include "ngx_http_api_auth_metrics.h"
 #include "ngx_http_api_auth_fetch.h"
+#include "ngx_http_api_auth_worker.h"
 
 
 extern "C" ngx_module_t  ngx_http_api_auth_module;

@@ -12,7 +12,6 @@
 
 
 /* ngx_http_api_auth_util.cpp */
-extern api_auth::digest  ngx_http_api_auth_log_secret;
 ngx_int_t ngx_http_api_auth_init_secrets(void *nonce, size_t len) noexcept;
 void ngx_http_api_auth_log_id(ngx_log_t *log, ngx_uint_t level,
     const api_auth::digest &d, char *out) noexcept;

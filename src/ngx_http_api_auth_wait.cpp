@@ -1,17 +1,14 @@
 /*
  * ngx_http_api_auth_module: the requests of this worker that wait for a
- * call in flight, in this worker or another: kept in the worker's queue,
- * woken by the owner of the call when it ends, or by their own timer.
+ * call in flight, in this worker or another: kept in the worker's queue
+ * (ngx_http_api_auth_worker_t), woken by the owner of the call when it
+ * ends, or by their own timer.
  */
 
 #include "ngx_http_api_auth.h"
 
 
 static void ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept;
-
-
-/* requests of this worker waiting for a call in flight */
-static ngx_queue_t  ngx_http_api_auth_waiters;
 
 
 /*
@@ -25,10 +22,6 @@ ngx_int_t
 ngx_http_api_auth_wait(ngx_http_request_t *r, ngx_http_api_auth_ctx_t *ctx)
     noexcept
 {
-    if (ngx_http_api_auth_waiters.prev == NULL) {
-        ngx_queue_init(&ngx_http_api_auth_waiters);
-    }
-
     ctx->wait_delay = ctx->wait_delay ? ngx_min(ctx->wait_delay * 2, 40) : 5;
 
     if (ctx->wait_start == 0) {
@@ -41,7 +34,7 @@ ngx_http_api_auth_wait(ngx_http_request_t *r, ngx_http_api_auth_ctx_t *ctx)
 
     ngx_add_timer(&ctx->wait_ev, ctx->wait_delay);
 
-    ngx_queue_insert_tail(&ngx_http_api_auth_waiters, &ctx->wait_link);
+    ngx_queue_insert_tail(&ngx_http_api_auth_worker.waiters, &ctx->wait_link);
     ctx->waiting = 1;
 
     return NGX_AGAIN;
@@ -80,12 +73,8 @@ ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept
     ngx_queue_t              *q, *next;
     ngx_http_api_auth_ctx_t  *w;
 
-    if (ngx_http_api_auth_waiters.prev == NULL) {
-        return;
-    }
-
-    for (q = ngx_queue_head(&ngx_http_api_auth_waiters);
-         q != ngx_queue_sentinel(&ngx_http_api_auth_waiters);
+    for (q = ngx_queue_head(&ngx_http_api_auth_worker.waiters);
+         q != ngx_queue_sentinel(&ngx_http_api_auth_worker.waiters);
          q = next)
     {
         next = ngx_queue_next(q);
@@ -115,12 +104,8 @@ ngx_http_api_auth_wake_all_waiters(void) noexcept
     ngx_queue_t              *q;
     ngx_http_api_auth_ctx_t  *w;
 
-    if (ngx_http_api_auth_waiters.prev == NULL) {
-        return;
-    }
-
-    while (!ngx_queue_empty(&ngx_http_api_auth_waiters)) {
-        q = ngx_queue_head(&ngx_http_api_auth_waiters);
+    while (!ngx_queue_empty(&ngx_http_api_auth_worker.waiters)) {
+        q = ngx_queue_head(&ngx_http_api_auth_worker.waiters);
         w = ngx_queue_data(q, ngx_http_api_auth_ctx_t, wait_link);
 
         ngx_queue_remove(q);
