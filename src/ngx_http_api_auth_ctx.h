@@ -44,6 +44,18 @@ typedef enum {
 } ngx_http_api_auth_cache_status_e;
 
 
+/* what only a request that calls out or waits needs, allocated then */
+typedef struct ngx_http_api_auth_fetch_state_s
+    ngx_http_api_auth_fetch_state_t;
+
+
+/*
+ * The request ctx: the decision and the identity of every request that
+ * api_auth checks.  It is small, to leave room in the request pool's
+ * first block (request_pool_size, 4k by default); the state of a fetch
+ * or a wait is in ctx->fetch, NULL until one begins.
+ */
+
 typedef struct {
     api_auth::result                  result;
     ngx_http_api_auth_cache_status_e  cache_status;
@@ -62,8 +74,6 @@ typedef struct {
     unsigned                          waiting:1;
     unsigned                          done:1;     /* subrequest finished */
     unsigned                          has_stale:1;
-    unsigned                          sr_complete:1;  /* its last buffer
-                                                         passed */
     unsigned                          hidden:1;   /* credential header
                                                      removed */
     unsigned                          jwks_fetch:1;   /* our subrequest
@@ -89,32 +99,50 @@ typedef struct {
     api_auth::digest                  digest;     /* of the bearer token */
     api_auth::digest                  key;        /* its cache key */
     ngx_str_t                         token;      /* view, client header */
-    ngx_buf_t                        *body;       /* fetch body, scrubbed
-                                                     when the call ends */
     ngx_shm_zone_t                   *owner;      /* set while our call is
                                                      in flight */
     uint32_t                          owner_id;   /* our in-flight marker */
 
-    /* the introspection subrequest's answer (views into its pool) */
+    ngx_http_request_t               *request;
+    void                             *conf;       /* decided for this
+                                                     location */
+    ngx_http_api_auth_fetch_state_t  *fetch;      /* or NULL */
+} ngx_http_api_auth_ctx_t;
+
+static_assert(std::is_trivially_destructible<ngx_http_api_auth_ctx_t>::value,
+              "the request ctx lives in r->pool and is never destructed");
+
+
+/*
+ * A fetch or a wait of the request (ngx_http_api_auth_fetch_state()):
+ * from r->pool, when the first one begins, kept for the later ones.
+ */
+
+struct ngx_http_api_auth_fetch_state_s {
+    ngx_http_api_auth_ctx_t          *ctx;
+    ngx_buf_t                        *body;       /* fetch body, scrubbed
+                                                     when the call ends */
+
+    /* the subrequest's answer (views into its pool) */
     ngx_uint_t                        sr_status;
     ngx_str_t                         sr_body;
     ngx_uint_t                        sr_encoded;
     ngx_uint_t                        sr_not_json;
     ngx_uint_t                        sr_too_big;
     size_t                            sr_size;
+    unsigned                          sr_complete:1;  /* its last buffer
+                                                         passed */
 
-    ngx_http_request_t               *request;
-    void                             *conf;       /* decided for this
-                                                     location */
     ngx_event_t                       wait_ev;    /* waiting for a peer */
     ngx_msec_t                        wait_delay;
     ngx_msec_t                        wait_start;
     ngx_msec_t                        fetch_start;  /* introspection */
     ngx_queue_t                       wait_link;  /* in this worker's list */
-} ngx_http_api_auth_ctx_t;
+};
 
-static_assert(std::is_trivially_destructible<ngx_http_api_auth_ctx_t>::value,
-              "the request ctx lives in r->pool and is never destructed");
+static_assert(std::is_trivially_destructible<
+                  ngx_http_api_auth_fetch_state_t>::value,
+              "the fetch state lives in r->pool and is never destructed");
 
 
 #endif /* _NGX_HTTP_API_AUTH_CTX_H_INCLUDED_ */

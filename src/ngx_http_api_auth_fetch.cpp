@@ -19,6 +19,8 @@ static ngx_int_t ngx_http_api_auth_fetch_headers(ngx_http_request_t *r,
     ngx_http_request_t *sr, ngx_http_api_auth_fetch_t *f) noexcept;
 static ngx_int_t ngx_http_api_auth_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc) noexcept;
+static void ngx_http_api_auth_scrub_body(ngx_http_api_auth_fetch_state_t *fs)
+    noexcept;
 
 
 /* the index of $request_body, see ngx_http_api_auth_fetch_finish() */
@@ -43,6 +45,30 @@ ngx_http_api_auth_init_fetch(ngx_conf_t *cf) noexcept
 
 
 /*
+ * The request's fetch state, allocated when its first fetch or wait
+ * begins (the API-key and cache-hit paths never need one), or NULL.
+ */
+
+ngx_http_api_auth_fetch_state_t *
+ngx_http_api_auth_fetch_state(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    if (ctx->fetch == NULL) {
+        ctx->fetch = static_cast<ngx_http_api_auth_fetch_state_t *>(
+                         ngx_pcalloc(r->pool,
+                                     sizeof(ngx_http_api_auth_fetch_state_t)));
+        if (ctx->fetch == NULL) {
+            return NULL;
+        }
+
+        ctx->fetch->ctx = ctx;
+    }
+
+    return ctx->fetch;
+}
+
+
+/*
  * Starts the subrequest: NGX_AGAIN, the parent is called again when it
  * ends (ctx->done), or NGX_ERROR.
  */
@@ -54,6 +80,10 @@ ngx_http_api_auth_fetch_start(ngx_http_request_t *r,
     ngx_chain_t                 *cl;
     ngx_http_request_t          *sr;
     ngx_http_post_subrequest_t  *ps;
+
+    if (ngx_http_api_auth_fetch_state(r, ctx) == NULL) {
+        return NGX_ERROR;
+    }
 
     ps = static_cast<ngx_http_post_subrequest_t *>(
              ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t)));
@@ -73,7 +103,7 @@ ngx_http_api_auth_fetch_start(ngx_http_request_t *r,
     }
 
     ctx->done = 0;
-    ctx->body = f->body;
+    ctx->fetch->body = f->body;
 
     if (f->body) {
         cl = ngx_alloc_chain_link(r->pool);
@@ -205,7 +235,7 @@ ngx_http_api_auth_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
                                        data);
 
     ctx->done = 1;
-    ctx->sr_status = (rc == NGX_OK || rc == NGX_DONE)
+    ctx->fetch->sr_status = (rc == NGX_OK || rc == NGX_DONE)
                      ? r->headers_out.status : 0;
 
     /*
@@ -214,23 +244,19 @@ ngx_http_api_auth_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
      * (log_subrequest on), where $request_body is then empty
      */
 
-    if (ctx->body) {
-        ngx_explicit_memzero(ctx->body->start,
-                             ctx->body->end - ctx->body->start);
-        ctx->body = NULL;
-    }
+    ngx_http_api_auth_scrub_body(ctx->fetch);
 
     r->request_body = NULL;
 
     if (r->out && r->out->buf) {
-        ctx->sr_body.data = r->out->buf->pos;
-        ctx->sr_body.len = r->out->buf->last - r->out->buf->pos;
+        ctx->fetch->sr_body.data = r->out->buf->pos;
+        ctx->fetch->sr_body.len = r->out->buf->last - r->out->buf->pos;
     }
 
-    ctx->sr_encoded = (r->headers_out.content_encoding
+    ctx->fetch->sr_encoded = (r->headers_out.content_encoding
                        && r->headers_out.content_encoding->value.len);
 
-    ctx->sr_not_json = !api_auth::is_json_media_type(
+    ctx->fetch->sr_not_json = !api_auth::is_json_media_type(
                             std::string_view(
                                 reinterpret_cast<char *>(
                                     r->headers_out.content_type.data),
@@ -241,6 +267,18 @@ ngx_http_api_auth_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
                    r->headers_out.status, rc);
 
     return rc;
+}
+
+
+/* the body sent (the introspection form holds the token), zeroed */
+
+static void
+ngx_http_api_auth_scrub_body(ngx_http_api_auth_fetch_state_t *fs) noexcept
+{
+    if (fs != NULL && fs->body != NULL) {
+        ngx_explicit_memzero(fs->body->start, fs->body->end - fs->body->start);
+        fs->body = NULL;
+    }
 }
 
 
@@ -275,11 +313,7 @@ ngx_http_api_auth_fetch_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept
 
     ngx_http_api_auth_wait_cleanup(ctx);
 
-    if (ctx->body) {
-        ngx_explicit_memzero(ctx->body->start,
-                             ctx->body->end - ctx->body->start);
-        ctx->body = NULL;
-    }
+    ngx_http_api_auth_scrub_body(ctx->fetch);
 }
 
 

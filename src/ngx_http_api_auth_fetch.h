@@ -25,6 +25,8 @@ typedef struct {
 
 /* ngx_http_api_auth_fetch.cpp */
 ngx_int_t ngx_http_api_auth_init_fetch(ngx_conf_t *cf) noexcept;
+ngx_http_api_auth_fetch_state_t *ngx_http_api_auth_fetch_state(
+    ngx_http_request_t *r, ngx_http_api_auth_ctx_t *ctx) noexcept;
 ngx_uint_t ngx_http_api_auth_own_subrequest(ngx_http_request_t *r) noexcept;
 ngx_int_t ngx_http_api_auth_fetch_start(ngx_http_request_t *r,
     ngx_http_api_auth_ctx_t *ctx, ngx_http_api_auth_fetch_t *f) noexcept;

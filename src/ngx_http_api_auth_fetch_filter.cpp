@@ -83,7 +83,7 @@ ngx_http_api_auth_header_filter(ngx_http_request_t *r) noexcept
         && static_cast<size_t>(r->headers_out.content_length_n)
            > ngx_http_api_auth_body_limit(r, ctx))
     {
-        ctx->sr_too_big = 1;
+        ctx->fetch->sr_too_big = 1;
         r->headers_out.content_length_n = -1;
     }
 
@@ -112,20 +112,20 @@ ngx_http_api_auth_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
      */
     for (cl = in; cl; cl = cl->next) {
         if (cl->buf->last_in_chain || cl->buf->last_buf) {
-            ctx->sr_complete = 1;
+            ctx->fetch->sr_complete = 1;
         }
     }
 
-    if (!ctx->sr_too_big) {
+    if (!ctx->fetch->sr_too_big) {
         for (cl = in; cl; cl = cl->next) {
-            ctx->sr_size += ngx_buf_size(cl->buf);
+            ctx->fetch->sr_size += ngx_buf_size(cl->buf);
         }
 
-        if (ctx->sr_size <= ngx_http_api_auth_body_limit(r, ctx)) {
+        if (ctx->fetch->sr_size <= ngx_http_api_auth_body_limit(r, ctx)) {
             return ngx_http_next_body_filter(r, in);
         }
 
-        ctx->sr_too_big = 1;
+        ctx->fetch->sr_too_big = 1;
     }
 
     for (cl = in; cl; cl = cl->next) {

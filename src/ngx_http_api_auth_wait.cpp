@@ -22,19 +22,26 @@ ngx_int_t
 ngx_http_api_auth_wait(ngx_http_request_t *r, ngx_http_api_auth_ctx_t *ctx)
     noexcept
 {
-    ctx->wait_delay = ctx->wait_delay ? ngx_min(ctx->wait_delay * 2, 40) : 5;
+    ngx_http_api_auth_fetch_state_t  *fs;
 
-    if (ctx->wait_start == 0) {
-        ctx->wait_start = ngx_current_msec ? ngx_current_msec : 1;
+    fs = ngx_http_api_auth_fetch_state(r, ctx);
+    if (fs == NULL) {
+        return NGX_ERROR;
     }
 
-    ctx->wait_ev.handler = ngx_http_api_auth_wake_handler;
-    ctx->wait_ev.data = r;
-    ctx->wait_ev.log = r->connection->log;
+    fs->wait_delay = fs->wait_delay ? ngx_min(fs->wait_delay * 2, 40) : 5;
 
-    ngx_add_timer(&ctx->wait_ev, ctx->wait_delay);
+    if (fs->wait_start == 0) {
+        fs->wait_start = ngx_current_msec ? ngx_current_msec : 1;
+    }
 
-    ngx_queue_insert_tail(&ngx_http_api_auth_worker.waiters, &ctx->wait_link);
+    fs->wait_ev.handler = ngx_http_api_auth_wake_handler;
+    fs->wait_ev.data = r;
+    fs->wait_ev.log = r->connection->log;
+
+    ngx_add_timer(&fs->wait_ev, fs->wait_delay);
+
+    ngx_queue_insert_tail(&ngx_http_api_auth_worker.waiters, &fs->wait_link);
     ctx->waiting = 1;
 
     return NGX_AGAIN;
@@ -55,7 +62,7 @@ ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept
               ngx_http_get_module_ctx(r, ngx_http_api_auth_module));
 
     if (ctx->waiting) {
-        ngx_queue_remove(&ctx->wait_link);
+        ngx_queue_remove(&ctx->fetch->wait_link);
         ctx->waiting = 0;
     }
 
@@ -70,22 +77,22 @@ ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept
 void
 ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept
 {
-    ngx_queue_t              *q, *next;
-    ngx_http_api_auth_ctx_t  *w;
+    ngx_queue_t                      *q, *next;
+    ngx_http_api_auth_fetch_state_t  *w;
 
     for (q = ngx_queue_head(&ngx_http_api_auth_worker.waiters);
          q != ngx_queue_sentinel(&ngx_http_api_auth_worker.waiters);
          q = next)
     {
         next = ngx_queue_next(q);
-        w = ngx_queue_data(q, ngx_http_api_auth_ctx_t, wait_link);
+        w = ngx_queue_data(q, ngx_http_api_auth_fetch_state_t, wait_link);
 
-        if (!api_auth::digest_equal(w->key, ctx->key)) {
+        if (!api_auth::digest_equal(w->ctx->key, ctx->key)) {
             continue;
         }
 
         ngx_queue_remove(q);
-        w->waiting = 0;
+        w->ctx->waiting = 0;
 
         if (w->wait_ev.timer_set) {
             ngx_del_timer(&w->wait_ev);
@@ -101,15 +108,15 @@ ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept
 void
 ngx_http_api_auth_wake_all_waiters(void) noexcept
 {
-    ngx_queue_t              *q;
-    ngx_http_api_auth_ctx_t  *w;
+    ngx_queue_t                      *q;
+    ngx_http_api_auth_fetch_state_t  *w;
 
     while (!ngx_queue_empty(&ngx_http_api_auth_worker.waiters)) {
         q = ngx_queue_head(&ngx_http_api_auth_worker.waiters);
-        w = ngx_queue_data(q, ngx_http_api_auth_ctx_t, wait_link);
+        w = ngx_queue_data(q, ngx_http_api_auth_fetch_state_t, wait_link);
 
         ngx_queue_remove(q);
-        w->waiting = 0;
+        w->ctx->waiting = 0;
 
         if (w->wait_ev.timer_set) {
             ngx_del_timer(&w->wait_ev);
@@ -125,16 +132,20 @@ ngx_http_api_auth_wake_all_waiters(void) noexcept
 void
 ngx_http_api_auth_wait_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept
 {
+    if (ctx->fetch == NULL) {
+        return;
+    }
+
     if (ctx->waiting) {
-        ngx_queue_remove(&ctx->wait_link);
+        ngx_queue_remove(&ctx->fetch->wait_link);
         ctx->waiting = 0;
     }
 
-    if (ctx->wait_ev.timer_set) {
-        ngx_del_timer(&ctx->wait_ev);
+    if (ctx->fetch->wait_ev.timer_set) {
+        ngx_del_timer(&ctx->fetch->wait_ev);
     }
 
-    if (ctx->wait_ev.posted) {
-        ngx_delete_posted_event(&ctx->wait_ev);
+    if (ctx->fetch->wait_ev.posted) {
+        ngx_delete_posted_event(&ctx->fetch->wait_ev);
     }
 }
