@@ -9,6 +9,8 @@
 
 
 static void ngx_http_api_auth_wake_handler(ngx_event_t *ev) noexcept;
+static void ngx_http_api_auth_wake(ngx_http_api_auth_fetch_state_t *w)
+    noexcept;
 
 
 /*
@@ -91,14 +93,7 @@ ngx_http_api_auth_wake_waiters(ngx_http_api_auth_ctx_t *ctx) noexcept
             continue;
         }
 
-        ngx_queue_remove(q);
-        w->ctx->waiting = 0;
-
-        if (w->wait_ev.timer_set) {
-            ngx_del_timer(&w->wait_ev);
-        }
-
-        ngx_post_event(&w->wait_ev, &ngx_posted_events);
+        ngx_http_api_auth_wake(w);
     }
 }
 
@@ -115,15 +110,24 @@ ngx_http_api_auth_wake_all_waiters(void) noexcept
         q = ngx_queue_head(&ngx_http_api_auth_worker.waiters);
         w = ngx_queue_data(q, ngx_http_api_auth_fetch_state_t, wait_link);
 
-        ngx_queue_remove(q);
-        w->ctx->waiting = 0;
-
-        if (w->wait_ev.timer_set) {
-            ngx_del_timer(&w->wait_ev);
-        }
-
-        ngx_post_event(&w->wait_ev, &ngx_posted_events);
+        ngx_http_api_auth_wake(w);
     }
+}
+
+
+/* out of the queue, its timer off: it runs once the events posted do */
+
+static void
+ngx_http_api_auth_wake(ngx_http_api_auth_fetch_state_t *w) noexcept
+{
+    ngx_queue_remove(&w->wait_link);
+    w->ctx->waiting = 0;
+
+    if (w->wait_ev.timer_set) {
+        ngx_del_timer(&w->wait_ev);
+    }
+
+    ngx_post_event(&w->wait_ev, &ngx_posted_events);
 }
 
 
