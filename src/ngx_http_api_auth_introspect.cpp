@@ -125,10 +125,14 @@ static ngx_int_t
 ngx_http_api_auth_lookup(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
 {
+    ngx_msec_t                  since;
     ngx_http_api_auth_record_t  rec;
 
+    /* since when this request waits for another's call; 0: it did not */
+    since = ctx->fetch ? ctx->fetch->wait_start : 0;
+
     switch (ngx_http_api_auth_cache_acquire(alcf->cache, ctx->key,
-                                            ngx_time(), ctx->wait_start,
+                                            ngx_time(), since,
                                             &rec, &ctx->owner_id))
     {
     case ngx_http_api_auth_lookup_hit:
@@ -272,7 +276,11 @@ ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "api_auth introspect \"%V\"", &alcf->introspect);
 
-    ctx->fetch_start = ngx_current_msec;
+    if (ngx_http_api_auth_fetch_state(r, ctx) == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->fetch->fetch_start = ngx_current_msec;
     ctx->timing = 1;
 
     return ngx_http_api_auth_fetch_start(r, ctx, &f);
@@ -287,26 +295,26 @@ ngx_http_api_auth_introspect_start(ngx_http_request_t *r,
 static const char *
 ngx_http_api_auth_bad_response(ngx_http_api_auth_ctx_t *ctx) noexcept
 {
-    if (ctx->sr_status != NGX_HTTP_OK) {
+    if (ctx->fetch->sr_status != NGX_HTTP_OK) {
         ngx_log_error(NGX_LOG_ERR, ctx->request->connection->log, 0,
                       "api_auth: introspection failed: status %ui",
-                      ctx->sr_status);
+                      ctx->fetch->sr_status);
         return "";
     }
 
-    if (!ctx->sr_complete) {
+    if (!ctx->fetch->sr_complete) {
         return "response cut short";
     }
 
-    if (ctx->sr_encoded) {
+    if (ctx->fetch->sr_encoded) {
         return "response has Content-Encoding";
     }
 
-    if (ctx->sr_not_json) {
+    if (ctx->fetch->sr_not_json) {
         return "response is not application/json";
     }
 
-    if (ctx->sr_too_big) {
+    if (ctx->fetch->sr_too_big) {
         return "response too large (see subrequest_output_buffer_size)";
     }
 
@@ -336,8 +344,9 @@ ngx_http_api_auth_introspected(ngx_http_request_t *r,
     now = ngx_time();
 
     st = api_auth::parse_introspection(
-             std::string_view(reinterpret_cast<char *>(ctx->sr_body.data),
-                              ctx->sr_body.len),
+             std::string_view(
+                 reinterpret_cast<char *>(ctx->fetch->sr_body.data),
+                 ctx->fetch->sr_body.len),
              now, info);
 
     switch (st) {
@@ -407,7 +416,7 @@ ngx_http_api_auth_call_ended(ngx_http_request_t *r,
         ctx->timing = 0;
         ngx_http_api_auth_count_introspection(r, result,
                                               ngx_current_msec
-                                              - ctx->fetch_start);
+                                              - ctx->fetch->fetch_start);
     }
 }
 

@@ -144,12 +144,16 @@ ngx_http_api_auth_jwks_fetch(ngx_http_request_t *r,
     ngx_str_set(&f.method_name, "GET");
     ngx_str_set(&f.accept, "application/jwk-set+json, application/json");
 
-    ctx->sr_status = 0;
-    ctx->sr_body.len = 0;
-    ctx->sr_encoded = 0;
-    ctx->sr_too_big = 0;
-    ctx->sr_size = 0;
-    ctx->sr_complete = 0;
+    if (ngx_http_api_auth_fetch_state(r, ctx) == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->fetch->sr_status = 0;
+    ctx->fetch->sr_body.len = 0;
+    ctx->fetch->sr_encoded = 0;
+    ctx->fetch->sr_too_big = 0;
+    ctx->fetch->sr_size = 0;
+    ctx->fetch->sr_complete = 0;
 
     ctx->jwks_fetch = 1;
     ctx->jwks_fetched = 1;
@@ -270,19 +274,19 @@ ngx_http_api_auth_jwks_unknown(ngx_http_request_t *r,
 static const char *
 ngx_http_api_auth_jwks_bad(ngx_http_api_auth_ctx_t *ctx) noexcept
 {
-    if (ctx->sr_status != NGX_HTTP_OK) {
+    if (ctx->fetch->sr_status != NGX_HTTP_OK) {
         return "status not 200";
     }
 
-    if (!ctx->sr_complete) {
+    if (!ctx->fetch->sr_complete) {
         return "response cut short";
     }
 
-    if (ctx->sr_encoded) {
+    if (ctx->fetch->sr_encoded) {
         return "response has Content-Encoding";
     }
 
-    if (ctx->sr_too_big) {
+    if (ctx->fetch->sr_too_big) {
         return "response too large (see subrequest_output_buffer_size)";
     }
 
@@ -302,8 +306,8 @@ ngx_http_api_auth_jwks_parse(ngx_http_request_t *r,
         std::string        fp("api_auth jwks 1");
 
         st = api_auth::parse_jwks(std::string_view(
-                 reinterpret_cast<char *>(ctx->sr_body.data),
-                 ctx->sr_body.len), set);
+                 reinterpret_cast<char *>(ctx->fetch->sr_body.data),
+                 ctx->fetch->sr_body.len), set);
 
         for (const api_auth::jwk_skip &k : set.skipped) {
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -382,7 +386,7 @@ ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "api_auth: JWT key set fetch from \"%V\" failed: "
                       "%s (status %ui)", &alcf->jwks->uri, cause,
-                      ctx->sr_status);
+                      ctx->fetch->sr_status);
     }
 
     ngx_http_api_auth_wake_all_waiters();

@@ -296,10 +296,10 @@ ngx_module_t  ngx_http_api_auth_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    ngx_http_api_auth_jwks_init_process,   /* init process */
+    ngx_http_api_auth_init_process,        /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    ngx_http_api_auth_jwks_exit_process,   /* exit process */
+    ngx_http_api_auth_exit_process,        /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -455,5 +455,5 @@ ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
         return NGX_ERROR;
     }
 
-    return ngx_http_api_auth_init_filters(cf);
+    return ngx_http_api_auth_init_fetch(cf);
 }

@@ -330,16 +330,14 @@ ngx_http_api_auth_check_internal(ngx_http_request_t *r) noexcept
 {
     ngx_http_core_loc_conf_t  *clcf;
 
-    static ngx_uint_t  warned;
-
     clcf = static_cast<ngx_http_core_loc_conf_t *>(
                ngx_http_get_module_loc_conf(r, ngx_http_core_module));
 
-    if (clcf->internal || warned) {
+    if (clcf->internal || ngx_http_api_auth_worker.warned_internal) {
         return;
     }
 
-    warned = 1;
+    ngx_http_api_auth_worker.warned_internal = 1;
 
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                   "api_auth: the introspection location \"%V\" is not "
@@ -357,13 +355,14 @@ ngx_http_api_auth_check_internal(ngx_http_request_t *r) noexcept
 void
 ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept
 {
-    ngx_uint_t                  i;
-    ngx_http_phase_handler_t   *ph;
-    ngx_http_core_main_conf_t  *cmcf;
+    ngx_uint_t                   i;
+    ngx_http_phase_handler_t    *ph;
+    ngx_http_core_main_conf_t   *cmcf;
+    ngx_http_api_auth_worker_t  *w;
 
-    static ngx_uint_t  warned, access = NGX_CONF_UNSET_UINT;
+    w = &ngx_http_api_auth_worker;
 
-    if (warned || r != r->main) {
+    if (w->warned_early || r != r->main) {
         return;
     }
 
@@ -372,21 +371,21 @@ ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept
 
     ph = cmcf->phase_engine.handlers;
 
-    if (access == NGX_CONF_UNSET_UINT) {
+    if (w->access_phase == NGX_CONF_UNSET_UINT) {
         for (i = 0; ph[i].checker; i++) {
             if (ph[i].checker == ngx_http_core_access_phase) {
                 break;
             }
         }
 
-        access = i;
+        w->access_phase = i;
     }
 
-    if (r->phase_handler >= static_cast<ngx_int_t>(access)) {
+    if (r->phase_handler >= static_cast<ngx_int_t>(w->access_phase)) {
         return;
     }
 
-    warned = 1;
+    w->warned_early = 1;
 
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                   "api_auth: an $api_auth_* variable was read before the "

@@ -15,15 +15,6 @@
 #define NGX_HTTP_API_AUTH_MAX_FILE  (64 * 1024 * 1024)
 
 
-/*
- * The key of the correlation ids logged for unknown credentials, drawn
- * once per master process (the module stays loaded across reloads, so
- * ids stay comparable until a restart) and inherited by the workers.
- */
-api_auth::digest  ngx_http_api_auth_log_secret;
-static ngx_uint_t  ngx_http_api_auth_log_secret_set;
-
-
 ngx_int_t
 ngx_http_api_auth_init_secrets(void *nonce, size_t len) noexcept
 {
@@ -34,15 +25,15 @@ ngx_http_api_auth_init_secrets(void *nonce, size_t len) noexcept
         return NGX_ERROR;
     }
 
-    if (!ngx_http_api_auth_log_secret_set) {
-        if (RAND_bytes(ngx_http_api_auth_log_secret.data(),
-                       ngx_http_api_auth_log_secret.size())
+    if (!ngx_http_api_auth_worker.log_secret_set) {
+        if (RAND_bytes(ngx_http_api_auth_worker.log_secret.data(),
+                       ngx_http_api_auth_worker.log_secret.size())
             != 1)
         {
             return NGX_ERROR;
         }
 
-        ngx_http_api_auth_log_secret_set = 1;
+        ngx_http_api_auth_worker.log_secret_set = 1;
     }
 
     return NGX_OK;
@@ -68,7 +59,8 @@ ngx_http_api_auth_log_id(ngx_log_t *log, ngx_uint_t level,
         return;
     }
 
-    api_auth::log_id(ngx_http_api_auth_log_secret, d.data(), d.size(), out);
+    api_auth::log_id(ngx_http_api_auth_worker.log_secret, d.data(), d.size(),
+                     out);
 }
 
 
