@@ -436,7 +436,7 @@ api_auth introspect "/_introspect"
 --- config eval
 $::Harness
 . ::protected_location("long", "ok", cache => "z max_ttl=300s", headers => [])
-. ::protected_location("short", "ok", cache => "z max_ttl=1s", headers => [])
+. ::protected_location("short", "ok", cache => "z max_ttl=3s", headers => [])
 . ::sequence("t", "l=long&t=tok-020-15", ("l=short&t=tok-020-15") x 2,
              "l=long&t=tok-020-15")
 --- response_body
