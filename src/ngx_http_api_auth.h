@@ -546,6 +546,12 @@ ngx_int_t ngx_http_api_auth_scrub(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf) noexcept;
 ngx_table_elt_t *ngx_http_api_auth_find_header(ngx_http_request_t *r,
     ngx_str_t *name) noexcept;
+ngx_int_t ngx_http_api_auth_unlink(ngx_http_request_t *r, ngx_table_elt_t *h,
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
+
+/* ngx_http_api_auth_headers_in.cpp */
+void ngx_http_api_auth_forget(ngx_http_request_t *r, ngx_table_elt_t *h)
+    noexcept;
 
 /* ngx_http_api_auth_phases.cpp */
 extern ngx_conf_enum_t  ngx_http_api_auth_phases[];
