@@ -579,6 +579,15 @@ ngx_int_t ngx_http_api_auth_oauth_resume(ngx_http_request_t *r,
 void ngx_http_api_auth_release_call(ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t failed) noexcept;
 
+/* ngx_http_api_auth_introspect_response.cpp */
+ngx_int_t ngx_http_api_auth_introspected(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
+ngx_int_t ngx_http_api_auth_as_error(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const char *cause);
+ngx_int_t ngx_http_api_auth_keep_claims(ngx_http_request_t *r,
+    ngx_http_api_auth_ctx_t *ctx, const u_char *data, size_t len) noexcept;
+
 /* ngx_http_api_auth_jwt.cpp */
 char *ngx_http_api_auth_jwt_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
