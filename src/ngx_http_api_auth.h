@@ -436,6 +436,9 @@ static_assert(std::is_trivially_destructible<ngx_http_api_auth_ctx_t>::value,
 
 extern "C" ngx_module_t  ngx_http_api_auth_module;
 
+/* ngx_http_api_auth_commands.cpp */
+extern ngx_command_t  ngx_http_api_auth_commands[];
+
 
 /* ngx_http_api_auth_handler.cpp */
 ngx_int_t ngx_http_api_auth_handler(ngx_http_request_t *r) noexcept;
