@@ -32,6 +32,16 @@ static char *ngx_http_api_auth_jwt_keys(ngx_conf_t *cf,
 static void ngx_http_api_auth_jwt_destroy_keys(void *data) noexcept;
 static ngx_array_t *ngx_http_api_auth_jwt_views(ngx_conf_t *cf,
     ngx_str_t *value, ngx_uint_t n) noexcept;
+static char *ngx_http_api_auth_jwt_list(ngx_conf_t *cf, ngx_array_t **list,
+    ngx_str_t *value, ngx_uint_t n) noexcept;
+static char *ngx_http_api_auth_jwt_algorithms(ngx_conf_t *cf,
+    ngx_http_api_auth_jwt_conf_t *jc, ngx_str_t *value, ngx_uint_t n)
+    noexcept;
+static char *ngx_http_api_auth_jwt_types(ngx_conf_t *cf,
+    ngx_http_api_auth_jwt_conf_t *jc, ngx_str_t *value, ngx_uint_t n)
+    noexcept;
+static char *ngx_http_api_auth_jwt_leeway(ngx_conf_t *cf,
+    ngx_http_api_auth_jwt_conf_t *jc, ngx_str_t *value) noexcept;
 
 
 
@@ -43,8 +53,7 @@ ngx_http_api_auth_jwt_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         static_cast<ngx_http_api_auth_loc_conf_t *>(conf);
 
     ngx_str_t                     *value;
-    ngx_uint_t                     i, n, bits;
-    api_auth::jws_alg              alg;
+    ngx_uint_t                     n;
     ngx_http_api_auth_jwt_conf_t  *jc;
 
     jc = ngx_http_api_auth_jwt_conf(cf, alcf);
@@ -54,7 +63,6 @@ ngx_http_api_auth_jwt_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 
     value = static_cast<ngx_str_t *>(cf->args->elts);
     n = cf->args->nelts;
-    bits = 0;
 
     switch (cmd->offset) {
 
@@ -62,91 +70,136 @@ ngx_http_api_auth_jwt_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         return ngx_http_api_auth_jwt_keys(cf, jc, &value[1]);
 
     case NGX_HTTP_API_AUTH_JWT_ISSUER:
+        return ngx_http_api_auth_jwt_list(cf, &jc->issuers, value, n);
+
     case NGX_HTTP_API_AUTH_JWT_CLIENT:
-        if ((cmd->offset == NGX_HTTP_API_AUTH_JWT_ISSUER ? jc->issuers
-                                                         : jc->client_claims))
-        {
-            return const_cast<char *>("is duplicate");
-        }
-
-        for (i = 1; i < n; i++) {
-            if (value[i].len == 0) {
-                return const_cast<char *>("has an empty value");
-            }
-        }
-
-        (cmd->offset == NGX_HTTP_API_AUTH_JWT_ISSUER ? jc->issuers
-                                                     : jc->client_claims)
-            = ngx_http_api_auth_jwt_views(cf, value, n);
-
-        return NGX_CONF_OK;
+        return ngx_http_api_auth_jwt_list(cf, &jc->client_claims, value, n);
 
     case NGX_HTTP_API_AUTH_JWT_ALGORITHMS:
-        if (jc->algorithms) {
-            return const_cast<char *>("is duplicate");
-        }
-
-        for (i = 1; i < n; i++) {
-            if (!api_auth::jws_alg_from_name(ngx_http_api_auth_sv(value[i]),
-                                             alg))
-            {
-                /* RFC 8725 §3.1: none and symmetric keys never */
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "api_auth: \"%V\" is not an allowed JWT "
-                                   "algorithm (RS256/384/512, PS256/384/512, "
-                                   "ES256/384/512, EdDSA, Ed25519; never "
-                                   "none or HS*)", &value[i]);
-                return static_cast<char *>(NGX_CONF_ERROR);
-            }
-
-            bits |= api_auth::jws_alg_bit(alg);
-        }
-
-        jc->algorithms = bits;
-        return NGX_CONF_OK;
+        return ngx_http_api_auth_jwt_algorithms(cf, jc, value, n);
 
     case NGX_HTTP_API_AUTH_JWT_TYPE:
-        if (jc->types) {
-            return const_cast<char *>("is duplicate");
-        }
-
-        for (i = 1; i < n; i++) {
-            if (ngx_strcmp(value[i].data, "at+jwt") == 0) {
-                bits |= api_auth::jwt_type_at_jwt;
-
-            } else if (ngx_strcmp(value[i].data, "jwt") == 0) {
-                bits |= api_auth::jwt_type_jwt;
-
-            } else {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "api_auth: invalid JWT type \"%V\", "
-                                   "expected \"at+jwt\" or \"jwt\"",
-                                   &value[i]);
-                return static_cast<char *>(NGX_CONF_ERROR);
-            }
-        }
-
-        jc->types = bits;
-        return NGX_CONF_OK;
+        return ngx_http_api_auth_jwt_types(cf, jc, value, n);
 
     default: /* NGX_HTTP_API_AUTH_JWT_LEEWAY */
-        if (jc->leeway != NGX_CONF_UNSET) {
-            return const_cast<char *>("is duplicate");
+        return ngx_http_api_auth_jwt_leeway(cf, jc, &value[1]);
+    }
+}
+
+
+/* api_auth_jwt_issuer / api_auth_jwt_client_claim: non-empty values */
+
+static char *
+ngx_http_api_auth_jwt_list(ngx_conf_t *cf, ngx_array_t **list,
+    ngx_str_t *value, ngx_uint_t n) noexcept
+{
+    ngx_uint_t  i;
+
+    if (*list) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    for (i = 1; i < n; i++) {
+        if (value[i].len == 0) {
+            return const_cast<char *>("has an empty value");
         }
+    }
 
-        jc->leeway = ngx_parse_time(&value[1], 1);
+    *list = ngx_http_api_auth_jwt_views(cf, value, n);
 
-        if (jc->leeway == static_cast<time_t>(NGX_ERROR)
-            || jc->leeway > NGX_HTTP_API_AUTH_JWT_MAX_LEEWAY)
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_auth_jwt_algorithms(ngx_conf_t *cf,
+    ngx_http_api_auth_jwt_conf_t *jc, ngx_str_t *value, ngx_uint_t n)
+    noexcept
+{
+    ngx_uint_t         i, bits;
+    api_auth::jws_alg  alg;
+
+    if (jc->algorithms) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    bits = 0;
+
+    for (i = 1; i < n; i++) {
+        if (!api_auth::jws_alg_from_name(ngx_http_api_auth_sv(value[i]), alg))
         {
+            /* RFC 8725 §3.1: none and symmetric keys never */
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "api_auth: invalid \"api_auth_jwt_leeway\" "
-                               "\"%V\" (a time of at most 5m)", &value[1]);
+                               "api_auth: \"%V\" is not an allowed JWT "
+                               "algorithm (RS256/384/512, PS256/384/512, "
+                               "ES256/384/512, EdDSA, Ed25519; never "
+                               "none or HS*)", &value[i]);
             return static_cast<char *>(NGX_CONF_ERROR);
         }
 
-        return NGX_CONF_OK;
+        bits |= api_auth::jws_alg_bit(alg);
     }
+
+    jc->algorithms = bits;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_auth_jwt_types(ngx_conf_t *cf, ngx_http_api_auth_jwt_conf_t *jc,
+    ngx_str_t *value, ngx_uint_t n) noexcept
+{
+    ngx_uint_t  i, bits;
+
+    if (jc->types) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    bits = 0;
+
+    for (i = 1; i < n; i++) {
+        if (ngx_strcmp(value[i].data, "at+jwt") == 0) {
+            bits |= api_auth::jwt_type_at_jwt;
+
+        } else if (ngx_strcmp(value[i].data, "jwt") == 0) {
+            bits |= api_auth::jwt_type_jwt;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "api_auth: invalid JWT type \"%V\", "
+                               "expected \"at+jwt\" or \"jwt\"",
+                               &value[i]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    jc->types = bits;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_api_auth_jwt_leeway(ngx_conf_t *cf, ngx_http_api_auth_jwt_conf_t *jc,
+    ngx_str_t *value) noexcept
+{
+    if (jc->leeway != NGX_CONF_UNSET) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    jc->leeway = ngx_parse_time(value, 1);
+
+    if (jc->leeway == static_cast<time_t>(NGX_ERROR)
+        || jc->leeway > NGX_HTTP_API_AUTH_JWT_MAX_LEEWAY)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "api_auth: invalid \"api_auth_jwt_leeway\" "
+                           "\"%V\" (a time of at most 5m)", value);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
 }
 
 

@@ -11,7 +11,15 @@
 #include <string>
 
 
+static void ngx_http_api_auth_jwt_inherit(ngx_http_api_auth_jwt_conf_t *jc,
+    ngx_http_api_auth_jwt_conf_t *pc) noexcept;
+static char *ngx_http_api_auth_jwt_check(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
 static char *ngx_http_api_auth_jwt_policy(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+static char *ngx_http_api_auth_jwt_audiences(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept;
+static char *ngx_http_api_auth_jwt_fingerprint(
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
 
 
@@ -66,6 +74,37 @@ ngx_http_api_auth_jwt_merge(ngx_conf_t *cf,
     jc = new (p) ngx_http_api_auth_jwt_conf_t(conf->jwt ? *conf->jwt : *pc);
     conf->jwt = jc;
 
+    ngx_http_api_auth_jwt_inherit(jc, pc);
+
+    if (!(conf->methods & NGX_HTTP_API_AUTH_OAUTH)
+        || (jc->keys == NULL && conf->jwks == NULL))
+    {
+        return NGX_CONF_OK;
+    }
+
+    if (ngx_http_api_auth_jwt_check(cf, conf) != NGX_CONF_OK
+        || ngx_http_api_auth_jwt_policy(cf, conf) != NGX_CONF_OK)
+    {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (conf->cache) {
+        ngx_memcpy(buf, conf->cache_ns.data(), sizeof(api_auth::digest));
+        ngx_memcpy(buf + sizeof(api_auth::digest), jc->fingerprint.data(),
+                   sizeof(api_auth::digest));
+        api_auth::sha256(buf, sizeof(buf), conf->cache_ns);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* the unset values of a level's own copy, from the enclosing level's */
+
+static void
+ngx_http_api_auth_jwt_inherit(ngx_http_api_auth_jwt_conf_t *jc,
+    ngx_http_api_auth_jwt_conf_t *pc) noexcept
+{
     if (pc) {
         if (jc->keys == NULL) {
             jc->keys = pc->keys;
@@ -91,12 +130,18 @@ ngx_http_api_auth_jwt_merge(ngx_conf_t *cf,
     }
 
     ngx_conf_merge_sec_value(jc->leeway, NGX_CONF_UNSET, 30);
+}
 
-    if (!(conf->methods & NGX_HTTP_API_AUTH_OAUTH)
-        || (jc->keys == NULL && conf->jwks == NULL))
-    {
-        return NGX_CONF_OK;
-    }
+
+/* a location that verifies JWTs: one source of keys, issuers, audience */
+
+static char *
+ngx_http_api_auth_jwt_check(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    ngx_http_api_auth_jwt_conf_t  *jc;
+
+    jc = conf->jwt;
 
     if (jc->keys && conf->jwks) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -126,17 +171,6 @@ ngx_http_api_auth_jwt_merge(ngx_conf_t *cf,
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    if (ngx_http_api_auth_jwt_policy(cf, conf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    if (conf->cache) {
-        ngx_memcpy(buf, conf->cache_ns.data(), sizeof(api_auth::digest));
-        ngx_memcpy(buf + sizeof(api_auth::digest), jc->fingerprint.data(),
-                   sizeof(api_auth::digest));
-        api_auth::sha256(buf, sizeof(buf), conf->cache_ns);
-    }
-
     return NGX_CONF_OK;
 }
 
@@ -147,10 +181,6 @@ static char *
 ngx_http_api_auth_jwt_policy(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept
 {
-    size_t                         n;
-    u_char                        *p, *last;
-    ngx_str_t                      audience;
-    std::string_view              *aud;
     ngx_http_api_auth_jwt_conf_t  *jc;
 
     jc = conf->jwt;
@@ -171,10 +201,31 @@ ngx_http_api_auth_jwt_policy(ngx_conf_t *cf,
         jc->policy.client_claims.size = jc->client_claims->nelts;
     }
 
-    /*
-     * the space-joined api_auth_require_audience, split again; without
-     * one, the resource itself (RFC 8707), unless "off"
-     */
+    if (ngx_http_api_auth_jwt_audiences(cf, conf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return ngx_http_api_auth_jwt_fingerprint(conf);
+}
+
+
+/*
+ * The space-joined api_auth_require_audience, split again; without one,
+ * the resource itself (RFC 8707), unless "off".
+ */
+
+static char *
+ngx_http_api_auth_jwt_audiences(ngx_conf_t *cf,
+    ngx_http_api_auth_loc_conf_t *conf) noexcept
+{
+    size_t                         n;
+    u_char                        *p, *last;
+    ngx_str_t                      audience;
+    std::string_view              *aud;
+    ngx_http_api_auth_jwt_conf_t  *jc;
+
+    jc = conf->jwt;
+
     audience = conf->audience;
 
     if (audience.len == 0 && conf->audience_off != 1) {
@@ -209,7 +260,23 @@ ngx_http_api_auth_jwt_policy(ngx_conf_t *cf,
     jc->policy.audiences.items = aud;
     jc->policy.audiences.size = n;
 
-    /* NUL-separated: no field can run into the next */
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The fingerprint of the location's policy and its keys (or its key
+ * set's URI), the fields NUL-separated: no field can run into the next.
+ */
+
+static char *
+ngx_http_api_auth_jwt_fingerprint(ngx_http_api_auth_loc_conf_t *conf)
+    noexcept
+{
+    ngx_http_api_auth_jwt_conf_t  *jc;
+
+    jc = conf->jwt;
+
     try {
         std::string  fp("api_auth jwt 1");
 
