@@ -553,6 +553,8 @@ ngx_int_t ngx_http_api_auth_unlink(ngx_http_request_t *r, ngx_table_elt_t *h,
     ngx_http_api_auth_ctx_t *ctx) noexcept;
 
 /* ngx_http_api_auth_headers_in.cpp */
+ngx_table_elt_t *ngx_http_api_auth_next_header(ngx_http_request_t *r,
+    ngx_str_t *name, ngx_table_elt_t *after) noexcept;
 void ngx_http_api_auth_forget(ngx_http_request_t *r, ngx_table_elt_t *h)
     noexcept;
 

@@ -1,16 +1,21 @@
 /*
  * ngx_http_api_auth_module: request headers by name: finding them in
- * r->headers_in.headers (the headers to hide, the CORS preflight), and
- * clearing the fields of r->headers_in that name a header once it has
+ * r->headers_in.headers (the API-key header, the CORS preflight, the
+ * headers to hide), and clearing the fields of r->headers_in that name a header once it has
  * left the list (ngx_http_api_auth_hide.cpp).
  */
 
 #include "ngx_http_api_auth.h"
 
 
+/*
+ * The first header named name (any case) in r->headers_in that stands
+ * after the header "after", or from the list's start if that is NULL.
+ */
+
 ngx_table_elt_t *
-ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name)
-    noexcept
+ngx_http_api_auth_next_header(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_table_elt_t *after) noexcept
 {
     ngx_uint_t        i;
     ngx_list_part_t  *part;
@@ -31,12 +36,28 @@ ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name)
             i = 0;
         }
 
+        if (after) {
+            if (&h[i] == after) {
+                after = NULL;
+            }
+
+            continue;
+        }
+
         if (h[i].key.len == name->len
             && ngx_strncasecmp(h[i].key.data, name->data, name->len) == 0)
         {
             return &h[i];
         }
     }
+}
+
+
+ngx_table_elt_t *
+ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name)
+    noexcept
+{
+    return ngx_http_api_auth_next_header(r, name, NULL);
 }
 
 

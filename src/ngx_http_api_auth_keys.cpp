@@ -10,7 +10,7 @@
 #include "core/policy.hpp"
 
 
-static ngx_int_t ngx_http_api_auth_find_header(ngx_http_request_t *r,
+static ngx_int_t ngx_http_api_auth_key_value(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value) noexcept;
 static ngx_int_t ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
@@ -242,7 +242,7 @@ ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
             break;
 
         default: /* NGX_HTTP_API_AUTH_SRC_HEADER */
-            rc = ngx_http_api_auth_find_header(r, &src[i].header, &value);
+            rc = ngx_http_api_auth_key_value(r, &src[i].header, &value);
 
             if (rc == NGX_ERROR) {
                 ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -278,48 +278,26 @@ ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
  */
 
 static ngx_int_t
-ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name,
+ngx_http_api_auth_key_value(ngx_http_request_t *r, ngx_str_t *name,
     ngx_str_t *value) noexcept
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_table_elt_t   *h;
     std::string_view  key;
 
     value->len = 0;
     value->data = NULL;
 
-    part = &r->headers_in.headers.part;
-    h = static_cast<ngx_table_elt_t *>(part->elts);
+    h = ngx_http_api_auth_find_header(r, name);
 
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = static_cast<ngx_table_elt_t *>(part->elts);
-            i = 0;
-        }
-
-        if (h[i].key.len != name->len
-            || ngx_strncmp(h[i].lowcase_key, name->data, name->len) != 0)
-        {
-            continue;
-        }
-
-        if (value->data != NULL) {
-            return NGX_ERROR;
-        }
-
-        *value = h[i].value;
-    }
-
-    if (value->data == NULL) {
+    if (h == NULL) {
         return NGX_DECLINED;
     }
+
+    if (ngx_http_api_auth_next_header(r, name, h) != NULL) {
+        return NGX_ERROR;
+    }
+
+    *value = h->value;
 
     key = api_auth::trim_ows(
               std::string_view(reinterpret_cast<char *>(value->data),
