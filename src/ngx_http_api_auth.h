@@ -635,6 +635,13 @@ void ngx_http_api_auth_jwks_abort(ngx_http_api_auth_ctx_t *ctx) noexcept;
 ngx_int_t ngx_http_api_auth_jwks_init_process(ngx_cycle_t *cycle) noexcept;
 void ngx_http_api_auth_jwks_exit_process(ngx_cycle_t *cycle) noexcept;
 
+/* ngx_http_api_auth_conf_check.cpp */
+ngx_int_t ngx_http_api_auth_conf_local_uri(ngx_conf_t *cf,
+    const char *directive, ngx_str_t *uri, const char *example,
+    const char *upstream) noexcept;
+char *ngx_http_api_auth_conf_requires(ngx_conf_t *cf, const char *what,
+    const char *needs) noexcept;
+
 /* ngx_http_api_auth_util.cpp */
 extern api_auth::digest  ngx_http_api_auth_log_secret;
 ngx_int_t ngx_http_api_auth_init_secrets(void *nonce, size_t len) noexcept;

@@ -55,11 +55,8 @@ ngx_http_api_auth_jwt_merge(ngx_conf_t *cf,
 
     if (conf->jwt == NULL && pc == NULL) {
         if (conf->jwks && (conf->methods & NGX_HTTP_API_AUTH_OAUTH)) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "api_auth: \"api_auth_jwks\" requires "
-                               "\"api_auth_jwt_issuer\" at the same or an "
-                               "enclosing level");
-            return static_cast<char *>(NGX_CONF_ERROR);
+            return ngx_http_api_auth_conf_requires(cf, "\"api_auth_jwks\"",
+                                                   "\"api_auth_jwt_issuer\"");
         }
 
         return NGX_CONF_OK;
@@ -152,12 +149,9 @@ ngx_http_api_auth_jwt_check(ngx_conf_t *cf,
     }
 
     if (jc->issuers == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"%s\" requires "
-                           "\"api_auth_jwt_issuer\" at the same or an "
-                           "enclosing level",
-                           jc->keys ? "api_auth_jwt_keys" : "api_auth_jwks");
-        return static_cast<char *>(NGX_CONF_ERROR);
+        return ngx_http_api_auth_conf_requires(cf,
+                   jc->keys ? "\"api_auth_jwt_keys\"" : "\"api_auth_jwks\"",
+                   "\"api_auth_jwt_issuer\"");
     }
 
     /* the audience decision: a list, "off", or api_auth_resource */
