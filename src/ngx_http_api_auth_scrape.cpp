@@ -102,9 +102,7 @@ ngx_http_api_auth_metrics_handler(ngx_http_request_t *r) noexcept
 static ngx_int_t
 ngx_http_api_auth_metrics_send(ngx_http_request_t *r)
 {
-    ngx_int_t                       rc;
     ngx_buf_t                      *b;
-    ngx_chain_t                     out;
     std::string                     text;
     std::vector<uint64_t>           c;
     ngx_http_api_auth_main_conf_t  *amcf;
@@ -136,19 +134,8 @@ ngx_http_api_auth_metrics_send(ngx_http_request_t *r)
     }
 
     b->last = ngx_cpymem(b->last, text.data(), text.size());
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
 
-    out.buf = b;
-    out.next = NULL;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_api_auth_send_body(r, b);
 }
 
 
