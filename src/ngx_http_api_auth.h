@@ -470,6 +470,9 @@ ngx_int_t ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
     api_auth::authorization *auth, ngx_uint_t bearer);
 const api_auth::key_entry *ngx_http_api_auth_key_identify(
     ngx_http_request_t *r) noexcept;
+ngx_int_t ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    api_auth::authorization *auth, ngx_uint_t bearer);
 
 /* ngx_http_api_auth_answer.cpp */
 char *ngx_http_api_auth_challenges(ngx_conf_t *cf,
