@@ -41,6 +41,9 @@ static void ngx_http_api_auth_check_internal(ngx_http_request_t *r)
     noexcept;
 static ngx_uint_t ngx_http_api_auth_basic_sent(ngx_http_request_t *r)
     noexcept;
+static ngx_int_t ngx_http_api_auth_add_handler(
+    ngx_http_core_main_conf_t *cmcf, ngx_uint_t phase,
+    ngx_http_handler_pt handler) noexcept;
 static ngx_int_t ngx_http_api_auth_guard_remote_user(ngx_conf_t *cf,
     ngx_http_core_main_conf_t *cmcf) noexcept;
 static ngx_int_t ngx_http_api_auth_remote_user(ngx_http_request_t *r,
@@ -70,19 +73,19 @@ ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
 
     /* the last handler pushed runs first (ngx_http_init_phase_handlers) */
 
-    h = static_cast<ngx_http_handler_pt *>(
-            ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers));
-    if (h == NULL) {
+    if (ngx_http_api_auth_add_handler(cmcf, NGX_HTTP_ACCESS_PHASE,
+                                      ngx_http_api_auth_access_first)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
-    *h = ngx_http_api_auth_access_first;
-
     /* and the first one last: nginx's access handlers are before it */
 
-    h = static_cast<ngx_http_handler_pt *>(
-            ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers));
-    if (h == NULL) {
+    if (ngx_http_api_auth_add_handler(cmcf, NGX_HTTP_ACCESS_PHASE,
+                                      ngx_http_api_auth_access_last)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -95,23 +98,35 @@ ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
 
     /* pushed after limit_req's and limit_conn's: it runs before them */
 
-    h = static_cast<ngx_http_handler_pt *>(
-            ngx_array_push(&cmcf->phases[NGX_HTTP_PREACCESS_PHASE].handlers));
-    if (h == NULL) {
+    if (ngx_http_api_auth_add_handler(cmcf, NGX_HTTP_PREACCESS_PHASE,
+                                      ngx_http_api_auth_preaccess)
+        != NGX_OK
+        || ngx_http_api_auth_add_handler(cmcf, NGX_HTTP_REWRITE_PHASE,
+                                         ngx_http_api_auth_rewrite)
+           != NGX_OK)
+    {
         return NGX_ERROR;
     }
-
-    *h = ngx_http_api_auth_preaccess;
-
-    h = static_cast<ngx_http_handler_pt *>(
-            ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers));
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    *h = ngx_http_api_auth_rewrite;
 
     return ngx_http_api_auth_guard_remote_user(cf, cmcf);
+}
+
+
+static ngx_int_t
+ngx_http_api_auth_add_handler(ngx_http_core_main_conf_t *cmcf,
+    ngx_uint_t phase, ngx_http_handler_pt handler) noexcept
+{
+    ngx_http_handler_pt  *h;
+
+    h = static_cast<ngx_http_handler_pt *>(
+            ngx_array_push(&cmcf->phases[phase].handlers));
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = handler;
+
+    return NGX_OK;
 }
 
 
