@@ -1,8 +1,8 @@
 /*
  * ngx_http_api_auth_module: request headers by name: finding them in
  * r->headers_in.headers (the API-key header, the CORS preflight, the
- * headers to hide), and clearing the fields of r->headers_in that name a header once it has
- * left the list (ngx_http_api_auth_hide.cpp).
+ * headers to hide), and clearing the fields of r->headers_in that name
+ * a header once it has left the list (ngx_http_api_auth_hide.cpp).
  */
 
 #include "ngx_http_api_auth.h"

@@ -349,10 +349,10 @@ ngx_http_api_auth_key_variable(ngx_http_request_t *r,
 
 /*
  * The key of a request, for $api_auth_key_name and $api_auth_key_tier in
- * any phase: looked up on first use (ngx_http_api_auth_keys.cpp), in the
- * ctx the access check will reuse.  NULL unless the credential is a known key, unexpired now; the
- * scope check does not matter.  A subrequest in a location without
- * api_key shows its main request's key.
+ * any phase: looked up on first use (ngx_http_api_auth_key_lookup()), in
+ * the ctx the access check will reuse.  NULL unless the credential is a
+ * known key, unexpired now; the scope check does not matter.  A
+ * subrequest in a location without api_key shows its main request's key.
  */
 
 const api_auth::key_entry *
