@@ -569,6 +569,11 @@ void ngx_http_api_auth_phase_merge(ngx_conf_t *cf,
     noexcept;
 void ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept;
 
+/* ngx_http_api_auth_remote_user.cpp */
+ngx_int_t ngx_http_api_auth_guard_remote_user(ngx_conf_t *cf,
+    ngx_http_core_main_conf_t *cmcf) noexcept;
+ngx_uint_t ngx_http_api_auth_basic_sent(ngx_http_request_t *r) noexcept;
+
 /* ngx_http_api_auth_introspect_conf.cpp */
 char *ngx_http_api_auth_introspect_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf) noexcept;

@@ -39,15 +39,9 @@ static ngx_int_t ngx_http_api_auth_preaccess(ngx_http_request_t *r)
 static ngx_int_t ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept;
 static void ngx_http_api_auth_check_internal(ngx_http_request_t *r)
     noexcept;
-static ngx_uint_t ngx_http_api_auth_basic_sent(ngx_http_request_t *r)
-    noexcept;
 static ngx_int_t ngx_http_api_auth_add_handler(
     ngx_http_core_main_conf_t *cmcf, ngx_uint_t phase,
     ngx_http_handler_pt handler) noexcept;
-static ngx_int_t ngx_http_api_auth_guard_remote_user(ngx_conf_t *cf,
-    ngx_http_core_main_conf_t *cmcf) noexcept;
-static ngx_int_t ngx_http_api_auth_remote_user(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 
 
 ngx_conf_enum_t  ngx_http_api_auth_phases[] = {
@@ -55,10 +49,6 @@ ngx_conf_enum_t  ngx_http_api_auth_phases[] = {
     { ngx_string("preaccess"), NGX_HTTP_API_AUTH_PHASE_PREACCESS },
     { ngx_null_string, 0 }
 };
-
-
-/* nginx's own $remote_user getter, called where nothing is to be hidden */
-static ngx_http_get_variable_pt  ngx_http_api_auth_remote_user_next;
 
 
 ngx_int_t
@@ -127,43 +117,6 @@ ngx_http_api_auth_add_handler(ngx_http_core_main_conf_t *cmcf,
     *h = handler;
 
     return NGX_OK;
-}
-
-
-/*
- * $remote_user: the core variables are in variables_keys until
- * ngx_http_variables_init_vars() (after every postconfiguration) copies
- * the getters of indexed variables, such as the ones of the "combined"
- * log format
- */
-
-static ngx_int_t
-ngx_http_api_auth_guard_remote_user(ngx_conf_t *cf,
-    ngx_http_core_main_conf_t *cmcf) noexcept
-{
-    ngx_str_t             name = ngx_string("remote_user");
-    ngx_uint_t            i;
-    ngx_hash_key_t       *key;
-    ngx_http_variable_t  *v;
-
-    key = static_cast<ngx_hash_key_t *>(cmcf->variables_keys->keys.elts);
-
-    for (i = 0; i < cmcf->variables_keys->keys.nelts; i++) {
-        v = static_cast<ngx_http_variable_t *>(key[i].value);
-
-        if (v->name.len == name.len
-            && ngx_strncmp(v->name.data, name.data, name.len) == 0)
-        {
-            ngx_http_api_auth_remote_user_next = v->get_handler;
-            v->get_handler = ngx_http_api_auth_remote_user;
-            return NGX_OK;
-        }
-    }
-
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "api_auth: no $remote_user variable to guard");
-
-    return NGX_ERROR;
 }
 
 
@@ -408,52 +361,4 @@ ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept
                   "access phase, where it is still empty (e.g. as a "
                   "limit_req_zone or limit_conn_zone key, which skip "
                   "empty keys)");
-}
-
-
-static ngx_uint_t
-ngx_http_api_auth_basic_sent(ngx_http_request_t *r) noexcept
-{
-    ngx_table_elt_t  *h;
-
-    h = r->headers_in.authorization;
-
-    return h != NULL && h->value.len >= sizeof("Basic ") - 1
-           && ngx_strncasecmp(h->value.data, (u_char *) "Basic ",
-                              sizeof("Basic ") - 1) == 0;
-}
-
-
-/*
- * $remote_user is empty for Basic credentials in a location where
- * api_auth is on, and in a request that ended before it reached any
- * location (r->loc_conf is still its server's own) of a server where
- * api_auth is on somewhere.
- */
-
-static ngx_int_t
-ngx_http_api_auth_remote_user(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data) noexcept
-{
-    ngx_http_core_srv_conf_t      *cscf;
-    ngx_http_api_auth_srv_conf_t  *ascf;
-    ngx_http_api_auth_loc_conf_t  *alcf;
-
-    if (ngx_http_api_auth_basic_sent(r)) {
-        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
-                   ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
-        ascf = static_cast<ngx_http_api_auth_srv_conf_t *>(
-                   ngx_http_get_module_srv_conf(r, ngx_http_api_auth_module));
-        cscf = static_cast<ngx_http_core_srv_conf_t *>(
-                   ngx_http_get_module_srv_conf(r, ngx_http_core_module));
-
-        if (alcf->methods
-            || (ascf->any_location && r->loc_conf == cscf->ctx->loc_conf))
-        {
-            v->not_found = 1;
-            return NGX_OK;
-        }
-    }
-
-    return ngx_http_api_auth_remote_user_next(r, v, data);
 }
