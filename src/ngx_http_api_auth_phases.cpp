@@ -34,6 +34,8 @@ static ngx_int_t ngx_http_api_auth_access_first(ngx_http_request_t *r)
     noexcept;
 static ngx_int_t ngx_http_api_auth_access_last(ngx_http_request_t *r)
     noexcept;
+static ngx_int_t ngx_http_api_auth_access(ngx_http_request_t *r,
+    ngx_uint_t any) noexcept;
 static ngx_int_t ngx_http_api_auth_preaccess(ngx_http_request_t *r)
     noexcept;
 static ngx_int_t ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept;
@@ -194,26 +196,21 @@ ngx_http_api_auth_preaccess(ngx_http_request_t *r) noexcept
 static ngx_int_t
 ngx_http_api_auth_access_first(ngx_http_request_t *r) noexcept
 {
-    ngx_http_core_loc_conf_t      *clcf;
-    ngx_http_api_auth_loc_conf_t  *alcf;
-
-    clcf = static_cast<ngx_http_core_loc_conf_t *>(
-               ngx_http_get_module_loc_conf(r, ngx_http_core_module));
-    alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
-               ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
-
-    if (clcf->satisfy != NGX_HTTP_SATISFY_ANY
-        || alcf->phase == NGX_HTTP_API_AUTH_PHASE_PREACCESS)
-    {
-        return NGX_DECLINED;
-    }
-
-    return ngx_http_api_auth_handler(r);
+    return ngx_http_api_auth_access(r, 1);
 }
 
 
 static ngx_int_t
 ngx_http_api_auth_access_last(ngx_http_request_t *r) noexcept
+{
+    return ngx_http_api_auth_access(r, 0);
+}
+
+
+/* the check in the ACCESS phase: first under "satisfy any" (any), else last */
+
+static ngx_int_t
+ngx_http_api_auth_access(ngx_http_request_t *r, ngx_uint_t any) noexcept
 {
     ngx_http_core_loc_conf_t      *clcf;
     ngx_http_api_auth_loc_conf_t  *alcf;
@@ -223,7 +220,7 @@ ngx_http_api_auth_access_last(ngx_http_request_t *r) noexcept
     alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
                ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
 
-    if (clcf->satisfy == NGX_HTTP_SATISFY_ANY
+    if ((clcf->satisfy == NGX_HTTP_SATISFY_ANY) != (any != 0)
         || alcf->phase == NGX_HTTP_API_AUTH_PHASE_PREACCESS)
     {
         return NGX_DECLINED;
