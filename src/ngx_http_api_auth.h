@@ -53,6 +53,9 @@ static_assert(__cplusplus >= 201703L, "C++17 required");
 
 extern "C" ngx_module_t  ngx_http_api_auth_module;
 
+/* ngx_http_api_auth_commands.cpp */
+extern ngx_command_t  ngx_http_api_auth_commands[];
+
 
 #include "ngx_http_api_auth_util.h"
 #include "ngx_http_api_auth_directives.h"

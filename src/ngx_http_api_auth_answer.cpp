@@ -23,6 +23,32 @@ static_assert(api_auth::method_api_key == NGX_HTTP_API_AUTH_KEY
               "the core's method bits are the adapter's");
 
 
+/* the outcomes' names: the values of $api_auth_result, and in the log */
+
+static ngx_str_t  ngx_http_api_auth_results[] = {
+    ngx_string(""),
+    ngx_string("allow"),
+    ngx_string("anonymous"),
+    ngx_string("missing"),
+    ngx_string("invalid_request"),
+    ngx_string("invalid_token"),
+    ngx_string("insufficient_scope"),
+    ngx_string("unavailable")
+};
+
+static_assert(sizeof(ngx_http_api_auth_results)
+                  / sizeof(ngx_http_api_auth_results[0])
+              == api_auth::result_unavailable + 1,
+              "a name for every api_auth::result");
+
+
+ngx_str_t *
+ngx_http_api_auth_result_name(api_auth::result result) noexcept
+{
+    return &ngx_http_api_auth_results[result];
+}
+
+
 /*
  * The location's four WWW-Authenticate values, built once here (core:
  * challenge.cpp) and copied into the configuration's pool.

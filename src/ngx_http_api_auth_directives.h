@@ -74,5 +74,12 @@ char *ngx_http_api_auth_client_auth(ngx_conf_t *cf,
 void ngx_http_api_auth_introspect_merge(ngx_http_api_auth_loc_conf_t *prev,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
 
+/* ngx_http_api_auth_conf_check.cpp */
+ngx_int_t ngx_http_api_auth_conf_local_uri(ngx_conf_t *cf,
+    const char *directive, ngx_str_t *uri, const char *example,
+    const char *upstream) noexcept;
+char *ngx_http_api_auth_conf_requires(ngx_conf_t *cf, const char *what,
+    const char *needs) noexcept;
+
 
 #endif /* _NGX_HTTP_API_AUTH_DIRECTIVES_H_INCLUDED_ */

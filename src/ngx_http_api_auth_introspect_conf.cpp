@@ -25,12 +25,11 @@ ngx_http_api_auth_introspect_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 
     value = static_cast<ngx_str_t *>(cf->args->elts);
 
-    if (value[1].len == 0 || value[1].data[0] != '/') {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth_introspect\" takes a local "
-                           "URI such as \"/_introspect\", not \"%V\" (put "
-                           "the authorization server in that location's "
-                           "proxy_pass)", &value[1]);
+    if (ngx_http_api_auth_conf_local_uri(cf, "api_auth_introspect", &value[1],
+                                         "/_introspect",
+                                         "the authorization server")
+        != NGX_OK)
+    {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 

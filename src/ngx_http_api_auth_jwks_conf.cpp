@@ -105,12 +105,11 @@ ngx_http_api_auth_jwks_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 
     value = static_cast<ngx_str_t *>(cf->args->elts);
 
-    if (value[1].len == 0 || value[1].data[0] != '/') {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth_jwks\" takes a local URI "
-                           "such as \"/_jwks\", not \"%V\" (put the "
-                           "authorization server's jwks_uri in that "
-                           "location's proxy_pass)", &value[1]);
+    if (ngx_http_api_auth_conf_local_uri(cf, "api_auth_jwks", &value[1],
+                                         "/_jwks", "the authorization "
+                                         "server's jwks_uri")
+        != NGX_OK)
+    {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 

@@ -20,6 +20,9 @@
 #include "core/json.hpp"
 
 
+static ngx_int_t ngx_http_api_auth_jwt_accept(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const api_auth::jwt &tok, time_t now, ngx_uint_t cacheable);
 static ngx_int_t ngx_http_api_auth_jwt_refuse(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     api_auth::jwt_reason why, ngx_uint_t cache) noexcept;
@@ -36,8 +39,7 @@ ngx_int_t
 ngx_http_api_auth_jwt(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx)
 {
-    time_t                         now, ttl;
-    std::string                    record;
+    time_t                         now;
     std::string_view               token, issuer;
     api_auth::jwt                  tok;
     api_auth::status               st;
@@ -114,6 +116,23 @@ ngx_http_api_auth_jwt(ngx_http_request_t *r,
     if (st != api_auth::status::ok) {
         return ngx_http_api_auth_jwt_refuse(r, alcf, ctx, why, cacheable);
     }
+
+    return ngx_http_api_auth_jwt_accept(r, alcf, ctx, tok, now, cacheable);
+}
+
+
+/*
+ * A verified token: its claims record, like an introspection answer's,
+ * stored for the token when the keys allow (cacheable) and decided.
+ */
+
+static ngx_int_t
+ngx_http_api_auth_jwt_accept(ngx_http_request_t *r,
+    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
+    const api_auth::jwt &tok, time_t now, ngx_uint_t cacheable)
+{
+    time_t       ttl;
+    std::string  record;
 
     if (api_auth::jwt_record(tok, record) != api_auth::status::ok) {
         return NGX_ERROR;

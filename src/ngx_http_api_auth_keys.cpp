@@ -10,18 +10,13 @@
 #include "core/policy.hpp"
 
 
-static ngx_int_t ngx_http_api_auth_find_header(ngx_http_request_t *r,
+static ngx_int_t ngx_http_api_auth_key_value(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value) noexcept;
-static ngx_int_t ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
-    ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
-    api_auth::authorization *auth, ngx_uint_t bearer);
 static ngx_int_t ngx_http_api_auth_key_check(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     ngx_uint_t type, std::string_view value);
 static ngx_int_t ngx_http_api_auth_key_decide(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx);
-static const api_auth::key_entry *ngx_http_api_auth_key_entry(
-    ngx_http_api_auth_ctx_t *ctx) noexcept;
 
 
 /*
@@ -109,108 +104,12 @@ ngx_http_api_auth_key_resolve(ngx_http_request_t *r,
 
 
 /*
- * The key of a request, for $api_auth_key_name and $api_auth_key_tier in
- * any phase: looked up on first use, in the ctx the access check will
- * reuse.  NULL unless the credential is a known key, unexpired now; the
- * scope check does not matter.  A subrequest in a location without
- * api_key shows its main request's key.
- */
-
-const api_auth::key_entry *
-ngx_http_api_auth_key_identify(ngx_http_request_t *r) noexcept
-{
-    ngx_uint_t                     bearer;
-    ngx_table_elt_t               *h;
-    ngx_http_api_auth_ctx_t       *ctx;
-    ngx_http_api_auth_loc_conf_t  *alcf;
-    api_auth::authorization        auth;
-
-    ctx = ngx_http_api_auth_find_ctx(r);
-
-    if (ctx != NULL && (ctx->key_state || ctx->started)) {
-        return ngx_http_api_auth_key_entry(ctx);
-    }
-
-    alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
-               ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
-
-    if (!(alcf->methods & NGX_HTTP_API_AUTH_KEY)) {
-        if (r != r->main) {
-            ctx = ngx_http_api_auth_find_ctx(r->main);
-
-            if (ctx != NULL) {
-                return ngx_http_api_auth_key_entry(ctx);
-            }
-        }
-
-        return NULL;
-    }
-
-    if (ctx == NULL || ctx->conf != alcf) {
-        ctx = ngx_http_api_auth_create_ctx(r, alcf);
-        if (ctx == NULL) {
-            return NULL;
-        }
-    }
-
-    h = r->headers_in.authorization;
-    bearer = 0;
-    auth.kind = api_auth::scheme::other;
-
-    if (h != NULL) {
-        if (ngx_http_api_auth_parse_authorization(alcf, h, &auth) != NGX_OK) {
-            /* the access check rejects it before any key lookup */
-            ctx->key_state = NGX_HTTP_API_AUTH_KEY_MALFORMED;
-            return NULL;
-        }
-
-        bearer = (auth.kind == api_auth::scheme::bearer);
-    }
-
-    try {
-        if (ngx_http_api_auth_key_lookup(r, alcf, ctx, &auth, bearer)
-            != NGX_OK)
-        {
-            return NULL;
-        }
-
-    } catch (...) {
-        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                      "api_auth: unexpected exception in key lookup");
-        ctx->key_state = NGX_HTTP_API_AUTH_KEY_MALFORMED;
-        return NULL;
-    }
-
-    return ngx_http_api_auth_key_entry(ctx);
-}
-
-
-static const api_auth::key_entry *
-ngx_http_api_auth_key_entry(ngx_http_api_auth_ctx_t *ctx) noexcept
-{
-    const api_auth::key_entry  *entry;
-
-    if (ctx->key_state != NGX_HTTP_API_AUTH_KEY_FOUND) {
-        return NULL;
-    }
-
-    entry = ctx->key_entry;
-
-    if (entry->not_after && ngx_time() >= entry->not_after) {
-        return NULL;
-    }
-
-    return entry;
-}
-
-
-/*
  * The key lookup, once per request: the first key source present
  * decides.  Records in the ctx which source held the credential and
  * whether it is absent, malformed, unknown or a key of the file.
  */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_ctx_t *ctx,
     api_auth::authorization *auth, ngx_uint_t bearer)
@@ -242,7 +141,7 @@ ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
             break;
 
         default: /* NGX_HTTP_API_AUTH_SRC_HEADER */
-            rc = ngx_http_api_auth_find_header(r, &src[i].header, &value);
+            rc = ngx_http_api_auth_key_value(r, &src[i].header, &value);
 
             if (rc == NGX_ERROR) {
                 ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -278,48 +177,26 @@ ngx_http_api_auth_key_lookup(ngx_http_request_t *r,
  */
 
 static ngx_int_t
-ngx_http_api_auth_find_header(ngx_http_request_t *r, ngx_str_t *name,
+ngx_http_api_auth_key_value(ngx_http_request_t *r, ngx_str_t *name,
     ngx_str_t *value) noexcept
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_table_elt_t   *h;
     std::string_view  key;
 
     value->len = 0;
     value->data = NULL;
 
-    part = &r->headers_in.headers.part;
-    h = static_cast<ngx_table_elt_t *>(part->elts);
+    h = ngx_http_api_auth_find_header(r, name);
 
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = static_cast<ngx_table_elt_t *>(part->elts);
-            i = 0;
-        }
-
-        if (h[i].key.len != name->len
-            || ngx_strncmp(h[i].lowcase_key, name->data, name->len) != 0)
-        {
-            continue;
-        }
-
-        if (value->data != NULL) {
-            return NGX_ERROR;
-        }
-
-        *value = h[i].value;
-    }
-
-    if (value->data == NULL) {
+    if (h == NULL) {
         return NGX_DECLINED;
     }
+
+    if (ngx_http_api_auth_next_header(r, name, h) != NULL) {
+        return NGX_ERROR;
+    }
+
+    *value = h->value;
 
     key = api_auth::trim_ows(
               std::string_view(reinterpret_cast<char *>(value->data),

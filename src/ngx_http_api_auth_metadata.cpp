@@ -288,9 +288,7 @@ ngx_http_api_auth_prm_handler(ngx_http_request_t *r) noexcept
 static ngx_int_t
 ngx_http_api_auth_prm_send(ngx_http_request_t *r, ngx_str_t *doc) noexcept
 {
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
+    ngx_buf_t  *b;
 
     b = static_cast<ngx_buf_t *>(ngx_pcalloc(r->pool, sizeof(ngx_buf_t)));
     if (b == NULL) {
@@ -300,19 +298,8 @@ ngx_http_api_auth_prm_send(ngx_http_request_t *r, ngx_str_t *doc) noexcept
     b->pos = doc->data;
     b->last = doc->data + doc->len;
     b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
 
-    out.buf = b;
-    out.next = NULL;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_api_auth_send_body(r, b);
 }
 
 

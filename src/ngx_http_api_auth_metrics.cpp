@@ -39,6 +39,8 @@ static_assert(std::is_standard_layout<ngx_http_api_auth_metrics_sh_t>::value
 
 static ngx_int_t ngx_http_api_auth_metrics_init_zone(
     ngx_shm_zone_t *shm_zone, void *data) noexcept;
+static ngx_int_t ngx_http_api_auth_metrics_zones(ngx_conf_t *cf,
+    ngx_http_api_auth_main_conf_t *amcf) noexcept;
 static uint64_t ngx_http_api_auth_metrics_layout(
     ngx_http_api_auth_main_conf_t *amcf);
 
@@ -146,16 +148,66 @@ ngx_http_api_auth_init_metrics(ngx_conf_t *cf) noexcept
 {
     size_t                          size;
     ngx_str_t                       name = ngx_string("api_auth.metrics");
-    ngx_uint_t                      i, ncounters;
-    ngx_list_part_t                *part;
-    ngx_shm_zone_t                 *shm_zone, **z;
+    ngx_uint_t                      ncounters;
     ngx_core_conf_t                *ccf;
-    ngx_http_api_auth_zone_t       *zone;
     ngx_http_api_auth_main_conf_t  *amcf;
 
     amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
                ngx_http_conf_get_module_main_conf(cf,
                                                   ngx_http_api_auth_module));
+
+    if (ngx_http_api_auth_metrics_zones(cf, amcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ccf = reinterpret_cast<ngx_core_conf_t *>(
+              ngx_get_conf(cf->cycle->conf_ctx, ngx_core_module));
+
+    amcf->metrics_slots = (ccf->worker_processes > 0)
+                          ? ccf->worker_processes : 1;
+
+    ncounters = NGX_HTTP_API_AUTH_M_GLOBAL
+                + amcf->metric_zones.nelts * NGX_HTTP_API_AUTH_M_ZONE
+                + amcf->metric_groups.nelts * NGX_HTTP_API_AUTH_M_GROUP;
+
+    amcf->metrics_row = ngx_align(ncounters, NGX_HTTP_API_AUTH_M_LINE);
+
+    try {
+        amcf->metrics_layout = ngx_http_api_auth_metrics_layout(amcf);
+
+    } catch (...) {
+        return NGX_ERROR;
+    }
+
+    size = sizeof(ngx_http_api_auth_metrics_sh_t)
+           + amcf->metrics_slots * amcf->metrics_row * sizeof(ngx_atomic_t);
+
+    /* the slab pool's own pages, and ours */
+    size = 8 * ngx_pagesize + ngx_align(size, ngx_pagesize);
+
+    amcf->metrics = ngx_shared_memory_add(cf, &name, size,
+                                          &ngx_http_api_auth_module);
+    if (amcf->metrics == NULL) {
+        return NGX_ERROR;
+    }
+
+    amcf->metrics->init = ngx_http_api_auth_metrics_init_zone;
+    amcf->metrics->data = amcf;
+
+    return NGX_OK;
+}
+
+
+/* the module's cache zones, in configuration order: amcf->metric_zones */
+
+static ngx_int_t
+ngx_http_api_auth_metrics_zones(ngx_conf_t *cf,
+    ngx_http_api_auth_main_conf_t *amcf) noexcept
+{
+    ngx_uint_t                 i;
+    ngx_list_part_t           *part;
+    ngx_shm_zone_t            *shm_zone, **z;
+    ngx_http_api_auth_zone_t  *zone;
 
     if (ngx_array_init(&amcf->metric_zones, cf->pool, 2,
                        sizeof(ngx_shm_zone_t *))
@@ -196,40 +248,6 @@ ngx_http_api_auth_init_metrics(ngx_conf_t *cf) noexcept
 
         *z = &shm_zone[i];
     }
-
-    ccf = reinterpret_cast<ngx_core_conf_t *>(
-              ngx_get_conf(cf->cycle->conf_ctx, ngx_core_module));
-
-    amcf->metrics_slots = (ccf->worker_processes > 0)
-                          ? ccf->worker_processes : 1;
-
-    ncounters = NGX_HTTP_API_AUTH_M_GLOBAL
-                + amcf->metric_zones.nelts * NGX_HTTP_API_AUTH_M_ZONE
-                + amcf->metric_groups.nelts * NGX_HTTP_API_AUTH_M_GROUP;
-
-    amcf->metrics_row = ngx_align(ncounters, NGX_HTTP_API_AUTH_M_LINE);
-
-    try {
-        amcf->metrics_layout = ngx_http_api_auth_metrics_layout(amcf);
-
-    } catch (...) {
-        return NGX_ERROR;
-    }
-
-    size = sizeof(ngx_http_api_auth_metrics_sh_t)
-           + amcf->metrics_slots * amcf->metrics_row * sizeof(ngx_atomic_t);
-
-    /* the slab pool's own pages, and ours */
-    size = 8 * ngx_pagesize + ngx_align(size, ngx_pagesize);
-
-    amcf->metrics = ngx_shared_memory_add(cf, &name, size,
-                                          &ngx_http_api_auth_module);
-    if (amcf->metrics == NULL) {
-        return NGX_ERROR;
-    }
-
-    amcf->metrics->init = ngx_http_api_auth_metrics_init_zone;
-    amcf->metrics->data = amcf;
 
     return NGX_OK;
 }

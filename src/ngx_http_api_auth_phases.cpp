@@ -34,17 +34,16 @@ static ngx_int_t ngx_http_api_auth_access_first(ngx_http_request_t *r)
     noexcept;
 static ngx_int_t ngx_http_api_auth_access_last(ngx_http_request_t *r)
     noexcept;
+static ngx_int_t ngx_http_api_auth_access(ngx_http_request_t *r,
+    ngx_uint_t any) noexcept;
 static ngx_int_t ngx_http_api_auth_preaccess(ngx_http_request_t *r)
     noexcept;
 static ngx_int_t ngx_http_api_auth_rewrite(ngx_http_request_t *r) noexcept;
 static void ngx_http_api_auth_check_internal(ngx_http_request_t *r)
     noexcept;
-static ngx_uint_t ngx_http_api_auth_basic_sent(ngx_http_request_t *r)
-    noexcept;
-static ngx_int_t ngx_http_api_auth_guard_remote_user(ngx_conf_t *cf,
-    ngx_http_core_main_conf_t *cmcf) noexcept;
-static ngx_int_t ngx_http_api_auth_remote_user(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+static ngx_int_t ngx_http_api_auth_add_handler(
+    ngx_http_core_main_conf_t *cmcf, ngx_uint_t phase,
+    ngx_http_handler_pt handler) noexcept;
 
 
 ngx_conf_enum_t  ngx_http_api_auth_phases[] = {
@@ -52,10 +51,6 @@ ngx_conf_enum_t  ngx_http_api_auth_phases[] = {
     { ngx_string("preaccess"), NGX_HTTP_API_AUTH_PHASE_PREACCESS },
     { ngx_null_string, 0 }
 };
-
-
-/* nginx's own $remote_user getter, called where nothing is to be hidden */
-static ngx_http_get_variable_pt  ngx_http_api_auth_remote_user_next;
 
 
 ngx_int_t
@@ -70,19 +65,19 @@ ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
 
     /* the last handler pushed runs first (ngx_http_init_phase_handlers) */
 
-    h = static_cast<ngx_http_handler_pt *>(
-            ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers));
-    if (h == NULL) {
+    if (ngx_http_api_auth_add_handler(cmcf, NGX_HTTP_ACCESS_PHASE,
+                                      ngx_http_api_auth_access_first)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
-    *h = ngx_http_api_auth_access_first;
-
     /* and the first one last: nginx's access handlers are before it */
 
-    h = static_cast<ngx_http_handler_pt *>(
-            ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers));
-    if (h == NULL) {
+    if (ngx_http_api_auth_add_handler(cmcf, NGX_HTTP_ACCESS_PHASE,
+                                      ngx_http_api_auth_access_last)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -95,60 +90,35 @@ ngx_http_api_auth_init_phases(ngx_conf_t *cf) noexcept
 
     /* pushed after limit_req's and limit_conn's: it runs before them */
 
-    h = static_cast<ngx_http_handler_pt *>(
-            ngx_array_push(&cmcf->phases[NGX_HTTP_PREACCESS_PHASE].handlers));
-    if (h == NULL) {
+    if (ngx_http_api_auth_add_handler(cmcf, NGX_HTTP_PREACCESS_PHASE,
+                                      ngx_http_api_auth_preaccess)
+        != NGX_OK
+        || ngx_http_api_auth_add_handler(cmcf, NGX_HTTP_REWRITE_PHASE,
+                                         ngx_http_api_auth_rewrite)
+           != NGX_OK)
+    {
         return NGX_ERROR;
     }
-
-    *h = ngx_http_api_auth_preaccess;
-
-    h = static_cast<ngx_http_handler_pt *>(
-            ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers));
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    *h = ngx_http_api_auth_rewrite;
 
     return ngx_http_api_auth_guard_remote_user(cf, cmcf);
 }
 
 
-/*
- * $remote_user: the core variables are in variables_keys until
- * ngx_http_variables_init_vars() (after every postconfiguration) copies
- * the getters of indexed variables, such as the ones of the "combined"
- * log format
- */
-
 static ngx_int_t
-ngx_http_api_auth_guard_remote_user(ngx_conf_t *cf,
-    ngx_http_core_main_conf_t *cmcf) noexcept
+ngx_http_api_auth_add_handler(ngx_http_core_main_conf_t *cmcf,
+    ngx_uint_t phase, ngx_http_handler_pt handler) noexcept
 {
-    ngx_str_t             name = ngx_string("remote_user");
-    ngx_uint_t            i;
-    ngx_hash_key_t       *key;
-    ngx_http_variable_t  *v;
+    ngx_http_handler_pt  *h;
 
-    key = static_cast<ngx_hash_key_t *>(cmcf->variables_keys->keys.elts);
-
-    for (i = 0; i < cmcf->variables_keys->keys.nelts; i++) {
-        v = static_cast<ngx_http_variable_t *>(key[i].value);
-
-        if (v->name.len == name.len
-            && ngx_strncmp(v->name.data, name.data, name.len) == 0)
-        {
-            ngx_http_api_auth_remote_user_next = v->get_handler;
-            v->get_handler = ngx_http_api_auth_remote_user;
-            return NGX_OK;
-        }
+    h = static_cast<ngx_http_handler_pt *>(
+            ngx_array_push(&cmcf->phases[phase].handlers));
+    if (h == NULL) {
+        return NGX_ERROR;
     }
 
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "api_auth: no $remote_user variable to guard");
+    *h = handler;
 
-    return NGX_ERROR;
+    return NGX_OK;
 }
 
 
@@ -226,26 +196,21 @@ ngx_http_api_auth_preaccess(ngx_http_request_t *r) noexcept
 static ngx_int_t
 ngx_http_api_auth_access_first(ngx_http_request_t *r) noexcept
 {
-    ngx_http_core_loc_conf_t      *clcf;
-    ngx_http_api_auth_loc_conf_t  *alcf;
-
-    clcf = static_cast<ngx_http_core_loc_conf_t *>(
-               ngx_http_get_module_loc_conf(r, ngx_http_core_module));
-    alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
-               ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
-
-    if (clcf->satisfy != NGX_HTTP_SATISFY_ANY
-        || alcf->phase == NGX_HTTP_API_AUTH_PHASE_PREACCESS)
-    {
-        return NGX_DECLINED;
-    }
-
-    return ngx_http_api_auth_handler(r);
+    return ngx_http_api_auth_access(r, 1);
 }
 
 
 static ngx_int_t
 ngx_http_api_auth_access_last(ngx_http_request_t *r) noexcept
+{
+    return ngx_http_api_auth_access(r, 0);
+}
+
+
+/* the check in the ACCESS phase: first under "satisfy any" (any), else last */
+
+static ngx_int_t
+ngx_http_api_auth_access(ngx_http_request_t *r, ngx_uint_t any) noexcept
 {
     ngx_http_core_loc_conf_t      *clcf;
     ngx_http_api_auth_loc_conf_t  *alcf;
@@ -255,7 +220,7 @@ ngx_http_api_auth_access_last(ngx_http_request_t *r) noexcept
     alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
                ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
 
-    if (clcf->satisfy == NGX_HTTP_SATISFY_ANY
+    if ((clcf->satisfy == NGX_HTTP_SATISFY_ANY) != (any != 0)
         || alcf->phase == NGX_HTTP_API_AUTH_PHASE_PREACCESS)
     {
         return NGX_DECLINED;
@@ -392,52 +357,4 @@ ngx_http_api_auth_check_early(ngx_http_request_t *r) noexcept
                   "access phase, where it is still empty (e.g. as a "
                   "limit_req_zone or limit_conn_zone key, which skip "
                   "empty keys)");
-}
-
-
-static ngx_uint_t
-ngx_http_api_auth_basic_sent(ngx_http_request_t *r) noexcept
-{
-    ngx_table_elt_t  *h;
-
-    h = r->headers_in.authorization;
-
-    return h != NULL && h->value.len >= sizeof("Basic ") - 1
-           && ngx_strncasecmp(h->value.data, (u_char *) "Basic ",
-                              sizeof("Basic ") - 1) == 0;
-}
-
-
-/*
- * $remote_user is empty for Basic credentials in a location where
- * api_auth is on, and in a request that ended before it reached any
- * location (r->loc_conf is still its server's own) of a server where
- * api_auth is on somewhere.
- */
-
-static ngx_int_t
-ngx_http_api_auth_remote_user(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data) noexcept
-{
-    ngx_http_core_srv_conf_t      *cscf;
-    ngx_http_api_auth_srv_conf_t  *ascf;
-    ngx_http_api_auth_loc_conf_t  *alcf;
-
-    if (ngx_http_api_auth_basic_sent(r)) {
-        alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
-                   ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
-        ascf = static_cast<ngx_http_api_auth_srv_conf_t *>(
-                   ngx_http_get_module_srv_conf(r, ngx_http_api_auth_module));
-        cscf = static_cast<ngx_http_core_srv_conf_t *>(
-                   ngx_http_get_module_srv_conf(r, ngx_http_core_module));
-
-        if (alcf->methods
-            || (ascf->any_location && r->loc_conf == cscf->ctx->loc_conf))
-        {
-            v->not_found = 1;
-            return NGX_OK;
-        }
-    }
-
-    return ngx_http_api_auth_remote_user_next(r, v, data);
 }

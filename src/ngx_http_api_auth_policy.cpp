@@ -394,11 +394,8 @@ ngx_http_api_auth_check_api_key(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept
 {
     if ((conf->methods & NGX_HTTP_API_AUTH_KEY) && conf->keys == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth api_key\" requires "
-                           "\"api_auth_keys\" at the same or an enclosing "
-                           "level");
-        return static_cast<char *>(NGX_CONF_ERROR);
+        return ngx_http_api_auth_conf_requires(cf, "\"api_auth api_key\"",
+                                               "\"api_auth_keys\"");
     }
 
     return NGX_CONF_OK;
@@ -414,11 +411,9 @@ ngx_http_api_auth_check_oauth(ngx_conf_t *cf,
     if ((conf->methods & NGX_HTTP_API_AUTH_OAUTH)
         && conf->introspect.len == 0 && !ngx_http_api_auth_jwt_enabled(conf))
     {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth oauth\" requires "
-                           "\"api_auth_introspect\" or \"api_auth_jwt_keys\" "
-                           "at the same or an enclosing level");
-        return static_cast<char *>(NGX_CONF_ERROR);
+        return ngx_http_api_auth_conf_requires(cf, "\"api_auth oauth\"",
+                                               "\"api_auth_introspect\" or "
+                                               "\"api_auth_jwt_keys\"");
     }
 
     return NGX_CONF_OK;

@@ -273,12 +273,9 @@ ngx_http_api_auth_prm_merge(ngx_conf_t *cf,
     if ((conf->methods & NGX_HTTP_API_AUTH_OAUTH) && conf->resource.len
         && conf->auth_servers.len == 0)
     {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "api_auth: \"api_auth_resource\" of an \"oauth\" "
-                           "location requires "
-                           "\"api_auth_authorization_servers\" at the same "
-                           "or an enclosing level");
-        return static_cast<char *>(NGX_CONF_ERROR);
+        return ngx_http_api_auth_conf_requires(cf,
+                   "\"api_auth_resource\" of an \"oauth\" location",
+                   "\"api_auth_authorization_servers\"");
     }
 
     if ((conf->methods & NGX_HTTP_API_AUTH_OAUTH) && conf->metadata.len) {

@@ -22,6 +22,14 @@ static ngx_int_t ngx_http_api_auth_metrics_send(ngx_http_request_t *r);
 static void ngx_http_api_auth_metrics_print(
     ngx_http_api_auth_main_conf_t *amcf, const std::vector<uint64_t> &c,
     std::string &out);
+static void ngx_http_api_auth_metrics_print_groups(
+    ngx_http_api_auth_main_conf_t *amcf, const std::vector<uint64_t> &c,
+    std::string &out);
+static void ngx_http_api_auth_metrics_print_zones(
+    ngx_http_api_auth_main_conf_t *amcf, const std::vector<uint64_t> &c,
+    std::string &out);
+static void ngx_http_api_auth_metrics_print_calls(
+    const std::vector<uint64_t> &c, std::string &out);
 static std::string_view ngx_http_api_auth_sv(ngx_str_t *s) noexcept;
 
 
@@ -94,9 +102,7 @@ ngx_http_api_auth_metrics_handler(ngx_http_request_t *r) noexcept
 static ngx_int_t
 ngx_http_api_auth_metrics_send(ngx_http_request_t *r)
 {
-    ngx_int_t                       rc;
     ngx_buf_t                      *b;
-    ngx_chain_t                     out;
     std::string                     text;
     std::vector<uint64_t>           c;
     ngx_http_api_auth_main_conf_t  *amcf;
@@ -128,19 +134,8 @@ ngx_http_api_auth_metrics_send(ngx_http_request_t *r)
     }
 
     b->last = ngx_cpymem(b->last, text.data(), text.size());
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
 
-    out.buf = b;
-    out.next = NULL;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_api_auth_send_body(r, b);
 }
 
 
@@ -151,22 +146,31 @@ ngx_http_api_auth_sv(ngx_str_t *s) noexcept
 }
 
 
+/* the families, each with a HELP and TYPE line, in a fixed order */
+
 static void
 ngx_http_api_auth_metrics_print(ngx_http_api_auth_main_conf_t *amcf,
     const std::vector<uint64_t> &c, std::string &out)
 {
+    ngx_http_api_auth_metrics_print_groups(amcf, c, out);
+    ngx_http_api_auth_metrics_print_zones(amcf, c, out);
+    ngx_http_api_auth_metrics_print_calls(c, out);
+}
+
+
+/* per location group: requests, and the rejections dry run let pass */
+
+static void
+ngx_http_api_auth_metrics_print_groups(ngx_http_api_auth_main_conf_t *amcf,
+    const std::vector<uint64_t> &c, std::string &out)
+{
     size_t                              base;
-    uint64_t                            n;
     ngx_uint_t                          i, m, k;
-    std::string                         le;
-    ngx_shm_zone_t                    **z;
     api_auth::prom_label                l[4];
-    ngx_http_api_auth_zone_t           *zone;
     ngx_http_api_auth_metrics_group_t  *g;
 
     g = static_cast<ngx_http_api_auth_metrics_group_t *>(
             amcf->metric_groups.elts);
-    z = static_cast<ngx_shm_zone_t **>(amcf->metric_zones.elts);
 
     api_auth::prom_family(out, "api_auth_requests_total",
                           "Requests decided by api_auth, by server, "
@@ -210,6 +214,22 @@ ngx_http_api_auth_metrics_print(ngx_http_api_auth_main_conf_t *amcf,
                                   l, 3, c[base + k]);
         }
     }
+}
+
+
+/* per cache zone: lookups, entries, evictions, store failures */
+
+static void
+ngx_http_api_auth_metrics_print_zones(ngx_http_api_auth_main_conf_t *amcf,
+    const std::vector<uint64_t> &c, std::string &out)
+{
+    uint64_t                   n;
+    ngx_uint_t                 i, k;
+    ngx_shm_zone_t           **z;
+    api_auth::prom_label       l[2];
+    ngx_http_api_auth_zone_t  *zone;
+
+    z = static_cast<ngx_shm_zone_t **>(amcf->metric_zones.elts);
 
     api_auth::prom_family(out, "api_auth_cache_lookups_total",
                           "Introspection cache lookups, by zone and "
@@ -258,6 +278,19 @@ ngx_http_api_auth_metrics_print(ngx_http_api_auth_main_conf_t *amcf,
             1, c[NGX_HTTP_API_AUTH_M_GLOBAL + i * NGX_HTTP_API_AUTH_M_ZONE
                  + NGX_HTTP_API_AUTH_M_STORE_FAIL]);
     }
+}
+
+
+/* the module's calls: introspection, key set fetches, JWT checks */
+
+static void
+ngx_http_api_auth_metrics_print_calls(const std::vector<uint64_t> &c,
+    std::string &out)
+{
+    uint64_t              n;
+    ngx_uint_t            k;
+    std::string           le;
+    api_auth::prom_label  l[2];
 
     api_auth::prom_family(out, "api_auth_introspection_requests_total",
                           "Token introspection calls, by outcome.",

@@ -219,3 +219,30 @@ ngx_http_api_auth_pstrdup(ngx_conf_t *cf, ngx_str_t *dst,
 
     return NGX_OK;
 }
+
+
+/*
+ * A content handler's last step: the header, then b as the whole body
+ * (the last buffer of the main request's, or of a subrequest's part).
+ */
+
+ngx_int_t
+ngx_http_api_auth_send_body(ngx_http_request_t *r, ngx_buf_t *b) noexcept
+{
+    ngx_int_t    rc;
+    ngx_chain_t  out;
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    return ngx_http_output_filter(r, &out);
+}

@@ -24,6 +24,8 @@ ngx_int_t ngx_http_api_auth_read_file(ngx_conf_t *cf, ngx_str_t *name,
     ngx_str_t *text) noexcept;
 ngx_int_t ngx_http_api_auth_pstrdup(ngx_conf_t *cf, ngx_str_t *dst,
     const std::string &src) noexcept;
+ngx_int_t ngx_http_api_auth_send_body(ngx_http_request_t *r, ngx_buf_t *b)
+    noexcept;
 
 
 #endif /* _NGX_HTTP_API_AUTH_UTIL_H_INCLUDED_ */

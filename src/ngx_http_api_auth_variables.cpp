@@ -23,23 +23,9 @@ static ngx_int_t ngx_http_api_auth_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
 static ngx_int_t ngx_http_api_auth_key_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data) noexcept;
+static const api_auth::key_entry *ngx_http_api_auth_key_entry(
+    ngx_http_api_auth_ctx_t *ctx) noexcept;
 
-
-static ngx_str_t  ngx_http_api_auth_results[] = {
-    ngx_string(""),
-    ngx_string("allow"),
-    ngx_string("anonymous"),
-    ngx_string("missing"),
-    ngx_string("invalid_request"),
-    ngx_string("invalid_token"),
-    ngx_string("insufficient_scope"),
-    ngx_string("unavailable")
-};
-
-static_assert(sizeof(ngx_http_api_auth_results)
-                  / sizeof(ngx_http_api_auth_results[0])
-              == api_auth::result_unavailable + 1,
-              "a name for every api_auth::result");
 
 static ngx_str_t  ngx_http_api_auth_cache_statuses[] = {
     ngx_string(""),
@@ -151,13 +137,6 @@ ngx_http_api_auth_add_variables(ngx_conf_t *cf) noexcept
 }
 
 
-ngx_str_t *
-ngx_http_api_auth_result_name(api_auth::result result) noexcept
-{
-    return &ngx_http_api_auth_results[result];
-}
-
-
 static void
 ngx_http_api_auth_set_value(ngx_http_variable_value_t *v, ngx_str_t *s)
     noexcept
@@ -228,7 +207,8 @@ ngx_http_api_auth_result_variable(ngx_http_request_t *r,
 
     case ngx_http_api_auth_result_var:
         ngx_http_api_auth_set_value(v,
-                                    &ngx_http_api_auth_results[ctx->result]);
+                                    ngx_http_api_auth_result_name(
+                                        ctx->result));
         break;
 
     case ngx_http_api_auth_method_var:
@@ -364,4 +344,100 @@ ngx_http_api_auth_key_variable(ngx_http_request_t *r,
     ngx_http_api_auth_set_value(v, &value);
 
     return NGX_OK;
+}
+
+
+/*
+ * The key of a request, for $api_auth_key_name and $api_auth_key_tier in
+ * any phase: looked up on first use (ngx_http_api_auth_key_lookup()), in
+ * the ctx the access check will reuse.  NULL unless the credential is a
+ * known key, unexpired now; the scope check does not matter.  A
+ * subrequest in a location without api_key shows its main request's key.
+ */
+
+const api_auth::key_entry *
+ngx_http_api_auth_key_identify(ngx_http_request_t *r) noexcept
+{
+    ngx_uint_t                     bearer;
+    ngx_table_elt_t               *h;
+    ngx_http_api_auth_ctx_t       *ctx;
+    ngx_http_api_auth_loc_conf_t  *alcf;
+    api_auth::authorization        auth;
+
+    ctx = ngx_http_api_auth_find_ctx(r);
+
+    if (ctx != NULL && (ctx->key_state || ctx->started)) {
+        return ngx_http_api_auth_key_entry(ctx);
+    }
+
+    alcf = static_cast<ngx_http_api_auth_loc_conf_t *>(
+               ngx_http_get_module_loc_conf(r, ngx_http_api_auth_module));
+
+    if (!(alcf->methods & NGX_HTTP_API_AUTH_KEY)) {
+        if (r != r->main) {
+            ctx = ngx_http_api_auth_find_ctx(r->main);
+
+            if (ctx != NULL) {
+                return ngx_http_api_auth_key_entry(ctx);
+            }
+        }
+
+        return NULL;
+    }
+
+    if (ctx == NULL || ctx->conf != alcf) {
+        ctx = ngx_http_api_auth_create_ctx(r, alcf);
+        if (ctx == NULL) {
+            return NULL;
+        }
+    }
+
+    h = r->headers_in.authorization;
+    bearer = 0;
+    auth.kind = api_auth::scheme::other;
+
+    if (h != NULL) {
+        if (ngx_http_api_auth_parse_authorization(alcf, h, &auth) != NGX_OK) {
+            /* the access check rejects it before any key lookup */
+            ctx->key_state = NGX_HTTP_API_AUTH_KEY_MALFORMED;
+            return NULL;
+        }
+
+        bearer = (auth.kind == api_auth::scheme::bearer);
+    }
+
+    try {
+        if (ngx_http_api_auth_key_lookup(r, alcf, ctx, &auth, bearer)
+            != NGX_OK)
+        {
+            return NULL;
+        }
+
+    } catch (...) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "api_auth: unexpected exception in key lookup");
+        ctx->key_state = NGX_HTTP_API_AUTH_KEY_MALFORMED;
+        return NULL;
+    }
+
+    return ngx_http_api_auth_key_entry(ctx);
+}
+
+
+static const api_auth::key_entry *
+ngx_http_api_auth_key_entry(ngx_http_api_auth_ctx_t *ctx) noexcept
+{
+    const api_auth::key_entry  *entry;
+
+    if (ctx->key_state != NGX_HTTP_API_AUTH_KEY_FOUND) {
+        return NULL;
+    }
+
+    entry = ctx->key_entry;
+
+    if (entry->not_after && ngx_time() >= entry->not_after) {
+        return NULL;
+    }
+
+    return entry;
 }
