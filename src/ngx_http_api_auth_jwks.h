@@ -105,8 +105,6 @@ void ngx_http_api_auth_jwks_record(ngx_http_request_t *r,
     const ngx_str_t *body, time_t now) noexcept;
 void ngx_http_api_auth_jwks_release(ngx_http_api_auth_jwks_state_t *s)
     noexcept;
-void ngx_http_api_auth_jwks_slot_id(ngx_http_api_auth_jwks_t *jwks,
-    ngx_http_api_auth_jwks_state_t *s) noexcept;
 
 
 #endif /* _NGX_HTTP_API_AUTH_JWKS_H_INCLUDED_ */

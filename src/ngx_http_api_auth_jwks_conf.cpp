@@ -139,7 +139,7 @@ ngx_http_api_auth_jwks_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     jwks->state = new (cln->data) ngx_http_api_auth_jwks_state_t();
     cln->handler = ngx_http_api_auth_jwks_destroy;
 
-    /* its server_name names the set's slot in a zone (init_process) */
+    /* the server block names the set's slot in a zone (jwks_share.cpp) */
     ngx_http_api_auth_jwks_state(jwks)->server =
         static_cast<ngx_http_core_srv_conf_t *>(
             ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module));
@@ -203,8 +203,6 @@ ngx_http_api_auth_jwks_abort(ngx_http_api_auth_ctx_t *ctx) noexcept
 ngx_int_t
 ngx_http_api_auth_jwks_init_process(ngx_cycle_t *cycle) noexcept
 {
-    ngx_uint_t                      i;
-    ngx_http_api_auth_jwks_t      **sets;
     ngx_http_api_auth_main_conf_t  *amcf;
 
     amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
@@ -212,18 +210,6 @@ ngx_http_api_auth_jwks_init_process(ngx_cycle_t *cycle) noexcept
                                                    ngx_http_api_auth_module));
 
     ngx_http_api_auth_jwks_worker.sets = amcf ? amcf->jwks : NULL;
-
-    if (ngx_http_api_auth_jwks_worker.sets == NULL) {
-        return NGX_OK;
-    }
-
-    sets = static_cast<ngx_http_api_auth_jwks_t **>(
-               ngx_http_api_auth_jwks_worker.sets->elts);
-
-    for (i = 0; i < ngx_http_api_auth_jwks_worker.sets->nelts; i++) {
-        ngx_http_api_auth_jwks_slot_id(sets[i],
-                                       ngx_http_api_auth_jwks_state(sets[i]));
-    }
 
     return NGX_OK;
 }

@@ -16,7 +16,8 @@
  * zone outlives a reload: the new workers build the stored set and fetch
  * nothing while it is fresh.
  *
- * A slot is named by the directive's server name and URI.  A zone
+ * A slot is named by the set's URI and server block, or the location's
+ * namespace= (ngx_http_api_auth_jwks_slot_id).  A zone
  * without room for a set (no free slot, no free pages) logs one warning
  * and the worker keeps its own set, as without api_auth_cache.  The zone
  * mutex is held only around POD copies.
@@ -36,40 +37,69 @@ ngx_http_api_auth_jwks_pages(size_t size) noexcept
 }
 
 
-/* the slot's name: the server of the directive and its URI */
+/*
+ * The slot's name: the set's URI in the share the location names
+ * (api_auth_cache namespace=NAME without variables: the operator states
+ * that its locations ask one authorization server), else in the server
+ * block of the directive, named by its place in the configuration and its
+ * server_name: stable across a reload of the same configuration, never
+ * the name of another server block's set.
+ */
 
-void
-ngx_http_api_auth_jwks_slot_id(ngx_http_api_auth_jwks_t *jwks,
+static void
+ngx_http_api_auth_jwks_slot_id(ngx_http_api_auth_loc_conf_t *alcf,
     ngx_http_api_auth_jwks_state_t *s) noexcept
 {
-    std::string  id;
+    std::string                jwks_id;
+    ngx_str_t                 *uri;
+    ngx_http_core_srv_conf_t  *srv;
+
+    uri = &alcf->jwks->uri;
+    srv = s->server;
 
     try {
-        id.assign("api_auth jwks 1");
-        id.append(1, '\0');
+        if (alcf->cache_share && alcf->cache_share->lengths == NULL) {
+            jwks_id.assign("api_auth jwks 1 shared");
+            jwks_id.append(1, '\0').append(
+                reinterpret_cast<char *>(alcf->cache_share->value.data),
+                alcf->cache_share->value.len);
 
-        if (s->server && s->server->server_name.len) {
-            id.append(reinterpret_cast<char *>(s->server->server_name.data),
-                      s->server->server_name.len);
+        } else {
+            jwks_id.assign("api_auth jwks 1 server");
+            jwks_id.append(1, '\0');
+
+            if (srv && srv->file_name) {
+                jwks_id.append(reinterpret_cast<char *>(srv->file_name))
+                       .append(1, ':').append(std::to_string(srv->line));
+            }
+
+            jwks_id.append(1, '\0');
+
+            if (srv) {
+                jwks_id.append(reinterpret_cast<char *>(
+                                   srv->server_name.data),
+                               srv->server_name.len);
+            }
         }
 
-        id.append(1, '\0');
-        id.append(reinterpret_cast<char *>(jwks->uri.data), jwks->uri.len);
+        jwks_id.append(1, '\0').append(reinterpret_cast<char *>(uri->data),
+                                       uri->len);
 
     } catch (...) {
         s->local = true;
         return;
     }
 
-    api_auth::sha256(reinterpret_cast<const u_char *>(id.data()), id.size(),
-                     s->id);
+    api_auth::sha256(reinterpret_cast<const u_char *>(jwks_id.data()),
+                     jwks_id.size(), s->id);
 }
 
 
 /*
  * The zone that holds the request's set, or NULL: the worker's own set.
- * A worker's set binds to the zone of the first request that has
- * api_auth_cache; a location with another zone keeps the worker's set.
+ * A worker's set binds to the zone (and slot name) of the first request
+ * that has api_auth_cache; a location with another zone keeps the
+ * worker's set.
  */
 
 ngx_shm_zone_t *
@@ -81,6 +111,12 @@ ngx_http_api_auth_jwks_zone(ngx_http_api_auth_loc_conf_t *alcf,
     }
 
     if (s->zone == NULL) {
+        ngx_http_api_auth_jwks_slot_id(alcf, s);
+
+        if (s->local) {
+            return NULL;
+        }
+
         s->zone = alcf->cache;
     }
 

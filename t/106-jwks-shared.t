@@ -35,6 +35,42 @@ our $Set2 = ::jwk_set(::rsa_jwk('other-rsa', 'rsa2'));
 sub toks1 { my $p = shift; map { ::kid_jwt('rsa1', claims => { client_id => "$p$_" }) } @_ }
 sub toks2 { my $p = shift; map { ::kid_jwt('rsa2', key => 'other-rsa', claims => { client_id => "$p$_" }) } @_ }
 
+# a valid set of about 20 KB (an extra member), and one of about 40 KB
+sub padded { return '{"keys":[' . ::rsa_jwk('rsa', 'rsa1') . '],"pad":"' . ('x' x $_[0]) . '"}' }
+our $Big = padded(20000);
+our $Huge = padded(40000);
+
+# a second server, as the first named localhost, with a key set of its
+# own through the same zone (/y?t=TOKEN asks its /t)
+our $Server2 = <<'_EOC_';
+    server {
+        listen 127.0.0.1:$TEST_NGINX_RAND_PORT_2;
+        server_name localhost;
+        api_auth_jwt_issuer https://as.example.com/;
+        api_auth_require_audience https://api.example.com;
+        location = /_jwks {
+            internal;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/jwks_files/set2.json;
+        }
+        location = /t {
+            api_auth oauth;
+            api_auth_cache z;
+            api_auth_jwks /_jwks;
+            add_header X-Pid $pid always;
+            echo "$api_auth_result $api_auth_client pid=$pid";
+        }
+    }
+_EOC_
+
+our $Y = <<'_EOC_';
+    location = /y {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_RAND_PORT_2/t;
+        proxy_set_header Authorization "Bearer $arg_t";
+        proxy_intercept_errors on;
+        error_page 401 403 500 503 = @denied;
+    }
+_EOC_
+
 our $HttpConfig = <<'_EOC_';
     api_auth_cache_zone zone=z:1m;
     map $request_method $jwks_get { GET 1; default 0; }
@@ -98,6 +134,15 @@ sub sequence {
     return "    location = /$name {\n"
            . join("", map { "        $directive /x \"t=$_\";\n" } @toks)
            . "    }\n";
+}
+
+# /NAME running echo_location URI?t=TOKEN for each [URI, TOKEN], then the
+# fetches so far: one request, whose error log a block can check
+sub steps {
+    my ($name, @steps) = @_;
+    return "    location = /$name {\n"
+           . join("", map { "        echo_location $_->[0] \"t=$_->[1]\";\n" } @steps)
+           . "        echo_location /fetches;\n    }\n";
 }
 
 # exactly these LINES, each with a pid, from two different workers
@@ -187,4 +232,57 @@ $::HttpConfig
  qr/\AGET 200\nGET 404\n(?:GET 404\n)?\z/]
 --- no_error_log eval
 [@::NoCritLog]
+--- timeout: 10
+
+
+
+=== TEST 5: two servers (both named localhost) with a key set each in one zone: each verifies with its own set, one fetch each
+--- http_config eval
+$::HttpConfig . $::Server2
+--- config eval
+my @a = ::toks1("h", 1 .. 4);
+my @b = ::toks2("i", 1 .. 4);
+::loc('') . $::Y
+. ::steps("mix", map { (["/x", $a[$_]], ["/y", $b[$_]], ["/x", $b[$_]], ["/y", $a[$_]]) } 0 .. 3)
+--- user_files eval
+[["jwks_files/set.json" => $::Set1], ["jwks_files/set2.json" => $::Set2]]
+--- request
+GET /mix
+--- response_body_like eval
+my $l = CORE::join "", map { "allow h$_ pid=\\d+\nallow i$_ pid=\\d+\n401 pid=\\d+\n401 pid=\\d+\n" } 1 .. 4;
+qr/\A(?:$l)GET 200\nGET 200\n\z/
+--- timeout: 10
+
+
+
+=== TEST 6: a set of 20 KB (ten times a token record) is kept in the zone like any other: one fetch for both workers
+--- http_config eval
+$::HttpConfig
+--- config eval
+::loc('') . ::sequence("seq", "echo_location", ::toks1("j", 1 .. 10))
+--- user_files eval
+[["jwks_files/set.json" => $::Big]]
+--- request eval
+["GET /seq", "GET /fetches"]
+--- response_body_like eval
+[::two_workers(::allowed("j", 1 .. 10)), qr/\AGET 200\n\z/]
+--- timeout: 10
+
+
+
+=== TEST 7: a zone without room for the set (32 KB, a set of 40 KB): one warning, and each worker keeps its own set, as without api_auth_cache; never a 500
+--- http_config eval
+(my $h = $::HttpConfig) =~ s/z:1m/z:32k/;
+$h
+--- config eval
+::loc('') . ::steps("seq", map { ["/x", $_] } ::toks1("k", 1 .. 10))
+--- user_files eval
+[["jwks_files/set.json" => $::Huge]]
+--- request
+GET /seq
+--- response_body_like eval
+my $l = CORE::join "", map { "allow k$_ pid=\\d+\n" } 1 .. 10;
+qr/\A${l}GET 200\n(?:GET 200\n)?\z/
+--- error_log
+no room for the JWT key set from "/_jwks" in api_auth_cache_zone "z" (no free pages): this worker keeps its own set
 --- timeout: 10
