@@ -2,7 +2,8 @@
  * ngx_http_api_auth_module: this worker's fetched JWT key sets, shared by
  * the directive and the worker's lifecycle (ngx_http_api_auth_jwks_conf.cpp),
  * the request path (ngx_http_api_auth_jwks.cpp) and the sets kept in the
- * cache zone for all workers (ngx_http_api_auth_jwks_share.cpp).
+ * cache zone for all workers (ngx_http_api_auth_jwks_share.cpp, their
+ * slots ngx_http_api_auth_jwks_slot.cpp).
  */
 
 #ifndef _NGX_HTTP_API_AUTH_JWKS_H_INCLUDED_
@@ -27,15 +28,18 @@
  */
 typedef struct {
     u_char                        id[32];   /* of its origin; 0: unused */
-    uint64_t                      generation;
+    uint64_t                      generation;  /* 0: no set yet */
     api_auth::jwks_schedule       sched;
     uint32_t                      owner;    /* of the fetch in flight */
     uint32_t                      used;
+    time_t                        seen;     /* last looked at */
     size_t                        len;
     u_char                       *body;     /* in the zone, or NULL */
 } ngx_http_api_auth_jwks_slot_t;
 
 typedef struct {
+    uint64_t                       generation;  /* the last one given:
+                                                   never one a slot had */
     ngx_http_api_auth_jwks_slot_t  slot[NGX_HTTP_API_AUTH_JWKS_SLOTS];
 } ngx_http_api_auth_jwks_table_t;
 
@@ -90,10 +94,17 @@ const char *ngx_http_api_auth_jwks_build(ngx_log_t *log,
     std::string_view body, ngx_http_api_auth_jwks_state_t *s,
     ngx_uint_t warn) noexcept;
 
-/* ngx_http_api_auth_jwks_share.cpp */
+/* ngx_http_api_auth_jwks_slot.cpp */
 ngx_shm_zone_t *ngx_http_api_auth_jwks_zone(
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_jwks_state_t *s)
     noexcept;
+ngx_http_api_auth_jwks_slot_t *ngx_http_api_auth_jwks_slot_locked(
+    ngx_http_api_auth_zone_t *zone, ngx_http_api_auth_jwks_state_t *s,
+    ngx_uint_t create, time_t now) noexcept;
+u_char *ngx_http_api_auth_jwks_store_locked(ngx_http_api_auth_zone_t *zone,
+    ngx_http_api_auth_jwks_slot_t *slot, const ngx_str_t *body) noexcept;
+
+/* ngx_http_api_auth_jwks_share.cpp */
 void ngx_http_api_auth_jwks_sync(ngx_log_t *log,
     ngx_http_api_auth_loc_conf_t *alcf, ngx_http_api_auth_jwks_state_t *s)
     noexcept;
