@@ -35,6 +35,9 @@ our $Set2 = ::jwk_set(::rsa_jwk('other-rsa', 'rsa2'));
 sub toks1 { my $p = shift; map { ::kid_jwt('rsa1', claims => { client_id => "$p$_" }) } @_ }
 sub toks2 { my $p = shift; map { ::kid_jwt('rsa2', key => 'other-rsa', claims => { client_id => "$p$_" }) } @_ }
 
+# TEST 3's rsa1 tokens, asked for before and after the rotation
+our @C = toks1("c", 1 .. 10);
+
 # a valid set of about 20 KB (an extra member), and one of about 40 KB
 sub padded { return '{"keys":[' . ::rsa_jwk('rsa', 'rsa1') . '],"pad":"' . ('x' x $_[0]) . '"}' }
 our $Big = padded(20000);
@@ -189,14 +192,14 @@ $::HttpConfig
 
 
 
-=== TEST 3: a key rotation (rsa1 replaced by rsa2) reaches both workers with one refresh: rsa2 tokens pass and rsa1 tokens are refused everywhere, two fetches in all
+=== TEST 3: a key rotation (rsa1 replaced by rsa2) reaches both workers with one refresh: rsa2 tokens pass, and the rsa1 tokens both workers cached under the old set are refused everywhere; two fetches in all
 --- http_config eval
 $::HttpConfig
 --- config eval
 ::loc('refresh=2s min_refresh=2s')
-. ::sequence("one", "echo_location", ::toks1("c", 1 .. 10))
+. ::sequence("one", "echo_location", @::C)
 . ::sequence("two", "echo_location", ::toks2("d", 1 .. 10))
-. ::sequence("old", "echo_location", ::toks1("e", 1 .. 10))
+. ::sequence("old", "echo_location", @::C)
 --- user_files eval
 [["jwks_files/set.json" => $::Set1]]
 --- request eval
