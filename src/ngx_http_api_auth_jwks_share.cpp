@@ -119,7 +119,12 @@ ngx_http_api_auth_jwks_sync(ngx_log_t *log,
         ngx_log_error(NGX_LOG_ERR, log, 0,
                       "api_auth: the JWT key set from \"%V\" in the zone "
                       "cannot be used: %s", &alcf->jwks->uri, cause);
+        return;
     }
+
+    ngx_log_error(NGX_LOG_INFO, log, 0,
+                  "api_auth: JWT key set from \"%V\" taken from the zone: "
+                  "%uz keys", &alcf->jwks->uri, s->set.keys.size());
 }
 
 

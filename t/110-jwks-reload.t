@@ -4,6 +4,8 @@
 # cause one fetch; after a reload the new workers verify old and new
 # tokens with the stored set and fetch nothing while it is fresh; a
 # reload that changes refresh= applies the new time to the stored set.
+# Each worker builds the set from the zone once (an info line), never per
+# request, and a refresh that brings the same document builds nothing.
 #
 # A standalone Test::More script (see t/006-reload.t): the reload has to
 # happen between requests to one running master. The server listens with
@@ -106,6 +108,16 @@ sub toks {
            1 .. $n;
 }
 
+# the error log lines since MARK (a length) that match RE
+sub count_since {
+    my ($mark, $re) = @_;
+    my $log = substr(slurp($errlog), $mark);
+    my @m = $log =~ /$re/g;
+    return scalar @m;
+}
+
+my $taken = qr/JWT key set from "\/_jwks" taken from the zone: 1 keys/;
+
 sub fetches {
     my $log = -e "$prefix/logs/jwks.log" ? slurp("$prefix/logs/jwks.log") : '';
     return $log;
@@ -129,6 +141,10 @@ my $before = ask_all(@a);
 ok($before, '20 distinct tokens allowed');
 is(scalar keys %{ $before || {} }, 2, 'by both workers');
 is(fetches(), "GET 200\n", 'one fetch of the set for both workers');
+is(count_since(0, $taken), 1, 'the other worker built the set from the '
+                              . 'zone, once');
+
+my $mark = length(slurp($errlog));
 
 # --- the same configuration again
 
@@ -142,6 +158,10 @@ is(scalar keys %{ $after || {} }, 2, 'by both new workers');
 ok(!grep({ $before->{$_} } keys %{ $after || {} }), 'the new workers answered');
 is(fetches(), "GET 200\n", 'the new workers fetched nothing: the set in the '
                            . 'zone served them');
+is(count_since($mark, $taken), 2, 'each new worker built the set once, for '
+                                  . '25 requests');
+
+$mark = length(slurp($errlog));
 
 # --- refresh=1s: the stored set is older than that, the next request
 #     refreshes it once for both workers
@@ -150,12 +170,16 @@ write_file("$prefix/conf/nginx.conf", conf('refresh=1s min_refresh=1s'));
 sleep 1.1;
 ok(reload_and_settle(), 'the reload with refresh=1s replaced the workers');
 
-my $refreshed = ask_all(toks('c', 10));
+my $refreshed = ask_all(toks('c', 20));
 
 ok($refreshed, 'tokens allowed after the refresh');
+is(scalar keys %{ $refreshed || {} }, 2, 'by both new workers');
 like(fetches(), qr/\AGET 200\nGET 200\n(?:GET 200\n)?\z/,
      'the stored set, past the new refresh=, was fetched again by one '
      . 'worker (once more only if the 1s passed again)');
+is(count_since($mark, $taken), 2, 'each new worker built the set once: the '
+                                  . 'refresh brought the same document, '
+                                  . 'which nobody builds again');
 
 my $log = slurp($errlog);
 
