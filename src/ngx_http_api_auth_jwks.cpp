@@ -7,7 +7,10 @@
  * request.  A set is fetched by a non-blocking GET subrequest through the
  * fetch layer, by the first request that needs it; the requests of the
  * worker that need it meanwhile wait for that fetch (the fetch layer's
- * waiters).  A fetch answer counts only if it is a complete 200 without
+ * waiters).  With api_auth_cache the set, its schedule and its fetch in
+ * flight are the zone's, for all workers and across reloads
+ * (ngx_http_api_auth_jwks_share.cpp): one request of the zone fetches,
+ * and a worker builds its objects again only when the zone's set changed.  A fetch answer counts only if it is a complete 200 without
  * Content-Encoding, within subrequest_output_buffer_size, and a JWK Set
  * with a usable key; a bad answer never replaces a good set.
  *

@@ -27,11 +27,11 @@
  * fetch in flight.
  */
 typedef struct {
-    u_char                        id[32];   /* of its origin; 0: unused */
+    u_char                        id[32];   /* its name (jwks_slot.cpp) */
     uint64_t                      generation;  /* 0: no set yet */
     api_auth::jwks_schedule       sched;
     uint32_t                      owner;    /* of the fetch in flight */
-    uint32_t                      used;
+    uint32_t                      used;     /* 0: a free slot */
     time_t                        seen;     /* last looked at */
     size_t                        len;
     u_char                       *body;     /* in the zone, or NULL */
