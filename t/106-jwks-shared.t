@@ -4,7 +4,8 @@
 # the set, in turn or all at once (the other worker waits for the fetch
 # in flight); a key rotation on the authorization server reaches both
 # workers with one refresh; a failed refresh leaves the set serving in
-# both workers. (Across "nginx -s reload": t/110-jwks-reload.t.)
+# both workers; two server blocks keep a set each, unless their locations
+# name one namespace=. (Across "nginx -s reload": t/110-jwks-reload.t.)
 #
 # How (as t/022-cache-workers.t): the server also listens on a second
 # port with "reuseport", where the kernel spreads connections over both
@@ -64,6 +65,12 @@ our $Server2 = <<'_EOC_';
         }
     }
 _EOC_
+
+# the same second server asking the same set as the first, both with
+# api_auth_cache z namespace=one-as (the operator's word that they ask one
+# authorization server)
+(our $Server2Shared = $Server2) =~ s{set2\.json}{set.json};
+$Server2Shared =~ s{api_auth_cache z;}{api_auth_cache z namespace=one-as;};
 
 our $Y = <<'_EOC_';
     location = /y {
@@ -288,4 +295,22 @@ my $l = CORE::join "", map { "allow k$_ pid=\\d+\n" } 1 .. 10;
 qr/\A${l}GET 200\n(?:GET 200\n)?\z/
 --- error_log
 no room for the JWT key set from "/_jwks" in api_auth_cache_zone "z" (no free pages): this worker keeps its own set
+--- timeout: 10
+
+
+
+=== TEST 8: two servers whose locations name one namespace= share one set: one fetch for both servers and both workers
+--- http_config eval
+$::HttpConfig . $::Server2Shared
+--- config eval
+my @a = ::toks1("m", 1 .. 6);
+(my $loc = ::loc('')) =~ s{api_auth_cache z;}{api_auth_cache z namespace=one-as;};
+$loc . $::Y . ::steps("mix", map { (["/x", $a[$_]], ["/y", $a[$_]]) } 0 .. 5)
+--- user_files eval
+[["jwks_files/set.json" => $::Set1]]
+--- request
+GET /mix
+--- response_body_like eval
+my $l = CORE::join "", map { "allow m$_ pid=\\d+\nallow m$_ pid=\\d+\n" } 1 .. 6;
+qr/\A${l}GET 200\n\z/
 --- timeout: 10
