@@ -7,7 +7,10 @@
  * request.  A set is fetched by a non-blocking GET subrequest through the
  * fetch layer, by the first request that needs it; the requests of the
  * worker that need it meanwhile wait for that fetch (the fetch layer's
- * waiters).  A fetch answer counts only if it is a complete 200 without
+ * waiters).  With api_auth_cache the set, its schedule and its fetch in
+ * flight are the zone's, for all workers and across reloads
+ * (ngx_http_api_auth_jwks_share.cpp): one request of the zone fetches,
+ * and a worker builds its objects again only when the zone's set changed.  A fetch answer counts only if it is a complete 200 without
  * Content-Encoding, within subrequest_output_buffer_size, and a JWK Set
  * with a usable key; a bad answer never replaces a good set.
  *
@@ -82,6 +85,9 @@ ngx_http_api_auth_jwks_key(ngx_http_api_auth_loc_conf_t *alcf,
     s = ngx_http_api_auth_jwks_state(alcf->jwks);
     now = ngx_time();
 
+    /* with api_auth_cache: the set and schedule of the zone */
+    ngx_http_api_auth_jwks_sync(ctx->request->connection->log, alcf, s);
+
     if (!ngx_http_api_auth_jwks_usable(alcf->jwks, s, now)
         || ngx_http_api_auth_jwks_due(alcf->jwks, s, now))
     {
@@ -155,6 +161,14 @@ ngx_http_api_auth_jwks_fetch(ngx_http_request_t *r,
     ctx->fetch->sr_size = 0;
     ctx->fetch->sr_complete = 0;
 
+    /* with api_auth_cache: one fetch for the whole zone */
+    if (ngx_http_api_auth_jwks_claim(r, alcf, s, now,
+                                     NGX_HTTP_API_AUTH_JWKS_FETCH_BOUND)
+        == NGX_BUSY)
+    {
+        return ngx_http_api_auth_jwks_wait(r, ctx);
+    }
+
     ctx->jwks_fetch = 1;
     ctx->jwks_fetched = 1;
     ctx->jwks_retry = 1;
@@ -171,6 +185,7 @@ ngx_http_api_auth_jwks_fetch(ngx_http_request_t *r,
     if (rc == NGX_ERROR) {
         s->fetcher = nullptr;
         s->sched.fetching = false;
+        ngx_http_api_auth_jwks_release(s);
         ctx->jwks_fetch = 0;
     }
 
@@ -294,10 +309,15 @@ ngx_http_api_auth_jwks_bad(ngx_http_api_auth_ctx_t *ctx) noexcept
 }
 
 
-static const char *
-ngx_http_api_auth_jwks_parse(ngx_http_request_t *r,
-    ngx_http_api_auth_ctx_t *ctx, ngx_http_api_auth_jwks_state_t *s)
-    noexcept
+/*
+ * This worker's set, built from a JWK Set document: a fetch answer (warn:
+ * its skipped keys are logged), or the zone's copy of one.  NULL, or what
+ * is wrong with it (the set is then unchanged).
+ */
+
+const char *
+ngx_http_api_auth_jwks_build(ngx_log_t *log, std::string_view body,
+    ngx_http_api_auth_jwks_state_t *s, ngx_uint_t warn) noexcept
 {
     api_auth::status  st;
 
@@ -305,12 +325,14 @@ ngx_http_api_auth_jwks_parse(ngx_http_request_t *r,
         api_auth::jwk_set  set;
         std::string        fp("api_auth jwks 1");
 
-        st = api_auth::parse_jwks(std::string_view(
-                 reinterpret_cast<char *>(ctx->fetch->sr_body.data),
-                 ctx->fetch->sr_body.len), set);
+        st = api_auth::parse_jwks(body, set);
 
         for (const api_auth::jwk_skip &k : set.skipped) {
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+            if (!warn) {
+                break;
+            }
+
+            ngx_log_error(NGX_LOG_WARN, log, 0,
                           "api_auth: JWT key set: key %uz skipped: %*s",
                           k.index, k.reason.size(), k.reason.data());
         }
@@ -367,12 +389,16 @@ ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
     cause = ngx_http_api_auth_jwks_bad(ctx);
 
     if (cause == NULL) {
-        cause = ngx_http_api_auth_jwks_parse(r, ctx, s);
+        cause = ngx_http_api_auth_jwks_build(r->connection->log,
+                    std::string_view(reinterpret_cast<char *>(
+                                         ctx->fetch->sr_body.data),
+                                     ctx->fetch->sr_body.len), s, 1);
     }
 
     if (cause == NULL) {
         ngx_http_api_auth_metrics_jwks_fetch(r, 1);
-        s->sched.record_success(now);
+        ngx_http_api_auth_jwks_record(r, alcf->jwks, s,
+                                      &ctx->fetch->sr_body, now);
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "api_auth: JWT key set from \"%V\": %uz keys",
@@ -380,8 +406,7 @@ ngx_http_api_auth_jwks_done(ngx_http_request_t *r,
 
     } else {
         ngx_http_api_auth_metrics_jwks_fetch(r, 0);
-        s->sched.record_failure(ngx_http_api_auth_jwks_times(alcf->jwks),
-                                now);
+        ngx_http_api_auth_jwks_record(r, alcf->jwks, s, NULL, now);
 
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "api_auth: JWT key set fetch from \"%V\" failed: "

@@ -3,7 +3,8 @@
  * [stale_if_error=T], and the lifecycle of this worker's key sets: the
  * sets of the configuration are the worker's from init_process, their
  * EVP_PKEY objects freed at exit_process (the request path is
- * ngx_http_api_auth_jwks.cpp).
+ * ngx_http_api_auth_jwks.cpp, the sets in a cache zone
+ * ngx_http_api_auth_jwks_share.cpp).
  */
 
 #include "ngx_http_api_auth_jwks.h"
@@ -137,6 +138,11 @@ ngx_http_api_auth_jwks_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     jwks->state = new (cln->data) ngx_http_api_auth_jwks_state_t();
     cln->handler = ngx_http_api_auth_jwks_destroy;
 
+    /* the server block names the set's slot in a zone (jwks_share.cpp) */
+    ngx_http_api_auth_jwks_state(jwks)->server =
+        static_cast<ngx_http_core_srv_conf_t *>(
+            ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module));
+
     amcf = static_cast<ngx_http_api_auth_main_conf_t *>(
                ngx_http_conf_get_module_main_conf(cf,
                                                   ngx_http_api_auth_module));
@@ -186,6 +192,7 @@ ngx_http_api_auth_jwks_abort(ngx_http_api_auth_ctx_t *ctx) noexcept
         if (s->fetcher == ctx) {
             s->fetcher = nullptr;
             s->sched.fetching = false;
+            ngx_http_api_auth_jwks_release(s);
             ngx_http_api_auth_wake_all_waiters();
         }
     }
@@ -223,6 +230,8 @@ ngx_http_api_auth_jwks_exit_process(ngx_cycle_t *cycle) noexcept
                ngx_http_api_auth_jwks_worker.sets->elts);
 
     for (i = 0; i < ngx_http_api_auth_jwks_worker.sets->nelts; i++) {
+        /* a fetch of the zone still marked ours: the others need not wait */
+        ngx_http_api_auth_jwks_release(ngx_http_api_auth_jwks_state(sets[i]));
         ngx_http_api_auth_jwks_state(sets[i])->set.keys.clear();
         ngx_http_api_auth_jwks_state(sets[i])->fetcher = nullptr;
     }

@@ -92,6 +92,7 @@ ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data) noexcept
     zone->sh->version = NGX_HTTP_API_AUTH_SHM_VERSION;
     zone->sh->entries = 0;
     zone->sh->evicted = 0;
+    zone->sh->jwks = NULL;   /* made by the first key set stored */
 
     len = sizeof(" in api_auth zone \"\"") + shm_zone->shm.name.len;
 

@@ -40,7 +40,7 @@ static_assert(offsetof(ngx_http_api_auth_node_t, data) <= 128,
  * Overridable only for t/028-zone-version.t (a second build of the module).
  */
 #ifndef NGX_HTTP_API_AUTH_SHM_VERSION
-#define NGX_HTTP_API_AUTH_SHM_VERSION  3  /* 3: claim kinds in records */
+#define NGX_HTTP_API_AUTH_SHM_VERSION  4  /* 4: the key sets' table */
 #endif
 
 typedef struct {
@@ -50,6 +50,8 @@ typedef struct {
     ngx_queue_t                   queue;
     ngx_uint_t                    entries;
     ngx_uint_t                    evicted;
+    void                         *jwks;     /* the key sets' table
+                                               (ngx_http_api_auth_jwks.h) */
 } ngx_http_api_auth_shctx_t;
 
 typedef struct {

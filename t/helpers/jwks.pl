@@ -63,6 +63,7 @@ sub del_set { return { req => "DELETE /jwks_files/set.json", hdr => "" } }
 sub pause { return { req => "GET /sleep$_[0]", hdr => "" } }
 sub fetches { return { req => "GET /fetches", hdr => "" } }
 
+# Test::Nginx files only (the standalone scripts require this file too)
 add_block_preprocessor(sub {
     my $block = shift;
     my $steps = $block->jwks_steps;
@@ -82,6 +83,6 @@ add_block_preprocessor(sub {
         if @bodies;
     $block->set_value(http_config => $::HttpConfig)
         unless defined $block->http_config;
-});
+}) if defined &main::add_block_preprocessor;
 
 1;
