@@ -13,17 +13,12 @@
 
 use Test::Nginx::Socket 'no_plan';
 
+use FindBin;
 use IO::Socket::INET;
 use Time::HiRes qw(sleep time);
 
-sub free_port {
-    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
-                                  LocalPort => 0, Proto => 'tcp')
-        or die "no free port: $!\n";
-    my $p = $s->sockport;
-    close $s;
-    return $p;
-}
+# free_port: t/helpers/as_instances.pl (no server is started here)
+require "$FindBin::Bin/helpers/as_instances.pl";
 
 $ENV{TEST_NGINX_FCGI_PORT} = free_port();
 our $fcgi = fork // die "fork: $!\n";

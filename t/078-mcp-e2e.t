@@ -37,17 +37,10 @@ our $root = getcwd();
 our $tmp = tempdir('api-auth-078-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 our $port = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984;
 our $rs = "http://127.0.0.1:$port/mcp";
-our (@pids, @as_envs);
+our @pids;
 
-# a port nobody listens on now (the kernel's choice)
-sub free_port {
-    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
-                                  LocalPort => 0, Proto => 'tcp')
-        or die "no free port: $!\n";
-    my $p = $s->sockport;
-    close $s;
-    return $p;
-}
+# free_port, start_as, as_token: t/helpers/as_instances.pl
+require "$root/t/helpers/as_instances.pl";
 
 sub wait_port {
     my ($p, $what) = @_;
@@ -58,16 +51,6 @@ sub wait_port {
         sleep 0.1;
     }
     die "$what did not listen on 127.0.0.1:$p within 10 s\n";
-}
-
-sub token {
-    my ($port, @args) = @_;
-    my $q = join ' ', map { "'$_'" } @args;
-    my $t = `AS_PORT=$port t/as/token.sh $q`;
-    chomp $t;
-    die "no token from the authorization server on $port for $args[0]\n"
-        if $t eq '';
-    return $t;
 }
 
 # the MCP server upstream (it exits by itself after 120 s at most)
@@ -82,44 +65,33 @@ if ($pid == 0) {
 }
 push @pids, $pid;
 
-# two authorization servers of our own (t/as/start.sh): the shared one
-# of make integration may be stopped by an earlier file (t/040, t/041);
-# the second one's tokens live 4 s
-sub start_as {
-    my ($name, $ttl) = @_;
-    my $p = free_port();
-    my $env = "AS_PORT=$p AS_PIDFILE=$tmp/$name.pid AS_LOG=$tmp/$name.log";
-    push @as_envs, $env;
-    system("$env AS_TOKEN_TTL=$ttl t/as/start.sh >/dev/null") == 0
-        or die "the authorization server $name did not start\n";
-    return $p;
-}
-
+# two authorization servers of our own: the shared one of make
+# integration may be stopped by an earlier file (t/040, t/041); the
+# second one's tokens live 4 s
 END {
     local $?;    # the children's status is not the test's
-    system("$_ t/as/stop.sh >/dev/null 2>&1") for @as_envs;
     for my $p (@pids) {
         kill 'TERM', $p;
         waitpid $p, 0;
     }
 }
 
-our $as = start_as('as', 600);
-$ENV{TEST_NGINX_AS2_PORT} = start_as('as2', 4);
+our $as = start_as('as', 'AS_TOKEN_TTL=600');
+$ENV{TEST_NGINX_AS2_PORT} = start_as('as2', 'AS_TOKEN_TTL=4');
 
 wait_port($ENV{TEST_NGINX_MCP_PORT}, 'the MCP server');
 
 $ENV{TEST_NGINX_MCP_OUT} = "$tmp/client.out";
-$ENV{TEST_NGINX_OTHER_AUD_TOKEN} = token($as, 'demo-client',
+$ENV{TEST_NGINX_OTHER_AUD_TOKEN} = as_token($as, 'demo-client',
     'demo-client-secret-test-only', 'orders.read orders.write',
     "http://127.0.0.1:$port/other");
-$ENV{TEST_NGINX_NO_AUD_TOKEN} = token($as, 'demo-client',
+$ENV{TEST_NGINX_NO_AUD_TOKEN} = as_token($as, 'demo-client',
     'demo-client-secret-test-only', 'orders.read orders.write');
-$ENV{TEST_NGINX_POOR_TOKEN} = token($as, 'limited-client',
+$ENV{TEST_NGINX_POOR_TOKEN} = as_token($as, 'limited-client',
     'limited-secret-test-only', 'orders.read', $rs);
 # used at once by TEST 1, expired for TEST 2
 our $expired_at = time + 5;
-$ENV{TEST_NGINX_SHORT_TOKEN} = token($ENV{TEST_NGINX_AS2_PORT}, 'demo-client',
+$ENV{TEST_NGINX_SHORT_TOKEN} = as_token($ENV{TEST_NGINX_AS2_PORT}, 'demo-client',
     'demo-client-secret-test-only', 'orders.read orders.write', $rs);
 
 # the SDK client, run from a block's init (nginx is up then); its output

@@ -35,27 +35,12 @@ my $errlog = "$prefix/logs/error.log";
 
 sub conf {
     my ($params) = @_;
-    my $preamble = conf_preamble();
-    my $temp = temp_paths();
 
-    return <<"_EOC_";
-${preamble}master_process on;
-worker_processes 2;
-error_log logs/error.log info;
-
-events {
-    worker_connections 64;
-}
-
-http {
-    access_log off;
-$temp
+    return standalone_conf(workers => 2, listen => 'reuseport',
+                           http => <<'_EOH_', server => <<"_EOS_");
     api_auth_cache_zone zone=z:1m;
-    log_format jwks_mock '\$request_method \$status';
-
-    server {
-        listen 127.0.0.1:$port reuseport;
-
+    log_format jwks_mock '$request_method $status';
+_EOH_
         api_auth_jwt_issuer https://as.example.com/;
         api_auth_require_audience https://api.example.com;
 
@@ -74,9 +59,7 @@ $temp
             api_auth_jwks /_jwks $params;
             echo "\$api_auth_result \$api_auth_client pid=\$pid";
         }
-    }
-}
-_EOC_
+_EOS_
 }
 
 # the pids of the workers that allowed every token, or undef
