@@ -165,6 +165,7 @@ sub allowed { my $p = shift; map { "allow $p$_" } @_ }
 
 master_on();
 workers(2);
+worker_connections(1024);   # TEST 2: 100 subrequests, upstreams, clients
 repeat_each(1);
 no_shuffle();
 run_tests();
@@ -186,16 +187,16 @@ $::HttpConfig
 
 
 
-=== TEST 2: 16 concurrent first requests with distinct tokens over both workers while the fetch takes 0.5 s: one fetch, the other worker waits for it
+=== TEST 2: 100 concurrent first requests with distinct tokens over both workers while the fetch takes 0.5 s: one fetch, the other worker waits for it
 --- http_config eval
 $::HttpConfig
 --- config eval
-::loc('', 'jwks_slow') . ::sequence("fan", "echo_location_async", ::toks1("b", 1 .. 16))
+::loc('', 'jwks_slow') . ::sequence("fan", "echo_location_async", ::toks1("b", 1 .. 100))
 --- request eval
 ["GET /fan", "GET /fetches"]
 --- response_body_like eval
-[::two_workers(::allowed("b", 1 .. 16)), qr/\AGET 200\n\z/]
---- timeout: 5
+[::two_workers(::allowed("b", 1 .. 100)), qr/\AGET 200\n\z/]
+--- timeout: 10
 
 
 
