@@ -307,10 +307,6 @@ ngx_http_api_auth_fetch_finish(ngx_http_request_t *r,
 void
 ngx_http_api_auth_fetch_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept
 {
-    if (ctx->jwks_fetch) {
-        ngx_http_api_auth_jwks_abort(ctx);
-    }
-
     ngx_http_api_auth_wait_cleanup(ctx);
 
     ngx_http_api_auth_scrub_body(ctx->fetch);

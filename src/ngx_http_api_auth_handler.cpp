@@ -391,6 +391,11 @@ ngx_http_api_auth_cleanup(void *data) noexcept
     ngx_http_api_auth_ctx_t *ctx = static_cast<ngx_http_api_auth_ctx_t *>(
                                        data);
 
+    /* a key set fetch of its own ends here, before its wait */
+    if (ctx->jwks_fetch) {
+        ngx_http_api_auth_jwks_abort(ctx);
+    }
+
     ngx_http_api_auth_fetch_cleanup(ctx);
 
     /* the request went away with its call: others may retry */
