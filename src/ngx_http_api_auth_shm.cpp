@@ -9,22 +9,12 @@
  * module is refused, never read with the wrong layout.
  *
  * Functions named _locked run under the zone mutex, which their caller
- * (ngx_http_api_auth_cache.cpp) holds only around POD copies.
+ * (ngx_http_api_auth_cache.cpp) holds only around POD copies.  Making
+ * room in a full zone is ngx_http_api_auth_shm_evict.cpp.
  */
 
 #include "ngx_http_api_auth.h"
 
-
-#define ngx_http_api_auth_node_size(len)                                      \
-    (offsetof(ngx_http_api_auth_node_t, data) + (len))
-
-/* least recently used nodes looked at to make room for one node */
-#define NGX_HTTP_API_AUTH_SCAN  32
-
-/* neither fresh, nor usable on errors, nor in flight */
-#define ngx_http_api_auth_useless(node, now)                                  \
-    ((node)->expires <= (now) && (node)->stale <= (now)                       \
-     && (node)->pending <= (now))
 
 /* when this worker last logged a failed allocation */
 static time_t  ngx_http_api_auth_last_alert;
@@ -36,15 +26,6 @@ static void ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel) noexcept;
 static ngx_rbtree_key_t ngx_http_api_auth_cache_node_key(
     const u_char *digest) noexcept;
-static size_t ngx_http_api_auth_slot_size(ngx_slab_pool_t *shpool,
-    size_t size) noexcept;
-static u_char *ngx_http_api_auth_page(ngx_http_api_auth_zone_t *zone,
-    ngx_http_api_auth_node_t *node) noexcept;
-static void ngx_http_api_auth_evict_page_locked(
-    ngx_http_api_auth_zone_t *zone, ngx_http_api_auth_node_t *victim,
-    u_char *page) noexcept;
-static void *ngx_http_api_auth_evict_locked(ngx_http_api_auth_zone_t *zone,
-    size_t size, time_t now, ngx_uint_t answer) noexcept;
 
 
 ngx_int_t
@@ -239,195 +220,6 @@ ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
     ngx_slab_free_locked(zone->shpool, node);
 
     zone->sh->entries--;
-}
-
-
-/*
- * The size ngx_slab_alloc_locked() really takes for size bytes: a power
- * of two of at least 1 << min_shift up to half a page, whole pages above
- * that.  Freeing a node of the same slot size always makes room for
- * another of that size; freeing nodes of other sizes does so only when
- * it leaves a whole page free.
- */
-
-static size_t
-ngx_http_api_auth_slot_size(ngx_slab_pool_t *shpool, size_t size) noexcept
-{
-    size_t  slot;
-
-    if (size > ngx_pagesize / 2) {
-        return ngx_align(size, ngx_pagesize);
-    }
-
-    for (slot = static_cast<size_t>(1) << shpool->min_shift;
-         slot < size;
-         slot <<= 1)
-    {
-        /* void */
-    }
-
-    return slot;
-}
-
-
-/*
- * The slab page that holds node, or NULL if it also holds the zone's own
- * allocations (sh, log_ctx), which evicting its nodes would not free.
- */
-
-static u_char *
-ngx_http_api_auth_page(ngx_http_api_auth_zone_t *zone,
-    ngx_http_api_auth_node_t *node) noexcept
-{
-    u_char  *p, *page, *start;
-
-    start = zone->shpool->start;
-    p = reinterpret_cast<u_char *>(node);
-
-    page = start + (static_cast<size_t>(p - start) & ~(ngx_pagesize - 1));
-
-    p = reinterpret_cast<u_char *>(zone->sh);
-
-    if (p >= page && p < page + ngx_pagesize) {
-        return NULL;
-    }
-
-    p = zone->shpool->log_ctx;
-
-    if (p >= page && p < page + ngx_pagesize) {
-        return NULL;
-    }
-
-    return page;
-}
-
-
-/*
- * Evicts every node in the slab page of victim, slots of victim's size,
- * so that the page is free for a node of any size.  A slot holds a live
- * node if the tree finds that very slot under the digest the slot holds;
- * a free slot's leftover bytes never lead back to their own address.
- * Nodes in flight there go too: their calls then end as if they had
- * placed no marker.  The zone mutex must be held.
- */
-
-static void
-ngx_http_api_auth_evict_page_locked(ngx_http_api_auth_zone_t *zone,
-    ngx_http_api_auth_node_t *victim, u_char *page) noexcept
-{
-    size_t                     slot;
-    u_char                    *p;
-    ngx_http_api_auth_node_t  *node;
-
-    slot = ngx_http_api_auth_slot_size(zone->shpool,
-               ngx_http_api_auth_node_size(victim->len));
-
-    if (slot >= ngx_pagesize) {
-        /* the node has its page to itself */
-        ngx_http_api_auth_delete_locked(zone, victim);
-        zone->sh->evicted++;
-        return;
-    }
-
-    for (p = page; p + slot <= page + ngx_pagesize; p += slot) {
-        node = reinterpret_cast<ngx_http_api_auth_node_t *>(p);
-
-        if (ngx_http_api_auth_lookup_locked(zone, node->digest) == node) {
-            ngx_http_api_auth_delete_locked(zone, node);
-            zone->sh->evicted++;
-        }
-    }
-}
-
-
-/*
- * Makes room for size bytes after the slab refused them, looking at no
- * more than the NGX_HTTP_API_AUTH_SCAN least recently used nodes:
- *
- *   - nodes of no more use among them are dropped, whatever their size;
- *   - an in-flight marker (answer == 0) stops there: it never evicts an
- *     entry that still answers;
- *   - an answer evicts the least recently used of them whose slot size
- *     is its own: exactly one entry, and the retry cannot fail;
- *   - if none is, the page of the least recently used of them: one page
- *     that then holds many nodes of the size that needed it, so that
- *     over a run of misses each costs about its own size, as plain LRU
- *     by bytes would.
- *
- * Nodes in flight are left alone: their call is about to replace them.
- * Returns the allocation or NULL.  The zone mutex must be held.
- */
-
-static void *
-ngx_http_api_auth_evict_locked(ngx_http_api_auth_zone_t *zone, size_t size,
-    time_t now, ngx_uint_t answer) noexcept
-{
-    size_t                     slot;
-    u_char                    *page, *vpage;
-    ngx_uint_t                 i;
-    ngx_queue_t               *q, *prev;
-    ngx_http_api_auth_node_t  *node, *same, *victim;
-
-    slot = ngx_http_api_auth_slot_size(zone->shpool, size);
-
-    same = NULL;
-    victim = NULL;
-    vpage = NULL;
-
-    q = ngx_queue_last(&zone->sh->queue);
-
-    for (i = 0; i < NGX_HTTP_API_AUTH_SCAN; i++) {
-
-        if (q == ngx_queue_sentinel(&zone->sh->queue)) {
-            break;
-        }
-
-        prev = ngx_queue_prev(q);
-        node = ngx_queue_data(q, ngx_http_api_auth_node_t, queue);
-        q = prev;
-
-        if (ngx_http_api_auth_useless(node, now)) {
-            ngx_http_api_auth_delete_locked(zone, node);
-            continue;
-        }
-
-        if (node->pending > now) {
-            continue;
-        }
-
-        if (ngx_http_api_auth_slot_size(zone->shpool,
-                ngx_http_api_auth_node_size(node->len)) == slot)
-        {
-            if (same == NULL) {
-                same = node;
-            }
-
-            continue;
-        }
-
-        if (victim == NULL) {
-            page = ngx_http_api_auth_page(zone, node);
-
-            if (page != NULL) {
-                victim = node;
-                vpage = page;
-            }
-        }
-    }
-
-    if (!answer) {
-        return ngx_slab_alloc_locked(zone->shpool, size);
-    }
-
-    if (same != NULL) {
-        ngx_http_api_auth_delete_locked(zone, same);
-        zone->sh->evicted++;
-
-    } else if (victim != NULL) {
-        ngx_http_api_auth_evict_page_locked(zone, victim, vpage);
-    }
-
-    return ngx_slab_alloc_locked(zone->shpool, size);
 }
 
 

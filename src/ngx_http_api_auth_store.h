@@ -1,8 +1,8 @@
 /*
  * ngx_http_api_auth_module: the shared-memory store
- * (ngx_http_api_auth_shm.cpp) and the typed records on top of it
- * (ngx_http_api_auth_cache.cpp), set up by the cache directives
- * (ngx_http_api_auth_cache_conf.cpp).
+ * (ngx_http_api_auth_shm.cpp, its eviction ngx_http_api_auth_shm_evict.cpp)
+ * and the typed records on top of it (ngx_http_api_auth_cache.cpp), set up
+ * by the cache directives (ngx_http_api_auth_cache_conf.cpp).
  */
 
 #ifndef _NGX_HTTP_API_AUTH_STORE_H_INCLUDED_
@@ -35,6 +35,14 @@ static_assert(std::is_trivially_copyable<ngx_http_api_auth_node_t>::value,
               "");
 static_assert(offsetof(ngx_http_api_auth_node_t, data) <= 128,
               "a negative entry fits one 128-byte slab slot");
+
+#define ngx_http_api_auth_node_size(len)                                      \
+    (offsetof(ngx_http_api_auth_node_t, data) + (len))
+
+/* neither fresh, nor usable on errors, nor in flight */
+#define ngx_http_api_auth_useless(node, now)                                  \
+    ((node)->expires <= (now) && (node)->stale <= (now)                       \
+     && (node)->pending <= (now))
 
 /*
  * The node and shctx layout; a zone of another layout is never reused.
@@ -89,6 +97,10 @@ ngx_http_api_auth_node_t *ngx_http_api_auth_alloc_locked(
     ngx_http_api_auth_zone_t *zone, const api_auth::digest &d, size_t len,
     time_t now, ngx_uint_t answer) noexcept;
 uint32_t ngx_http_api_auth_new_owner() noexcept;
+
+/* ngx_http_api_auth_shm_evict.cpp */
+void *ngx_http_api_auth_evict_locked(ngx_http_api_auth_zone_t *zone,
+    size_t size, time_t now, ngx_uint_t answer) noexcept;
 
 /* ngx_http_api_auth_cache_conf.cpp */
 char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
