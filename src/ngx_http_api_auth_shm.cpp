@@ -16,10 +16,6 @@
 #include "ngx_http_api_auth.h"
 
 
-/* when this worker last logged a failed allocation */
-static time_t  ngx_http_api_auth_last_alert;
-
-
 static ngx_int_t ngx_http_api_auth_check_layout(ngx_shm_zone_t *shm_zone,
     ngx_http_api_auth_zone_t *zone) noexcept;
 static void ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
@@ -278,8 +274,8 @@ ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
          */
         ngx_http_api_auth_count_store_failure(zone);
 
-        if (ngx_time() - ngx_http_api_auth_last_alert >= 10) {
-            ngx_http_api_auth_last_alert = ngx_time();
+        if (ngx_time() - ngx_http_api_auth_worker.last_alert >= 10) {
+            ngx_http_api_auth_worker.last_alert = ngx_time();
             ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
                           "api_auth: could not allocate node%s "
                           "(logged at most every 10s)",
@@ -306,8 +302,8 @@ ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
 /*
  * A new in-flight marker's owner, unique among the live workers: the
  * worker's process slot (no two live workers share one) in the high 10
- * bits, and a counter in the low 22 that starts at a random value, so
- * that a new worker in the slot of one that is still finishing its calls
+ * bits, and a counter in the low 22 that starts at a random value (the
+ * worker's, drawn by init_process), so that a new worker in the slot of one that is still finishing its calls
  * (after a reload) does not repeat its ids.  Only the owner of the
  * current marker may clear it: a call that outlived its marker (a slow
  * server, NGX_HTTP_API_AUTH_PENDING) and ends after another request took
@@ -317,15 +313,9 @@ ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
 uint32_t
 ngx_http_api_auth_new_owner() noexcept
 {
-    static uint32_t  calls;
-    static ngx_int_t  pid;
+    uint32_t  calls;
 
-    if (pid != ngx_pid) {
-        pid = ngx_pid;
-        calls = static_cast<uint32_t>(ngx_random());
-    }
-
-    calls++;
+    calls = ++ngx_http_api_auth_worker.owner_calls;
 
     return (static_cast<uint32_t>(ngx_process_slot) & 0x3ff) << 22
            | (calls & 0x3fffff);
