@@ -9,8 +9,9 @@
  * module is refused, never read with the wrong layout.
  *
  * Functions named _locked run under the zone mutex, which their caller
- * (ngx_http_api_auth_cache.cpp) holds only around POD copies.  Making
- * room in a full zone is ngx_http_api_auth_shm_evict.cpp.
+ * (ngx_http_api_auth_cache.cpp) holds only around POD copies.  Nodes,
+ * and room for them in a full zone, are allocated in
+ * ngx_http_api_auth_shm_alloc.cpp.
  */
 
 #include "ngx_http_api_auth.h"
@@ -20,8 +21,6 @@ static ngx_int_t ngx_http_api_auth_check_layout(ngx_shm_zone_t *shm_zone,
     ngx_http_api_auth_zone_t *zone) noexcept;
 static void ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel) noexcept;
-static ngx_rbtree_key_t ngx_http_api_auth_cache_node_key(
-    const u_char *digest) noexcept;
 
 
 ngx_int_t
@@ -151,7 +150,9 @@ ngx_http_api_auth_rbtree_insert_value(ngx_rbtree_node_t *temp,
 }
 
 
-static ngx_rbtree_key_t
+/* the rbtree key of a digest */
+
+ngx_rbtree_key_t
 ngx_http_api_auth_cache_node_key(const u_char *digest) noexcept
 {
     ngx_rbtree_key_t  key;
@@ -216,107 +217,4 @@ ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
     ngx_slab_free_locked(zone->shpool, node);
 
     zone->sh->entries--;
-}
-
-
-/*
- * Allocates and links a node for digest d with room for a len-byte
- * record.  First drops up to two least recently used nodes that are of no
- * more use (limit_req_expire); if the slab is still full, makes room
- * (ngx_http_api_auth_evict_locked) or gives up: the request then goes on
- * with its answer uncached, or without an in-flight marker (answer == 0).
- * The zone mutex must be held.
- */
-
-ngx_http_api_auth_node_t *
-ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
-    const api_auth::digest &d, size_t len, time_t now, ngx_uint_t answer)
-    noexcept
-{
-    size_t                     size;
-    ngx_uint_t                 i;
-    ngx_queue_t               *q;
-    ngx_http_api_auth_node_t  *node;
-
-    for (i = 0; i < 2 && !ngx_queue_empty(&zone->sh->queue); i++) {
-        q = ngx_queue_last(&zone->sh->queue);
-        node = ngx_queue_data(q, ngx_http_api_auth_node_t, queue);
-
-        if (!ngx_http_api_auth_useless(node, now)) {
-            break;
-        }
-
-        ngx_http_api_auth_delete_locked(zone, node);
-    }
-
-    size = ngx_http_api_auth_node_size(len);
-
-    node = static_cast<ngx_http_api_auth_node_t *>(
-               ngx_slab_alloc_locked(zone->shpool, size));
-
-    if (node == NULL) {
-        node = static_cast<ngx_http_api_auth_node_t *>(
-                   ngx_http_api_auth_evict_locked(zone, size, now, answer));
-    }
-
-    if (node == NULL) {
-        if (!answer) {
-            /* expected in a full zone: the call goes on uncoalesced */
-            ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ngx_cycle->log, 0,
-                           "api_auth cache: no room for an in-flight "
-                           "marker");
-            return NULL;
-        }
-
-        /*
-         * the request goes on uncached; a zone whose oldest entries are
-         * all in flight would otherwise log this on every miss
-         */
-        ngx_http_api_auth_count_store_failure(zone);
-
-        if (ngx_time() - ngx_http_api_auth_worker.last_alert >= 10) {
-            ngx_http_api_auth_worker.last_alert = ngx_time();
-            ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
-                          "api_auth: could not allocate node%s "
-                          "(logged at most every 10s)",
-                          zone->shpool->log_ctx);
-        }
-
-        return NULL;
-    }
-
-    ngx_memzero(node, ngx_http_api_auth_node_size(0));
-    ngx_memcpy(node->digest, d.data(), sizeof(node->digest));
-    node->node.key = ngx_http_api_auth_cache_node_key(d.data());
-    node->len = static_cast<uint16_t>(len);
-
-    ngx_rbtree_insert(&zone->sh->rbtree, &node->node);
-    ngx_queue_insert_head(&zone->sh->queue, &node->queue);
-
-    zone->sh->entries++;
-
-    return node;
-}
-
-
-/*
- * A new in-flight marker's owner, unique among the live workers: the
- * worker's process slot (no two live workers share one) in the high 10
- * bits, and a counter in the low 22 that starts at a random value (the
- * worker's, drawn by init_process), so that a new worker in the slot of one that is still finishing its calls
- * (after a reload) does not repeat its ids.  Only the owner of the
- * current marker may clear it: a call that outlived its marker (a slow
- * server, NGX_HTTP_API_AUTH_PENDING) and ends after another request took
- * over must not end the newer call's marker.
- */
-
-uint32_t
-ngx_http_api_auth_new_owner() noexcept
-{
-    uint32_t  calls;
-
-    calls = ++ngx_http_api_auth_worker.owner_calls;
-
-    return (static_cast<uint32_t>(ngx_process_slot) & 0x3ff) << 22
-           | (calls & 0x3fffff);
 }

@@ -1,6 +1,6 @@
 /*
  * ngx_http_api_auth_module: the shared-memory store
- * (ngx_http_api_auth_shm.cpp, its eviction ngx_http_api_auth_shm_evict.cpp)
+ * (ngx_http_api_auth_shm.cpp, its nodes ngx_http_api_auth_shm_alloc.cpp)
  * and the typed records on top of it (ngx_http_api_auth_cache.cpp), set up
  * by the cache directives (ngx_http_api_auth_cache_conf.cpp).
  */
@@ -35,14 +35,6 @@ static_assert(std::is_trivially_copyable<ngx_http_api_auth_node_t>::value,
               "");
 static_assert(offsetof(ngx_http_api_auth_node_t, data) <= 128,
               "a negative entry fits one 128-byte slab slot");
-
-#define ngx_http_api_auth_node_size(len)                                      \
-    (offsetof(ngx_http_api_auth_node_t, data) + (len))
-
-/* neither fresh, nor usable on errors, nor in flight */
-#define ngx_http_api_auth_useless(node, now)                                  \
-    ((node)->expires <= (now) && (node)->stale <= (now)                       \
-     && (node)->pending <= (now))
 
 /*
  * The node and shctx layout; a zone of another layout is never reused.
@@ -89,18 +81,18 @@ typedef struct {
 /* ngx_http_api_auth_shm.cpp */
 ngx_int_t ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     noexcept;
+ngx_rbtree_key_t ngx_http_api_auth_cache_node_key(const u_char *digest)
+    noexcept;
 ngx_http_api_auth_node_t *ngx_http_api_auth_lookup_locked(
     ngx_http_api_auth_zone_t *zone, const u_char *digest) noexcept;
 void ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
     ngx_http_api_auth_node_t *node) noexcept;
+
+/* ngx_http_api_auth_shm_alloc.cpp */
 ngx_http_api_auth_node_t *ngx_http_api_auth_alloc_locked(
     ngx_http_api_auth_zone_t *zone, const api_auth::digest &d, size_t len,
     time_t now, ngx_uint_t answer) noexcept;
 uint32_t ngx_http_api_auth_new_owner() noexcept;
-
-/* ngx_http_api_auth_shm_evict.cpp */
-void *ngx_http_api_auth_evict_locked(ngx_http_api_auth_zone_t *zone,
-    size_t size, time_t now, ngx_uint_t answer) noexcept;
 
 /* ngx_http_api_auth_cache_conf.cpp */
 char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -27,7 +27,7 @@ typedef struct {
                                                     NGX_CONF_UNSET_UINT
                                                     until looked up */
 
-    /* the store (ngx_http_api_auth_shm.cpp): when this worker last logged
+    /* the store (ngx_http_api_auth_shm_alloc.cpp): when this worker last logged
      * a failed allocation, and the counter of the owners of its in-flight
      * markers (ngx_http_api_auth_new_owner), from a random start */
     time_t                        last_alert;
