@@ -306,8 +306,9 @@ ngx_http_api_auth_alloc_locked(ngx_http_api_auth_zone_t *zone,
  * A new in-flight marker's owner, unique among the live workers: the
  * worker's process slot (no two live workers share one) in the high 10
  * bits, and a counter in the low 22 that starts at a random value (the
- * worker's, drawn by init_process), so that a new worker in the slot of one that is still finishing its calls
- * (after a reload) does not repeat its ids.  Only the owner of the
+ * worker's, drawn by init_process), so that a new worker in the slot of
+ * one that is still finishing its calls (after a reload) does not repeat
+ * its ids.  Only the owner of the
  * current marker may clear it: a call that outlived its marker (a slow
  * server, NGX_HTTP_API_AUTH_PENDING) and ends after another request took
  * over must not end the newer call's marker.
