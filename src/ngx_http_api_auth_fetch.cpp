@@ -27,7 +27,10 @@ static void ngx_http_api_auth_scrub_body(ngx_http_api_auth_fetch_state_t *fs)
 static ngx_int_t  ngx_http_api_auth_request_body_index = NGX_ERROR;
 
 
-/* postconfiguration: what a fetch needs of nginx, then its filters */
+/*
+ * postconfiguration: what a fetch needs of nginx (its filters come next,
+ * ngx_http_api_auth_init_filters)
+ */
 
 ngx_int_t
 ngx_http_api_auth_init_fetch(ngx_conf_t *cf) noexcept
@@ -40,7 +43,7 @@ ngx_http_api_auth_init_fetch(ngx_conf_t *cf) noexcept
         return NGX_ERROR;
     }
 
-    return ngx_http_api_auth_init_filters(cf);
+    return NGX_OK;
 }
 
 
@@ -302,17 +305,11 @@ ngx_http_api_auth_fetch_finish(ngx_http_request_t *r,
 }
 
 
-/* the request is going away: it waits for nothing and sends nothing */
+/* the request is going away (its wait ended first): it sends nothing */
 
 void
 ngx_http_api_auth_fetch_cleanup(ngx_http_api_auth_ctx_t *ctx) noexcept
 {
-    if (ctx->jwks_fetch) {
-        ngx_http_api_auth_jwks_abort(ctx);
-    }
-
-    ngx_http_api_auth_wait_cleanup(ctx);
-
     ngx_http_api_auth_scrub_body(ctx->fetch);
 }
 

@@ -391,6 +391,13 @@ ngx_http_api_auth_cleanup(void *data) noexcept
     ngx_http_api_auth_ctx_t *ctx = static_cast<ngx_http_api_auth_ctx_t *>(
                                        data);
 
+    /* its own key set fetch, then its wait, then the body it sent */
+    if (ctx->jwks_fetch) {
+        ngx_http_api_auth_jwks_abort(ctx);
+    }
+
+    ngx_http_api_auth_wait_cleanup(ctx);
+
     ngx_http_api_auth_fetch_cleanup(ctx);
 
     /* the request went away with its call: others may retry */

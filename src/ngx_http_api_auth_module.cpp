@@ -203,5 +203,9 @@ ngx_http_api_auth_init(ngx_conf_t *cf) noexcept
         return NGX_ERROR;
     }
 
-    return ngx_http_api_auth_init_fetch(cf);
+    if (ngx_http_api_auth_init_fetch(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_api_auth_init_filters(cf);
 }

@@ -1,7 +1,8 @@
 /*
  * ngx_http_api_auth_module: the shared-memory store
- * (ngx_http_api_auth_shm.cpp) and the typed records on top of it
- * (ngx_http_api_auth_cache.cpp).
+ * (ngx_http_api_auth_shm.cpp, its nodes ngx_http_api_auth_shm_alloc.cpp)
+ * and the typed records on top of it (ngx_http_api_auth_cache.cpp), set up
+ * by the cache directives (ngx_http_api_auth_cache_conf.cpp).
  */
 
 #ifndef _NGX_HTTP_API_AUTH_STORE_H_INCLUDED_
@@ -82,16 +83,20 @@ typedef struct {
 /* ngx_http_api_auth_shm.cpp */
 ngx_int_t ngx_http_api_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     noexcept;
+ngx_rbtree_key_t ngx_http_api_auth_cache_node_key(const u_char *digest)
+    noexcept;
 ngx_http_api_auth_node_t *ngx_http_api_auth_lookup_locked(
     ngx_http_api_auth_zone_t *zone, const u_char *digest) noexcept;
 void ngx_http_api_auth_delete_locked(ngx_http_api_auth_zone_t *zone,
     ngx_http_api_auth_node_t *node) noexcept;
+
+/* ngx_http_api_auth_shm_alloc.cpp */
 ngx_http_api_auth_node_t *ngx_http_api_auth_alloc_locked(
     ngx_http_api_auth_zone_t *zone, const api_auth::digest &d, size_t len,
     time_t now, ngx_uint_t answer) noexcept;
 uint32_t ngx_http_api_auth_new_owner() noexcept;
 
-/* ngx_http_api_auth_cache.cpp */
+/* ngx_http_api_auth_cache_conf.cpp */
 char *ngx_http_api_auth_cache_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf) noexcept;
 char *ngx_http_api_auth_cache(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -100,6 +105,8 @@ char *ngx_http_api_auth_cache_namespace(ngx_conf_t *cf,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
 void ngx_http_api_auth_cache_merge(ngx_http_api_auth_loc_conf_t *prev,
     ngx_http_api_auth_loc_conf_t *conf) noexcept;
+
+/* ngx_http_api_auth_cache.cpp */
 ngx_http_api_auth_lookup_e ngx_http_api_auth_cache_acquire(
     ngx_shm_zone_t *shm_zone, const api_auth::digest &d, time_t now,
     ngx_msec_t since, ngx_http_api_auth_record_t *rec, uint32_t *owner)

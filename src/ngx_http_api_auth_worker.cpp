@@ -27,6 +27,11 @@ ngx_http_api_auth_init_process(ngx_cycle_t *cycle) noexcept
     w->warned_early = 0;
     w->access_phase = NGX_CONF_UNSET_UINT;
 
+    w->last_alert = 0;
+
+    /* after the fork: ngx_random() is seeded from this worker's ngx_pid */
+    w->owner_calls = static_cast<uint32_t>(ngx_random());
+
     return ngx_http_api_auth_jwks_init_process(cycle);
 }
 

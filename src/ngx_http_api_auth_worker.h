@@ -27,6 +27,12 @@ typedef struct {
                                                     NGX_CONF_UNSET_UINT
                                                     until looked up */
 
+    /* the store (ngx_http_api_auth_shm_alloc.cpp): when this worker last logged
+     * a failed allocation, and the counter of the owners of its in-flight
+     * markers (ngx_http_api_auth_new_owner), from a random start */
+    time_t                        last_alert;
+    uint32_t                      owner_calls;
+
     /*
      * The key of the correlation ids logged for unknown credentials
      * (ngx_http_api_auth_util.cpp): drawn once per master process at its
